@@ -1,0 +1,55 @@
+/*
+ * Actors: who speaks or acts.  Everything here is description; the
+ * generic mechanism in resource.c does the work.
+ */
+#include "handlers/resource.h"
+
+static const char *const actor_kinds[] = {
+	"state", "government", "military", "organization", "person",
+	"media", "group", "unknown", NULL,
+};
+
+static const struct field actor_fields[] = {
+	{.name = "id", .type = FIELD_ID},
+	{.name = "name", .type = FIELD_STRING, .flags = FIELD_REQUIRED},
+	{.name = "kind", .type = FIELD_ENUM, .choices = actor_kinds,
+	 .default_value = "unknown"},
+	{.name = "country", .type = FIELD_COUNTRY},
+	{.name = "part_of", .type = FIELD_REF, .ref = &actor_resource},
+	{.name = "aliases", .type = FIELD_STRING_LIST},
+	{.name = "description", .type = FIELD_STRING, .max_len = 100000},
+	{0},
+};
+
+static const struct filter actor_filters[] = {
+	{.param = "q", .kind = FILTER_TEXT,
+	 .sql = "contains_ci(json_extract(r.body, '$.name'), :q) OR EXISTS "
+		"(SELECT 1 FROM json_each(r.body, '$.aliases') "
+		"WHERE contains_ci(value, :q))"},
+	{.param = "kind", .kind = FILTER_ENUM, .choices = actor_kinds,
+	 .sql = "r.kind = :kind"},
+	{.param = "country", .kind = FILTER_TEXT, .sql = "r.country = :country"},
+	{.param = "part_of", .kind = FILTER_ID, .sql = "r.part_of = :part_of"},
+	{0},
+};
+
+static const struct referrer actor_referrers[] = {
+	{"claim (claimant)", "SELECT id FROM claims WHERE claimant = ?1 LIMIT 1"},
+	{"claim (via)", "SELECT id FROM claims WHERE via = ?1 LIMIT 1"},
+	{"actor (part_of)", "SELECT id FROM actors WHERE part_of = ?1 LIMIT 1"},
+	{"event (participant)",
+	 "SELECT e.id FROM event_actors AS a JOIN events AS e "
+	 "ON e.seq = a.event_seq WHERE a.actor_id = ?1 LIMIT 1"},
+	{0},
+};
+
+const struct resource actor_resource = {
+	.name = "actor",
+	.collection = "actors",
+	.id_prefix = "act",
+	.fields = actor_fields,
+	.has_parent = true,
+	.sql = {RESOURCE_TABLE_SQL("actors")},
+	.filters = actor_filters,
+	.referrers = actor_referrers,
+};

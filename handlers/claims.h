@@ -1,0 +1,41 @@
+/*
+ * What claims and their relations offer the rest of the handlers.
+ */
+#ifndef CLAIMLINE_CLAIMS_H
+#define CLAIMLINE_CLAIMS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server/reply.h"
+
+struct store;
+
+/*
+ * Re-verifies the quotes of every claim citing source `source_id` against
+ * its new `text` (NULL: the source has no text any more) and stores their
+ * new quote_span.  When a quote is no longer found, writes why into
+ * `conflict` and returns STORE_OK: the caller refuses the write.  Returns a
+ * store error otherwise.
+ */
+int claims_reverify_quotes(struct store *st, const char *source_id,
+			   const char *text, char *conflict, size_t conflictsz);
+
+/*
+ * Creates a relation from claim `from_id` described by `input` ({"type",
+ * "claim", "note", optional "id"}; borrowed) inside the caller's
+ * transaction.  On success returns 201 and sets *out to the relation as
+ * seen from `from_id` (new reference); else fills `rep` and returns its
+ * status.
+ */
+int relation_create(struct store *st, const char *from_id, json_t *input,
+		    struct reply *rep, json_t **out);
+
+/* Route handlers for /v1/claims/{id}/relations[/{rel_id}]. */
+int handle_relation_create(const struct request *req, struct reply *rep);
+int handle_relation_list(const struct request *req, struct reply *rep);
+int handle_relation_get(const struct request *req, struct reply *rep);
+int handle_relation_delete(const struct request *req, struct reply *rep);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * Events: what happened.  Their start and end are partial dates; the
+ * generic mechanism checks that the end is not before the start and that
+ * part_of makes no cycle.
+ */
+#include "handlers/resource.h"
+
+static const struct field location_fields[] = {
+	{.name = "name", .type = FIELD_STRING},
+	{.name = "country", .type = FIELD_COUNTRY},
+	{0},
+};
+
+static const struct field participant_fields[] = {
+	{.name = "actor", .type = FIELD_REF, .flags = FIELD_REQUIRED,
+	 .ref = &actor_resource},
+	{.name = "role", .type = FIELD_STRING},
+	{0},
+};
+
+static const struct field event_fields[] = {
+	{.name = "id", .type = FIELD_ID},
+	{.name = "title", .type = FIELD_STRING, .flags = FIELD_REQUIRED},
+	{.name = "kind", .type = FIELD_STRING, .flags = FIELD_REQUIRED,
+	 .max_len = 100},
+	{.name = "start", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
+	{.name = "end", .type = FIELD_DATE},
+	{.name = "location", .type = FIELD_OBJECT, .sub = location_fields},
+	{.name = "part_of", .type = FIELD_REF, .ref = &event_resource},
+	{.name = "participants", .type = FIELD_OBJECT_LIST,
+	 .sub = participant_fields},
+	{.name = "tags", .type = FIELD_STRING_LIST, .max_len = 100},
+	{.name = "description", .type = FIELD_STRING, .max_len = 100000},
+	{0},
+};
+
+static const struct filter event_filters[] = {
+	{.param = "q", .kind = FILTER_TEXT,
+	 .sql = "contains_ci(json_extract(r.body, '$.title'), :q) OR "
+		"contains_ci(json_extract(r.body, '$.description'), :q)"},
+	{.param = "kind", .kind = FILTER_TEXT, .sql = "r.kind = :kind"},
+	{.param = "tag", .kind = FILTER_TEXT,
+	 .sql = "r.seq IN (SELECT event_seq FROM event_tags WHERE tag = :tag)"},
+	{.param = "actor", .kind = FILTER_ID,
+	 .sql = "r.seq IN (SELECT event_seq FROM event_actors "
+		"WHERE actor_id = :actor)"},
+	{.param = "country", .kind = FILTER_TEXT, .sql = "r.country = :country"},
+	{.param = "from", .kind = FILTER_DATE_FROM, .sql = "r.date_hi > :from"},
+	{.param = "to", .kind = FILTER_DATE_TO, .sql = "r.date_lo < :to"},
+	{.param = "part_of", .kind = FILTER_ID, .sql = "r.part_of = :part_of"},
+	{0},
+};
+
+static const struct referrer event_referrers[] = {
+	{"claim", "SELECT c.id FROM claim_events AS ce JOIN claims AS c "
+		  "ON c.seq = ce.claim_seq WHERE ce.event_id = ?1 LIMIT 1"},
+	{"sub-event", "SELECT id FROM events WHERE part_of = ?1 LIMIT 1"},
+	{0},
+};
+
+const struct resource event_resource = {
+	.name = "event",
+	.collection = "events",
+	.id_prefix = "evt",
+	.fields = event_fields,
+	.date_field = "start",
+	.end_field = "end",
+	.has_parent = true,
+	.sql = {RESOURCE_TABLE_SQL("events")},
+	.filters = event_filters,
+	.referrers = event_referrers,
+};

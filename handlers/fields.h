@@ -1,0 +1,33 @@
+/*
+ * Field validation: turns a client's JSON object into the canonical body
+ * of a resource (every field present, in declaration order, defaults
+ * applied), collecting every field at fault with its JSON Pointer.
+ */
+#ifndef CLAIMLINE_FIELDS_H
+#define CLAIMLINE_FIELDS_H
+
+#include <jansson.h>
+
+#include "handlers/resource.h"
+
+/*
+ * Validates `input` (borrowed) against the fields of `res`.  Errors are
+ * appended to `errors` (borrowed).  Returns the canonical body as a new
+ * reference — fields at fault are null in it — and sets *id_out to the
+ * input's id (borrowed from `input`) or NULL when it gave none.
+ */
+json_t *fields_canonical(const struct resource *res, json_t *input,
+			 json_t *errors, const char **id_out);
+
+/*
+ * Checks that every reference in the canonical `doc` names an existing
+ * resource; appends an error per missing one.  Returns STORE_OK or a store
+ * error.
+ */
+int fields_check_refs(struct store *st, const struct resource *res,
+		      json_t *doc, json_t *errors);
+
+/* True when `code` is an assigned ISO 3166-1 alpha-2 code. */
+bool country_code_valid(const char *code);
+
+#endif

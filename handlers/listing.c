@@ -1,0 +1,284 @@
+/*
+ * Lists and pagination, shared by every collection: limit and cursor
+ * parsing, opaque keyset cursors, the next page's Link header, and the
+ * generic collection list whose WHERE clause is assembled from the literal
+ * SQL conditions of the filters present (values are always bound).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/ids.h"
+#include "common/pdate.h"
+#include "handlers/resource.h"
+#include "store/store.h"
+
+#define LIMIT_DEFAULT 50
+#define LIMIT_MAX 500
+
+static const char b64url[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* Cursors are base64url of "c1:<key>": opaque to clients, versioned for
+ * us, and strictly parsed so a damaged cursor is a 400, not a wrong page. */
+void cursor_encode(int64_t key, char *buf, size_t bufsz)
+{
+	char plain[32];
+	int n = snprintf(plain, sizeof(plain), "c1:%" PRId64, key);
+	size_t o = 0;
+	for (int i = 0; i < n && o + 5 < bufsz; i += 3) {
+		uint32_t v = (uint32_t)(unsigned char)plain[i] << 16;
+		int left = n - i;
+		if (left > 1)
+			v |= (uint32_t)(unsigned char)plain[i + 1] << 8;
+		if (left > 2)
+			v |= (unsigned char)plain[i + 2];
+		buf[o++] = b64url[(v >> 18) & 63];
+		buf[o++] = b64url[(v >> 12) & 63];
+		if (left > 1)
+			buf[o++] = b64url[(v >> 6) & 63];
+		if (left > 2)
+			buf[o++] = b64url[v & 63];
+	}
+	buf[o] = '\0';
+}
+
+bool cursor_decode(const char *s, int64_t *key)
+{
+	char plain[48];
+	size_t n = strlen(s), o = 0;
+	if (n == 0 || n > 40 || n % 4 == 1)
+		return false;
+	uint32_t acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = strchr(b64url, s[i]);
+		if (!p || !s[i])
+			return false;
+		acc = (acc << 6) | (uint32_t)(p - b64url);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			plain[o++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	plain[o] = '\0';
+	if (strncmp(plain, "c1:", 3) != 0 || !plain[3])
+		return false;
+	char *end = NULL;
+	long long v = strtoll(plain + 3, &end, 10);
+	if (*end || v < 0 || plain[3] == '-' || plain[3] == '+')
+		return false;
+	char again[48];
+	cursor_encode(v, again, sizeof(again));
+	if (strcmp(again, s) != 0) /* one spelling per cursor */
+		return false;
+	*key = v;
+	return true;
+}
+
+bool list_page_params(const struct request *req, json_t *errors,
+		      int64_t *limit)
+{
+	const char *text = request_query(req, "limit");
+	*limit = LIMIT_DEFAULT;
+	if (!text)
+		return true;
+	char *end = NULL;
+	long long v = strtoll(text, &end, 10);
+	if (!*text || *end || v < 1 || v > LIMIT_MAX) {
+		errors_add_param(errors, "limit",
+				 "must be an integer from 1 to %d", LIMIT_MAX);
+		return false;
+	}
+	*limit = v;
+	return true;
+}
+
+static void url_encode_append(char *out, size_t outsz, size_t *n,
+			      const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*n + 4 >= outsz)
+			return;
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+			out[(*n)++] = (char)*p;
+		} else {
+			out[(*n)++] = '%';
+			out[(*n)++] = hex[*p >> 4];
+			out[(*n)++] = hex[*p & 15];
+		}
+	}
+	out[*n] = '\0';
+}
+
+void list_reply_next(const struct request *req, struct reply *rep,
+		     json_t *page, const char *next_cursor)
+{
+	json_object_set_new(page, "next_cursor",
+			    next_cursor ? json_string(next_cursor) : json_null());
+	if (!next_cursor)
+		return;
+	char link[4096];
+	size_t n = 0;
+	link[0] = '\0';
+	for (size_t i = 0; i < req->nquery; i++) {
+		if (strcmp(req->query[i].key, "cursor") == 0)
+			continue;
+		url_encode_append(link, sizeof(link), &n, n ? "&" : "");
+		if (n && link[n - 1] != '&' && n + 1 < sizeof(link)) {
+			link[n++] = '&';
+			link[n] = '\0';
+		}
+		url_encode_append(link, sizeof(link), &n, req->query[i].key);
+		if (n + 1 < sizeof(link)) {
+			link[n++] = '=';
+			link[n] = '\0';
+		}
+		url_encode_append(link, sizeof(link), &n, req->query[i].value);
+	}
+	reply_headerf(rep, "Link", "<%s?%s%scursor=%s>; rel=\"next\"", req->path,
+		      link, n ? "&" : "", next_cursor);
+}
+
+int list_collect(const struct request *req, struct reply *rep,
+		 struct store_stmt *s, int64_t limit)
+{
+	const struct resource *res = req->route_arg;
+	json_t *items = json_array();
+	char cursor[64] = "";
+	int64_t count = 0;
+	bool more = false;
+	int rc;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		if (count == limit) {
+			more = true;
+			rc = STORE_DONE;
+			break;
+		}
+		int64_t seq = store_column_int64(s, 0);
+		json_t *item = resource_from_row(req->store, res, s);
+		if (!item) {
+			rc = STORE_ERROR;
+			break;
+		}
+		json_array_append_new(items, item);
+		cursor_encode(seq, cursor, sizeof(cursor));
+		count++;
+	}
+	store_reset(s);
+	if (rc != STORE_DONE) {
+		json_decref(items);
+		return reply_store_error(rep, rc);
+	}
+	json_t *page = json_pack("{s:o}", "items", items);
+	list_reply_next(req, rep, page, more ? cursor : NULL);
+	return reply_json(rep, 200, page);
+}
+
+/* Validates one filter's value and binds it; adds an error when bad. */
+static void bind_filter(struct store_stmt *s, const struct filter *f,
+			const char *value, json_t *errors)
+{
+	char name[64];
+	snprintf(name, sizeof(name), ":%s", f->param);
+	struct pdate d;
+	const char *why = "";
+	switch (f->kind) {
+	case FILTER_TEXT:
+		if (!*value)
+			errors_add_param(errors, f->param, "must not be empty");
+		break;
+	case FILTER_ID:
+		if (!id_valid(value))
+			errors_add_param(errors, f->param, "not a valid id");
+		break;
+	case FILTER_ENUM: {
+		bool ok = false;
+		for (size_t i = 0; f->choices[i]; i++)
+			ok = ok || strcmp(value, f->choices[i]) == 0;
+		if (!ok)
+			errors_add_param(errors, f->param,
+					 "not one of the allowed values");
+		break;
+	}
+	case FILTER_BOOL:
+		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
+			errors_add_param(errors, f->param,
+					 "must be true or false");
+		if (s)
+			store_bind_int64_named(s, name, strcmp(value, "true") == 0);
+		return;
+	case FILTER_DATE_FROM:
+	case FILTER_DATE_TO:
+		if (pdate_parse(value, strlen(value), &d, &why) != 0) {
+			errors_add_param(errors, f->param, "not a date: %s",
+					 why);
+			return;
+		}
+		if (s)
+			store_bind_int64_named(s, name,
+					       f->kind == FILTER_DATE_FROM
+						       ? d.lo_ms
+						       : d.hi_ms);
+		return;
+	}
+	if (s)
+		store_bind_text_named(s, name, value);
+}
+
+int handle_resource_list(const struct request *req, struct reply *rep)
+{
+	const struct resource *res = req->route_arg;
+	const char *allowed[REQUEST_MAX_QUERY + 3] = {"limit", "cursor"};
+	size_t nallowed = 2;
+	for (const struct filter *f = res->filters; f && f->param; f++)
+		if (nallowed < REQUEST_MAX_QUERY + 2)
+			allowed[nallowed++] = f->param;
+	allowed[nallowed] = NULL;
+
+	json_t *errors = json_array();
+	int64_t limit, after = 0;
+	request_check_query(req, allowed, errors);
+	list_page_params(req, errors, &limit);
+	for (const struct filter *f = res->filters; f && f->param; f++) {
+		const char *v = request_query(req, f->param);
+		if (v)
+			bind_filter(NULL, f, v, errors);
+	}
+	if (json_array_size(errors))
+		return reply_invalid(rep, errors);
+	json_decref(errors);
+	const char *cursor = request_query(req, "cursor");
+	if (cursor && !cursor_decode(cursor, &after))
+		return reply_problem(rep, PROBLEM_BAD_REQUEST,
+				     "the cursor is not one this server gave");
+
+	/* The conditions are literal SQL from the resource's filter table;
+	 * only which ones are present varies. */
+	char sql[4096];
+	size_t n = (size_t)snprintf(sql, sizeof(sql), "%s", res->sql.list_head);
+	for (const struct filter *f = res->filters; f && f->param; f++)
+		if (request_query(req, f->param))
+			n += (size_t)snprintf(sql + n, sizeof(sql) - n,
+					      " AND (%s)", f->sql);
+	snprintf(sql + n, sizeof(sql) - n, " ORDER BY r.seq LIMIT :limit");
+	if (n >= sizeof(sql) - 32)
+		return reply_store_error(rep, STORE_ERROR);
+
+	struct store_stmt *s = store_prepare(req->store, sql);
+	if (!s)
+		return reply_store_error(rep, STORE_ERROR);
+	store_bind_int64_named(s, ":after", after);
+	/* One row more than the page tells whether there is a next page. */
+	store_bind_int64_named(s, ":limit", limit + 1);
+	for (const struct filter *f = res->filters; f && f->param; f++) {
+		const char *v = request_query(req, f->param);
+		if (v)
+			bind_filter(s, f, v, NULL);
+	}
+	return list_collect(req, rep, s, limit);
+}

@@ -1,0 +1,300 @@
+/*
+ * Relations between claims: /v1/claims/{id}/relations.  contradicts and
+ * supports are symmetric (b->a is the same relation as a->b); corrects and
+ * responds_to go from one claim to the other.  A relation is shown from
+ * the side of the claim it is asked through.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/ids.h"
+#include "handlers/claims.h"
+#include "handlers/fields.h"
+#include "handlers/resource.h"
+#include "store/store.h"
+
+static const char *const relation_types[] = {
+	"contradicts", "supports", "corrects", "responds_to", NULL,
+};
+
+static const struct field relation_fields[] = {
+	{.name = "id", .type = FIELD_ID},
+	{.name = "type", .type = FIELD_ENUM, .flags = FIELD_REQUIRED,
+	 .choices = relation_types},
+	{.name = "claim", .type = FIELD_REF, .flags = FIELD_REQUIRED,
+	 .ref = &claim_resource},
+	{.name = "note", .type = FIELD_STRING, .max_len = 10000},
+	{0},
+};
+
+/* Relations are not a collection of their own; this describes only the
+ * fields of a relation write, for the generic validation. */
+static const struct resource relation_input = {
+	.name = "relation",
+	.fields = relation_fields,
+};
+
+#define RELATION_SELECT                                                      \
+	"SELECT r.id, r.type, c.id, CASE WHEN r.type IN ('contradicts', "    \
+	"'supports') THEN 'both' WHEN r.from_seq = me.seq THEN 'out' ELSE "  \
+	"'in' END, r.note, r.created_at, r.seq FROM claims AS me "           \
+	"JOIN relations AS r ON r.from_seq = me.seq OR r.to_seq = me.seq "   \
+	"JOIN claims AS c ON c.seq = CASE WHEN r.from_seq = me.seq THEN "    \
+	"r.to_seq ELSE r.from_seq END WHERE me.id = :claim"
+
+static json_t *relation_from_row(struct store_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s}", "id",
+			 store_column_text(s, 0), "type",
+			 store_column_text(s, 1), "claim",
+			 store_column_text(s, 2), "direction",
+			 store_column_text(s, 3), "note",
+			 store_column_text(s, 4), "created_at",
+			 store_column_text(s, 5));
+}
+
+/* Loads relation `rel_id` as seen from claim `claim_id` (new reference in
+ * *out).  STORE_ROW, STORE_DONE or an error. */
+static int relation_load(struct store *st, const char *claim_id,
+			 const char *rel_id, json_t **out)
+{
+	*out = NULL;
+	struct store_stmt *s =
+		store_prepare(st, RELATION_SELECT " AND r.id = :rel");
+	if (!s)
+		return STORE_ERROR;
+	store_bind_text_named(s, ":claim", claim_id);
+	store_bind_text_named(s, ":rel", rel_id);
+	int rc = store_step(s);
+	if (rc == STORE_ROW)
+		*out = relation_from_row(s);
+	store_reset(s);
+	return rc;
+}
+
+static int64_t claim_seq(struct store *st, const char *id, int *rc)
+{
+	struct store_stmt *s = store_prepare(st, "SELECT seq FROM claims WHERE id = ?1");
+	if (!s) {
+		*rc = STORE_ERROR;
+		return 0;
+	}
+	store_bind_text(s, 1, id);
+	*rc = store_step(s);
+	int64_t seq = *rc == STORE_ROW ? store_column_int64(s, 0) : 0;
+	store_reset(s);
+	return seq;
+}
+
+/* The id of an existing relation equal to the one asked for, if any. */
+static int find_duplicate(struct store *st, const char *type, int64_t from,
+			  int64_t to, char *id, size_t idsz)
+{
+	struct store_stmt *s = store_prepare(
+		st, "SELECT id FROM relations WHERE type = :type AND "
+		    "((from_seq = :from AND to_seq = :to) OR (type IN "
+		    "('contradicts', 'supports') AND from_seq = :to AND "
+		    "to_seq = :from))");
+	if (!s)
+		return STORE_ERROR;
+	store_bind_text_named(s, ":type", type);
+	store_bind_int64_named(s, ":from", from);
+	store_bind_int64_named(s, ":to", to);
+	int rc = store_step(s);
+	if (rc == STORE_ROW)
+		snprintf(id, idsz, "%s", store_column_text(s, 0));
+	store_reset(s);
+	return rc;
+}
+
+int relation_create(struct store *st, const char *from_id, json_t *input,
+		    struct reply *rep, json_t **out)
+{
+	json_t *errors = json_array();
+	json_t *doc = NULL;
+	const char *id = NULL;
+	char generated[ID_MAX_LEN + 1], dup[ID_MAX_LEN + 1];
+	int rc = STORE_OK, status;
+
+	*out = NULL;
+	int64_t from = claim_seq(st, from_id, &rc);
+	if (rc == STORE_DONE) {
+		status = reply_problem(rep, PROBLEM_NOT_FOUND,
+				       "no claim with id \"%s\"", from_id);
+		goto done;
+	}
+	if (rc != STORE_ROW)
+		goto store_error;
+	if (!json_is_object(input)) {
+		errors_add(errors, "", "must be a JSON object");
+		goto invalid;
+	}
+	doc = fields_canonical(&relation_input, input, errors, &id);
+	rc = fields_check_refs(st, &relation_input, doc, errors);
+	if (rc != STORE_OK)
+		goto store_error;
+	const char *type = json_string_value(json_object_get(doc, "type"));
+	const char *other = json_string_value(json_object_get(doc, "claim"));
+	if (other && strcmp(other, from_id) == 0)
+		errors_add(errors, "/claim", "a claim cannot relate to itself");
+	if (json_array_size(errors))
+		goto invalid;
+
+	int64_t to = claim_seq(st, other, &rc);
+	if (rc != STORE_ROW)
+		goto store_error;
+	rc = find_duplicate(st, type, from, to, dup, sizeof(dup));
+	if (rc == STORE_ROW) {
+		status = reply_problem(rep, PROBLEM_CONFLICT,
+				       "relation \"%s\" already says that",
+				       dup);
+		goto done;
+	}
+	if (rc != STORE_DONE)
+		goto store_error;
+	if (!id) {
+		if (id_generate("rel", generated, sizeof(generated)) != 0)
+			goto store_error;
+		id = generated;
+	}
+	char now[32];
+	resource_now(now);
+	struct store_stmt *s = store_prepare(
+		st, "INSERT INTO relations (id, type, from_seq, to_seq, note, "
+		    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	if (!s)
+		goto store_error;
+	store_bind_text(s, 1, id);
+	store_bind_text(s, 2, type);
+	store_bind_int64(s, 3, from);
+	store_bind_int64(s, 4, to);
+	store_bind_text(s, 5, json_string_value(json_object_get(doc, "note")));
+	store_bind_text(s, 6, now);
+	rc = store_exec_stmt(s);
+	if (rc == STORE_CONSTRAINT) {
+		status = reply_problem(rep, PROBLEM_CONFLICT,
+				       "relation \"%s\" already exists", id);
+		goto done;
+	}
+	if (rc != STORE_OK)
+		goto store_error;
+	rc = relation_load(st, from_id, id, out);
+	if (rc != STORE_ROW)
+		goto store_error;
+	status = 201;
+	goto done;
+invalid:
+	status = reply_invalid(rep, json_incref(errors));
+	goto done;
+store_error:
+	status = reply_store_error(rep, rc == STORE_DONE ? STORE_ERROR : rc);
+done:
+	json_decref(errors);
+	json_decref(doc);
+	return status;
+}
+
+int handle_relation_create(const struct request *req, struct reply *rep)
+{
+	json_t *out = NULL;
+	int rc = store_begin(req->store);
+	if (rc != STORE_OK)
+		return reply_store_error(rep, rc);
+	int status = relation_create(req->store, req->args[0], req->body, rep,
+				     &out);
+	if (status != 201) {
+		store_rollback(req->store);
+		return status;
+	}
+	rc = store_commit(req->store);
+	if (rc != STORE_OK) {
+		json_decref(out);
+		return reply_store_error(rep, rc);
+	}
+	reply_headerf(rep, "Location", "/v1/claims/%s/relations/%s",
+		      req->args[0],
+		      json_string_value(json_object_get(out, "id")));
+	return reply_json(rep, 201, out);
+}
+
+static int claim_missing(struct store *st, const char *id, struct reply *rep)
+{
+	int rc;
+	claim_seq(st, id, &rc);
+	if (rc == STORE_DONE)
+		return reply_problem(rep, PROBLEM_NOT_FOUND,
+				     "no claim with id \"%s\"", id);
+	return rc == STORE_ROW ? 0 : reply_store_error(rep, rc);
+}
+
+int handle_relation_list(const struct request *req, struct reply *rep)
+{
+	static const char *const allowed[] = {NULL};
+	json_t *errors = json_array();
+	if (request_check_query(req, allowed, errors))
+		return reply_invalid(rep, errors);
+	json_decref(errors);
+	int status = claim_missing(req->store, req->args[0], rep);
+	if (status)
+		return status;
+	struct store_stmt *s =
+		store_prepare(req->store, RELATION_SELECT " ORDER BY r.seq");
+	if (!s)
+		return reply_store_error(rep, STORE_ERROR);
+	store_bind_text_named(s, ":claim", req->args[0]);
+	json_t *items = json_array();
+	int rc;
+	while ((rc = store_step(s)) == STORE_ROW)
+		json_array_append_new(items, relation_from_row(s));
+	store_reset(s);
+	if (rc != STORE_DONE) {
+		json_decref(items);
+		return reply_store_error(rep, rc);
+	}
+	/* A claim's relations are few: one page, in the list shape. */
+	return reply_json(rep, 200,
+			  json_pack("{s:o, s:n}", "items", items,
+				    "next_cursor"));
+}
+
+int handle_relation_get(const struct request *req, struct reply *rep)
+{
+	json_t *out = NULL;
+	int rc = relation_load(req->store, req->args[0], req->args[1], &out);
+	if (rc == STORE_DONE)
+		return reply_problem(rep, PROBLEM_NOT_FOUND,
+				     "claim \"%s\" has no relation \"%s\"",
+				     req->args[0], req->args[1]);
+	if (rc != STORE_ROW)
+		return reply_store_error(rep, rc);
+	return reply_json(rep, 200, out);
+}
+
+int handle_relation_delete(const struct request *req, struct reply *rep)
+{
+	json_t *out = NULL;
+	int rc = store_begin(req->store);
+	if (rc != STORE_OK)
+		return reply_store_error(rep, rc);
+	rc = relation_load(req->store, req->args[0], req->args[1], &out);
+	if (rc == STORE_DONE) {
+		store_rollback(req->store);
+		return reply_problem(rep, PROBLEM_NOT_FOUND,
+				     "claim \"%s\" has no relation \"%s\"",
+				     req->args[0], req->args[1]);
+	}
+	json_decref(out);
+	struct store_stmt *s = rc == STORE_ROW
+		? store_prepare(req->store, "DELETE FROM relations WHERE id = ?1")
+		: NULL;
+	if (s)
+		store_bind_text(s, 1, req->args[1]);
+	rc = store_exec_stmt(s);
+	if (rc == STORE_OK)
+		rc = store_commit(req->store);
+	if (rc != STORE_OK) {
+		store_rollback(req->store);
+		return reply_store_error(rep, rc);
+	}
+	return reply_json(rep, 204, NULL);
+}

@@ -1,0 +1,509 @@
+/*
+ * The generic resource handlers: create, get, put, patch and delete for
+ * every resource, driven by its struct resource.  Every write goes through
+ * resource_write() inside one BEGIN IMMEDIATE transaction: validate the
+ * body into its canonical form, check references, run the resource's own
+ * checks, then insert or update, so a refused write changes nothing.
+ */
+#include "handlers/resource.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/ids.h"
+#include "common/mergepatch.h"
+#include "common/pdate.h"
+#include "handlers/fields.h"
+#include "store/store.h"
+
+void resource_now(char buf[32])
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int reply_store_error(struct reply *rep, int rc)
+{
+	if (rc == STORE_BUSY) {
+		reply_problem(rep, PROBLEM_UNAVAILABLE,
+			      "the store is busy; retry shortly");
+		reply_header(rep, "Retry-After", "1");
+		return rep->status;
+	}
+	return reply_problem(rep, PROBLEM_INTERNAL,
+			     "the store could not complete the request");
+}
+
+/* Builds a representation from a row of RESOURCE_COLUMNS; new reference,
+ * NULL on a corrupt row. */
+static json_t *row_representation(struct store *st,
+				  const struct resource *res,
+				  struct store_stmt *s)
+{
+	json_error_t jerr;
+	json_t *body = json_loadb(store_column_text(s, 2),
+				  store_column_bytes(s, 2), 0, &jerr);
+	json_t *computed = NULL;
+	if (!store_column_is_null(s, 3))
+		computed = json_loadb(store_column_text(s, 3),
+				      store_column_bytes(s, 3), 0, &jerr);
+	json_t *out = json_object();
+	if (!body || !out) {
+		fprintf(stderr, "claimline: corrupt %s row %s\n", res->name,
+			store_column_text(s, 1));
+		json_decref(body);
+		json_decref(computed);
+		json_decref(out);
+		return NULL;
+	}
+	json_object_set_new(out, "id", json_string(store_column_text(s, 1)));
+	json_object_update(out, body);
+	if (computed)
+		json_object_update(out, computed);
+	/* Resource fields the row predates come back as null. */
+	for (const struct field *f = res->fields; f->name; f++)
+		if (f->type == FIELD_COMPUTED && !json_object_get(out, f->name))
+			json_object_set_new(out, f->name, json_null());
+	json_object_set_new(out, "created_at",
+			    json_string(store_column_text(s, 5)));
+	json_object_set_new(out, "updated_at",
+			    json_string(store_column_text(s, 6)));
+	json_object_set_new(out, "version",
+			    json_integer(store_column_int64(s, 4)));
+	json_decref(body);
+	json_decref(computed);
+	(void)st;
+	return out;
+}
+
+json_t *resource_from_row(struct store *st, const struct resource *res,
+			  struct store_stmt *s)
+{
+	int64_t seq = store_column_int64(s, 0);
+	json_t *rep = row_representation(st, res, s);
+	if (rep && res->decorate && res->decorate(st, seq, rep) != STORE_OK) {
+		json_decref(rep);
+		rep = NULL;
+	}
+	return rep;
+}
+
+int resource_load(struct store *st, const struct resource *res,
+		  const char *id, json_t **out, int64_t *seq_out)
+{
+	*out = NULL;
+	struct store_stmt *s = store_prepare(st, res->sql.get);
+	if (!s)
+		return STORE_ERROR;
+	store_bind_text(s, 1, id);
+	int rc = store_step(s);
+	if (rc != STORE_ROW)
+		return rc;
+	int64_t seq = store_column_int64(s, 0);
+	json_t *rep = resource_from_row(st, res, s);
+	store_reset(s);
+	if (!rep)
+		return STORE_ERROR;
+	if (seq_out)
+		*seq_out = seq;
+	*out = rep;
+	return STORE_ROW;
+}
+
+/* Reads the stored body and computed fields of `id` (new references). */
+static int load_stored(struct store *st, const struct resource *res,
+		       const char *id, json_t **body, json_t **computed)
+{
+	*body = NULL;
+	*computed = NULL;
+	struct store_stmt *s = store_prepare(st, res->sql.get);
+	if (!s)
+		return STORE_ERROR;
+	store_bind_text(s, 1, id);
+	int rc = store_step(s);
+	if (rc == STORE_ROW) {
+		json_error_t jerr;
+		*body = json_loadb(store_column_text(s, 2),
+				   store_column_bytes(s, 2), 0, &jerr);
+		*computed = store_column_is_null(s, 3)
+				    ? json_object()
+				    : json_loadb(store_column_text(s, 3),
+						 store_column_bytes(s, 3), 0,
+						 &jerr);
+		if (!*body || !*computed)
+			rc = STORE_ERROR;
+	}
+	store_reset(s);
+	return rc;
+}
+
+/* The interval a resource's dates denote; *dated false when undated. */
+static void resource_dates(const struct resource *res, json_t *doc,
+			   bool *dated, struct pdate *span)
+{
+	const char *why;
+	const char *start = res->date_field
+				    ? json_string_value(json_object_get(
+					      doc, res->date_field))
+				    : NULL;
+	*dated = start && pdate_parse(start, strlen(start), span, &why) == 0;
+	if (!*dated || !res->end_field)
+		return;
+	const char *end = json_string_value(json_object_get(doc, res->end_field));
+	struct pdate e;
+	if (end && pdate_parse(end, strlen(end), &e, &why) == 0 &&
+	    e.hi_ms > span->hi_ms)
+		span->hi_ms = e.hi_ms;
+}
+
+/* Generic checks every resource gets: its end not before its start and
+ * its part_of chain free of cycles. */
+static int check_generic(struct write_ctx *ctx)
+{
+	const struct resource *res = ctx->res;
+	const char *why;
+	if (res->end_field) {
+		const char *start = json_string_value(
+			json_object_get(ctx->doc, res->date_field));
+		const char *end = json_string_value(
+			json_object_get(ctx->doc, res->end_field));
+		struct pdate s, e;
+		char ptr[64];
+		snprintf(ptr, sizeof(ptr), "/%s", res->end_field);
+		if (start && end &&
+		    pdate_parse(start, strlen(start), &s, &why) == 0 &&
+		    pdate_parse(end, strlen(end), &e, &why) == 0 &&
+		    e.hi_ms <= s.lo_ms)
+			errors_add(ctx->errors, ptr, "%s is before %s %s",
+				   end, res->date_field, start);
+	}
+	const char *parent = json_string_value(json_object_get(ctx->doc,
+							       "part_of"));
+	if (!res->has_parent || !parent)
+		return STORE_OK;
+	if (strcmp(parent, ctx->id) == 0) {
+		errors_add(ctx->errors, "/part_of", "a %s cannot be part of itself",
+			   res->name);
+		return STORE_OK;
+	}
+	struct store_stmt *s = store_prepare(ctx->store, res->sql.ancestors);
+	if (!s)
+		return STORE_ERROR;
+	store_bind_text(s, 1, parent);
+	store_bind_text(s, 2, ctx->id);
+	int rc = store_step(s);
+	store_reset(s);
+	if (rc == STORE_ROW)
+		errors_add(ctx->errors, "/part_of",
+			   "%s \"%s\" is already part of \"%s\": that would "
+			   "be a cycle",
+			   res->name, parent, ctx->id);
+	return rc < 0 ? rc : STORE_OK;
+}
+
+static int store_row(struct store *st, const struct resource *res,
+		     const char *sql, const char *id, json_t *doc,
+		     json_t *computed)
+{
+	char now[32];
+	bool dated;
+	struct pdate span;
+	resource_now(now);
+	resource_dates(res, doc, &dated, &span);
+	char *body_text = json_dumps(doc, JSON_COMPACT);
+	char *computed_text = json_object_size(computed)
+				      ? json_dumps(computed, JSON_COMPACT)
+				      : NULL;
+	struct store_stmt *s = store_prepare(st, sql);
+	int rc = STORE_ERROR;
+	if (!s || !body_text)
+		goto done;
+	store_bind_text(s, 1, id);
+	store_bind_text(s, 2, body_text);
+	store_bind_text(s, 3, computed_text);
+	store_bind_text(s, 4, now);
+	if (dated) {
+		store_bind_int64(s, 5, span.lo_ms);
+		store_bind_int64(s, 6, span.hi_ms);
+		store_bind_int64(s, 7, span.precision);
+	}
+	rc = store_exec_stmt(s);
+done:
+	free(body_text);
+	free(computed_text);
+	return rc;
+}
+
+/* Fills `rep` for a failed write: 422 with the errors, 409 for a
+ * conflict, 500/503 for a store error. */
+static int write_failed(struct reply *rep, int rc, json_t *errors,
+			const char *conflict)
+{
+	if (rc != STORE_OK)
+		return reply_store_error(rep, rc);
+	if (json_array_size(errors))
+		return reply_invalid(rep, json_incref(errors));
+	return reply_problem(rep, PROBLEM_CONFLICT, "%s", conflict);
+}
+
+int resource_write(struct store *st, const struct resource *res,
+		   const char *path_id, json_t *input, enum write_mode mode,
+		   struct reply *rep, json_t **out)
+{
+	char generated[ID_MAX_LEN + 1];
+	json_t *errors = json_array();
+	json_t *doc = NULL, *old_body = NULL, *old_computed = NULL;
+	json_t *computed = json_object();
+	const char *id = NULL;
+	int status = 0, rc = STORE_OK;
+	struct write_ctx ctx = {.store = st, .res = res, .errors = errors};
+
+	*out = NULL;
+	if (!json_is_object(input)) {
+		errors_add(errors, "", "must be a JSON object");
+		status = write_failed(rep, rc, errors, NULL);
+		goto done;
+	}
+	doc = fields_canonical(res, input, errors, &id);
+	if (path_id && id && strcmp(id, path_id) != 0)
+		errors_add(errors, "/id", "does not match the id in the path");
+	if (path_id)
+		id = path_id;
+	if (!id) {
+		if (json_object_get(input, "id") &&
+		    !json_is_null(json_object_get(input, "id"))) {
+			/* invalid id already reported: keep a placeholder */
+			snprintf(generated, sizeof(generated), "%s", "invalid");
+		} else if (id_generate(res->id_prefix, generated,
+				       sizeof(generated)) != 0) {
+			rc = STORE_ERROR;
+			status = write_failed(rep, rc, errors, NULL);
+			goto done;
+		}
+		id = generated;
+	}
+	ctx.id = id;
+	ctx.doc = doc;
+	ctx.computed = computed;
+
+	rc = load_stored(st, res, id, &old_body, &old_computed);
+	if (rc < 0)
+		goto fail;
+	bool exists = rc == STORE_ROW;
+	rc = STORE_OK;
+	if (exists && mode == WRITE_CREATE) {
+		snprintf(ctx.conflict, sizeof(ctx.conflict),
+			 "%s \"%s\" already exists", res->name, id);
+		goto fail;
+	}
+	rc = fields_check_refs(st, res, doc, errors);
+	if (rc == STORE_OK)
+		rc = check_generic(&ctx);
+	if (rc == STORE_OK && res->check)
+		rc = res->check(&ctx);
+	if (rc != STORE_OK || json_array_size(errors) || ctx.conflict[0])
+		goto fail;
+
+	/* An identical write is no change: no new version. */
+	if (exists && json_equal(old_body, doc) &&
+	    json_equal(old_computed, computed)) {
+		status = 200;
+	} else {
+		rc = store_row(st, res, exists ? res->sql.update : res->sql.insert,
+			       id, doc, computed);
+		if (rc == STORE_OK && res->after_write)
+			rc = res->after_write(&ctx);
+		if (rc != STORE_OK || ctx.conflict[0])
+			goto fail;
+		status = exists ? 200 : 201;
+	}
+	rc = resource_load(st, res, id, out, NULL);
+	if (rc != STORE_ROW) {
+		rc = rc == STORE_DONE ? STORE_ERROR : rc;
+		goto fail;
+	}
+	goto done;
+fail:
+	status = write_failed(rep, rc, errors, ctx.conflict);
+done:
+	json_decref(errors);
+	json_decref(doc);
+	json_decref(computed);
+	json_decref(old_body);
+	json_decref(old_computed);
+	return status;
+}
+
+/* Runs one write in its own transaction and fills the reply. */
+static int write_reply(const struct request *req, struct reply *rep,
+		       const char *path_id, json_t *input,
+		       enum write_mode mode)
+{
+	const struct resource *res = req->route_arg;
+	json_t *out = NULL;
+	int rc = store_begin(req->store);
+	if (rc != STORE_OK)
+		return reply_store_error(rep, rc);
+	int status = resource_write(req->store, res, path_id, input, mode, rep,
+				    &out);
+	if (status >= 300) {
+		store_rollback(req->store);
+		return status;
+	}
+	rc = store_commit(req->store);
+	if (rc != STORE_OK) {
+		json_decref(out);
+		return reply_store_error(rep, rc);
+	}
+	if (status == 201)
+		reply_headerf(rep, "Location", "/v1/%s/%s", res->collection,
+			      json_string_value(json_object_get(out, "id")));
+	return reply_json(rep, status, out);
+}
+
+int handle_resource_create(const struct request *req, struct reply *rep)
+{
+	return write_reply(req, rep, NULL, req->body, WRITE_CREATE);
+}
+
+int handle_resource_put(const struct request *req, struct reply *rep)
+{
+	return write_reply(req, rep, req->args[0], req->body, WRITE_REPLACE);
+}
+
+static int reply_not_found(struct reply *rep, const struct resource *res,
+			   const char *id)
+{
+	return reply_problem(rep, PROBLEM_NOT_FOUND, "no %s with id \"%s\"",
+			     res->name, id);
+}
+
+int handle_resource_get(const struct request *req, struct reply *rep)
+{
+	const struct resource *res = req->route_arg;
+	json_t *out = NULL;
+	int rc = resource_load(req->store, res, req->args[0], &out, NULL);
+	if (rc == STORE_DONE)
+		return reply_not_found(rep, res, req->args[0]);
+	if (rc != STORE_ROW)
+		return reply_store_error(rep, rc);
+	return reply_json(rep, 200, out);
+}
+
+int handle_resource_patch(const struct request *req, struct reply *rep)
+{
+	const struct resource *res = req->route_arg;
+	json_t *body = NULL, *computed = NULL, *merged = NULL, *out = NULL;
+	int status;
+	int rc = store_begin(req->store);
+	if (rc != STORE_OK)
+		return reply_store_error(rep, rc);
+	rc = load_stored(req->store, res, req->args[0], &body, &computed);
+	if (rc == STORE_DONE) {
+		status = reply_not_found(rep, res, req->args[0]);
+		goto rollback;
+	}
+	if (rc != STORE_ROW) {
+		status = reply_store_error(rep, rc);
+		goto rollback;
+	}
+	if (!json_is_object(req->body)) {
+		json_t *errors = json_array();
+		errors_add(errors, "", "a merge patch must be a JSON object");
+		status = reply_invalid(rep, errors);
+		goto rollback;
+	}
+	merged = merge_patch(body, req->body);
+	status = resource_write(req->store, res, req->args[0], merged,
+				WRITE_REPLACE, rep, &out);
+	if (status >= 300)
+		goto rollback;
+	rc = store_commit(req->store);
+	if (rc != STORE_OK) {
+		json_decref(out);
+		status = reply_store_error(rep, rc);
+		goto done;
+	}
+	status = reply_json(rep, 200, out);
+	goto done;
+rollback:
+	store_rollback(req->store);
+done:
+	json_decref(body);
+	json_decref(computed);
+	json_decref(merged);
+	return status;
+}
+
+/* Finds the first thing that still refers to `id`; fills `what`/`by`. */
+static int find_referrer(struct store *st, const struct resource *res,
+			 const char *id, char *msg, size_t msgsz)
+{
+	for (const struct referrer *r = res->referrers; r && r->what; r++) {
+		struct store_stmt *s = store_prepare(st, r->sql);
+		if (!s)
+			return STORE_ERROR;
+		store_bind_text(s, 1, id);
+		int rc = store_step(s);
+		if (rc == STORE_ROW)
+			snprintf(msg, msgsz,
+				 "%s \"%s\" is still referenced by %s \"%s\"",
+				 res->name, id, r->what,
+				 store_column_text(s, 0));
+		store_reset(s);
+		if (rc != STORE_DONE)
+			return rc;
+	}
+	return STORE_DONE;
+}
+
+int handle_resource_delete(const struct request *req, struct reply *rep)
+{
+	const struct resource *res = req->route_arg;
+	const char *id = req->args[0];
+	char msg[512];
+	int status;
+	int rc = store_begin(req->store);
+	if (rc != STORE_OK)
+		return reply_store_error(rep, rc);
+	struct store_stmt *s = store_prepare(req->store, res->sql.exists);
+	if (!s) {
+		status = reply_store_error(rep, STORE_ERROR);
+		goto rollback;
+	}
+	store_bind_text(s, 1, id);
+	rc = store_step(s);
+	store_reset(s);
+	if (rc == STORE_DONE) {
+		status = reply_not_found(rep, res, id);
+		goto rollback;
+	}
+	if (rc == STORE_ROW)
+		rc = find_referrer(req->store, res, id, msg, sizeof(msg));
+	if (rc == STORE_ROW) {
+		status = reply_problem(rep, PROBLEM_CONFLICT, "%s", msg);
+		goto rollback;
+	}
+	if (rc == STORE_DONE) {
+		s = store_prepare(req->store, res->sql.delete);
+		if (s)
+			store_bind_text(s, 1, id);
+		rc = store_exec_stmt(s);
+	}
+	if (rc != STORE_OK) {
+		status = reply_store_error(rep, rc);
+		goto rollback;
+	}
+	rc = store_commit(req->store);
+	if (rc != STORE_OK)
+		return reply_store_error(rep, rc);
+	reply_json(rep, 204, NULL);
+	return 204;
+rollback:
+	store_rollback(req->store);
+	return status;
+}

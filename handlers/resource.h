@@ -1,0 +1,219 @@
+/*
+ * The generic resource mechanism.  Actors, sources, events and claims are
+ * each described by a struct resource (their fields, table SQL, filters and
+ * what refers to them); one set of handlers does create / get / put /
+ * patch / delete / list for all four with the same validation, errors,
+ * versions and pagination.  Each resource file adds only what is its own,
+ * through the hooks.
+ */
+#ifndef CLAIMLINE_RESOURCE_H
+#define CLAIMLINE_RESOURCE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "server/reply.h"
+
+struct store;
+struct resource;
+
+enum field_type {
+	FIELD_STRING,      /* non-empty string */
+	FIELD_ENUM,        /* one of `choices` */
+	FIELD_DATE,        /* partial date */
+	FIELD_REF,         /* id of a `ref` resource */
+	FIELD_REF_LIST,    /* array of distinct ids of `ref` resources */
+	FIELD_STRING_LIST, /* array of non-empty strings */
+	FIELD_COUNTRY,     /* ISO 3166-1 alpha-2 */
+	FIELD_URL,         /* absolute http(s) URL */
+	FIELD_LANGUAGE,    /* BCP 47 language tag */
+	FIELD_NUMBER,      /* JSON number */
+	FIELD_BOOL,
+	FIELD_OBJECT,      /* object with `sub` fields */
+	FIELD_OBJECT_LIST, /* array of objects with `sub` fields */
+	FIELD_ID,          /* the resource's own id */
+	FIELD_COMPUTED,    /* read-only: filled by the server */
+};
+
+enum {
+	FIELD_REQUIRED = 1 << 0,
+};
+
+struct field {
+	const char *name;
+	enum field_type type;
+	unsigned flags;
+	const char *const *choices;  /* FIELD_ENUM: NULL-terminated */
+	const char *default_value;   /* FIELD_ENUM: used when absent */
+	const struct resource *ref;  /* FIELD_REF, FIELD_REF_LIST */
+	const struct field *sub;     /* FIELD_OBJECT(_LIST): ends at name NULL */
+	size_t max_len;              /* strings: bytes; 0 means 1000 */
+};
+
+/* A list filter: a query parameter and the literal SQL condition it adds,
+ * with one `?` bound to the parameter's value (in the table alias `r`). */
+enum filter_kind {
+	FILTER_TEXT,    /* value bound as is */
+	FILTER_ID,      /* value must be a valid id */
+	FILTER_ENUM,    /* value must be one of `choices` */
+	FILTER_BOOL,    /* "true"/"false", bound as 1/0 */
+	FILTER_DATE_FROM, /* partial date, bound as its start */
+	FILTER_DATE_TO,   /* partial date, bound as its end */
+};
+
+struct filter {
+	const char *param;
+	enum filter_kind kind;
+	const char *sql;
+	const char *const *choices;
+};
+
+/* Something that may refer to a resource: deleting it is refused while
+ * `sql` (one `?`: the id) returns a row, whose first column names the
+ * referrer. */
+struct referrer {
+	const char *what; /* "claim", "sub-event" ... */
+	const char *sql;
+};
+
+/* The per-table SQL every resource has; see RESOURCE_TABLE_SQL. */
+struct table_sql {
+	const char *get;
+	const char *exists;
+	const char *insert;
+	const char *update;
+	const char *delete;
+	const char *list_head; /* SELECT ... FROM t AS r WHERE r.seq > ? */
+	const char *ancestors; /* for resources with part_of: cycle check */
+};
+
+/*
+ * Literal SQL for a resource table with the generic columns of
+ * schema/001_init.sql.  `t` must be a string literal.
+ */
+#define RESOURCE_COLUMNS "r.seq, r.id, r.body, r.computed, r.version, " \
+	"r.created_at, r.updated_at"
+#define RESOURCE_TABLE_SQL(t)                                                 \
+	.get = "SELECT " RESOURCE_COLUMNS " FROM " t " AS r WHERE r.id = ?1", \
+	.exists = "SELECT 1 FROM " t " WHERE id = ?1",                       \
+	.insert = "INSERT INTO " t " (id, body, computed, version, "         \
+		  "created_at, updated_at, date_lo, date_hi, date_prec) "    \
+		  "VALUES (?1, ?2, ?3, 1, ?4, ?4, ?5, ?6, ?7)",               \
+	.update = "UPDATE " t " SET body = ?2, computed = ?3, "              \
+		  "version = version + 1, updated_at = ?4, date_lo = ?5, "   \
+		  "date_hi = ?6, date_prec = ?7 WHERE id = ?1",              \
+	.delete = "DELETE FROM " t " WHERE id = ?1",                         \
+	.list_head = "SELECT " RESOURCE_COLUMNS " FROM " t                   \
+		     " AS r WHERE r.seq > :after",                           \
+	.ancestors = "WITH RECURSIVE up(id, depth) AS (SELECT ?1, 0 "        \
+		     "UNION ALL SELECT t.part_of, up.depth + 1 FROM " t      \
+		     " AS t JOIN up ON t.id = up.id WHERE t.part_of IS NOT " \
+		     "NULL AND up.depth < 10000) SELECT 1 FROM up WHERE "    \
+		     "id = ?2 LIMIT 1"
+
+/* What a write is about to store, handed to the resource's hooks. */
+struct write_ctx {
+	struct store *store;
+	const struct resource *res;
+	const char *id;
+	json_t *doc;      /* canonical body, borrowed */
+	json_t *computed; /* stored computed fields: hooks may set; borrowed */
+	json_t *errors;   /* add every problem here; borrowed */
+	/* Set by a hook to refuse with 409 instead of 422. */
+	char conflict[256];
+};
+
+struct resource {
+	const char *name;       /* "actor" */
+	const char *collection; /* "actors" */
+	const char *id_prefix;  /* "act" */
+	const struct field *fields; /* ends at name NULL */
+	const char *date_field;     /* places it in time, or NULL */
+	const char *end_field;      /* end of its interval, or NULL */
+	bool has_parent;            /* has part_of (no cycles) */
+	struct table_sql sql;
+	const struct filter *filters;     /* ends at param NULL */
+	const struct referrer *referrers; /* ends at what NULL */
+
+	/* Checks beyond field types, inside the write transaction: add to
+	 * ctx->errors or set ctx->conflict.  Returns STORE_OK or a store
+	 * error. */
+	int (*check)(struct write_ctx *ctx);
+	/* Runs after the row is written, inside the same transaction. */
+	int (*after_write)(struct write_ctx *ctx);
+	/* Adds read-time computed fields to a representation (borrowed). */
+	int (*decorate)(struct store *st, int64_t seq, json_t *out);
+};
+
+extern const struct resource actor_resource;
+extern const struct resource source_resource;
+extern const struct resource event_resource;
+extern const struct resource claim_resource;
+
+/* Handlers; the route argument is the struct resource. */
+int handle_resource_create(const struct request *req, struct reply *rep);
+int handle_resource_list(const struct request *req, struct reply *rep);
+int handle_resource_get(const struct request *req, struct reply *rep);
+int handle_resource_put(const struct request *req, struct reply *rep);
+int handle_resource_patch(const struct request *req, struct reply *rep);
+int handle_resource_delete(const struct request *req, struct reply *rep);
+
+/*
+ * Loads the representation of `id` (stored fields, meta and computed
+ * fields) as a new reference into *out.  Returns STORE_ROW when found,
+ * STORE_DONE when not, or a store error.  `seq_out` may be NULL.
+ */
+int resource_load(struct store *st, const struct resource *res,
+		  const char *id, json_t **out, int64_t *seq_out);
+
+/*
+ * Creates or replaces a resource from `input` (borrowed) inside the
+ * caller's transaction — the one write path, used by the handlers and by
+ * the demo loader.  `mode` says what an existing id means.  On success
+ * returns 200 or 201 and sets *out (new reference) to the representation;
+ * on failure fills `rep` with the problem and returns its status.
+ */
+enum write_mode {
+	WRITE_CREATE,  /* existing id: 409 */
+	WRITE_REPLACE, /* create or replace */
+};
+int resource_write(struct store *st, const struct resource *res,
+		   const char *path_id, json_t *input, enum write_mode mode,
+		   struct reply *rep, json_t **out);
+
+/* The current UTC time as RFC 3339 ("2026-11-27T10:00:00Z"). */
+void resource_now(char buf[32]);
+
+/* Reply 500 for a store error, without details. */
+int reply_store_error(struct reply *rep, int rc);
+
+/* Reply 422 when ?limit or ?cursor are bad; else parse them. */
+bool list_page_params(const struct request *req, json_t *errors,
+		      int64_t *limit);
+
+/* Opaque cursors over an int64 key: encode into buf (>= 32 bytes). */
+void cursor_encode(int64_t key, char *buf, size_t bufsz);
+bool cursor_decode(const char *s, int64_t *key);
+
+/*
+ * Builds a representation (with computed fields) from the current row of a
+ * statement selecting RESOURCE_COLUMNS.  New reference; NULL on error.
+ */
+struct store_stmt;
+json_t *resource_from_row(struct store *st, const struct resource *res,
+			  struct store_stmt *s);
+
+/*
+ * Steps `s` (RESOURCE_COLUMNS rows, limit + 1 of them at most) and replies
+ * a page of up to `limit` items of the route's resource, with next_cursor
+ * and Link.  Returns the status.
+ */
+int list_collect(const struct request *req, struct reply *rep,
+		 struct store_stmt *s, int64_t limit);
+
+/* Sets next_cursor and the Link header of a list reply. */
+void list_reply_next(const struct request *req, struct reply *rep,
+		     json_t *page, const char *next_cursor);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * The HTTP front end: a libmicrohttpd daemon with an internal thread pool
+ * on epoll, and the one access handler every request goes through.
+ */
+#ifndef CLAIMLINE_HTTP_H
+#define CLAIMLINE_HTTP_H
+
+#include <stddef.h>
+
+#include "server/config.h"
+
+struct http_server;
+
+/*
+ * Binds cfg->bind:cfg->port and starts serving.  The store at cfg->db
+ * must already be migrated.  Returns NULL with one line in `err` when the
+ * address cannot be used.
+ */
+struct http_server *http_start(const struct config *cfg, char *err,
+			       size_t errsz);
+
+/* The port actually listened on (useful with port 0). */
+int http_port(const struct http_server *srv);
+
+/* Stops accepting, finishes in-flight requests and frees the server. */
+void http_stop(struct http_server *srv);
+
+/*
+ * Parses a JSON request body: valid UTF-8, no duplicate keys, nesting at
+ * most 32 levels.  Returns a new reference, or NULL with a reason in
+ * `why`.  Exposed for tests and the fuzzer.
+ */
+#include <jansson.h>
+json_t *http_parse_json(const char *data, size_t len, char *why,
+			size_t whysz);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * Requests and replies as handlers see them.  A handler gets a request
+ * (method, path arguments, query, parsed body, store) and fills a reply
+ * (status, body, headers); the front end turns the reply into an HTTP
+ * response.  Nothing here touches libmicrohttpd, so handlers can be called
+ * from a unit test without a socket.
+ */
+#ifndef CLAIMLINE_REPLY_H
+#define CLAIMLINE_REPLY_H
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct store;
+
+enum http_method {
+	METHOD_GET = 1 << 0,
+	METHOD_HEAD = 1 << 1,
+	METHOD_POST = 1 << 2,
+	METHOD_PUT = 1 << 3,
+	METHOD_PATCH = 1 << 4,
+	METHOD_DELETE = 1 << 5,
+	METHOD_OPTIONS = 1 << 6,
+};
+
+#define REQUEST_MAX_ARGS 4
+#define REQUEST_MAX_QUERY 32
+
+struct query_param {
+	const char *key;
+	const char *value;
+};
+
+struct request {
+	enum http_method method;
+	const char *path;
+	/* Path captures ({id}, ...) in pattern order; borrowed. */
+	const char *args[REQUEST_MAX_ARGS];
+	size_t nargs;
+	/* Query parameters in request order, duplicates kept; borrowed. */
+	struct query_param query[REQUEST_MAX_QUERY];
+	size_t nquery;
+	/* The parsed request body, borrowed; NULL when the route takes none. */
+	json_t *body;
+	/* This worker thread's store connection. */
+	struct store *store;
+	/* The route's argument (for resource routes, the resource). */
+	const void *route_arg;
+};
+
+/* Error classes: each maps to a status, a problem type and a title. */
+enum problem {
+	PROBLEM_INVALID_JSON,
+	PROBLEM_BAD_REQUEST,
+	PROBLEM_NOT_FOUND,
+	PROBLEM_METHOD_NOT_ALLOWED,
+	PROBLEM_CONFLICT,
+	PROBLEM_PAYLOAD_TOO_LARGE,
+	PROBLEM_UNSUPPORTED_MEDIA_TYPE,
+	PROBLEM_VALIDATION,
+	PROBLEM_INTERNAL,
+	PROBLEM_UNAVAILABLE,
+};
+
+#define REPLY_MAX_HEADERS 8
+
+struct reply_header {
+	char *name;  /* owned */
+	char *value; /* owned */
+};
+
+struct reply {
+	int status;
+	json_t *body; /* owned; NULL for no body */
+	const char *content_type; /* static string */
+	struct reply_header headers[REPLY_MAX_HEADERS];
+	size_t nheaders;
+};
+
+/* Zeroes a reply.  Every initialised reply must be released with
+ * reply_release(). */
+void reply_init(struct reply *rep);
+
+/* Frees what the reply owns and zeroes it. */
+void reply_release(struct reply *rep);
+
+/* Sets status and body; takes the reference `body` (new reference or NULL).
+ * Returns `status`. */
+int reply_json(struct reply *rep, int status, json_t *body);
+
+/* Adds a header; copies name and value.  Extra headers beyond
+ * REPLY_MAX_HEADERS are dropped (a programming error, logged). */
+void reply_header(struct reply *rep, const char *name, const char *value);
+
+/* Adds a header whose value is formatted printf-style. */
+void reply_headerf(struct reply *rep, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Replaces whatever the reply held by a problem document of the given
+ * class with a printf-style detail.  Returns the status of the class.
+ */
+int reply_problem(struct reply *rep, enum problem kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Replies 422 with `errors` (a JSON array of {"pointer"|"parameter",
+ * "detail"}; the reference is taken).  Returns 422.
+ */
+int reply_invalid(struct reply *rep, json_t *errors);
+
+/* The status of a problem class. */
+int problem_status(enum problem kind);
+
+/* Validation errors: a JSON array that collects every field at fault. */
+
+/* Appends {"pointer": pointer, "detail": ...} to `errors` (borrowed). */
+void errors_add(json_t *errors, const char *pointer, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Appends {"parameter": name, "detail": ...} to `errors` (borrowed). */
+void errors_add_param(json_t *errors, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The name of a method as sent on the wire ("GET"). */
+const char *method_name(enum http_method m);
+
+/* Query helpers. */
+
+/* The value of query parameter `key`, or NULL; borrowed from the request. */
+const char *request_query(const struct request *req, const char *key);
+
+/*
+ * Checks that every query parameter is one of `allowed` (NULL-terminated)
+ * and given at most once; adds an error per offending parameter to
+ * `errors`.  Returns the number of errors added.
+ */
+size_t request_check_query(const struct request *req,
+			   const char *const *allowed, json_t *errors);
+
+#endif

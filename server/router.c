@@ -1,0 +1,89 @@
+/*
+ * Route matching.  The table is small and static, so a linear walk that
+ * compares segments is both simple and fast; a route matches when every
+ * literal segment is equal and every {name} segment is non-empty.
+ */
+#include "server/router.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Matches `path` against `pattern`; on success copies captured segments
+ * into scratch and sets req->args.  Returns 1 on a match. */
+static int match_pattern(const char *pattern, const char *path,
+			 struct request *req, char *scratch)
+{
+	size_t nargs = 0, used = 0;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (*p != '/' || *s != '/')
+			return 0;
+		p++;
+		s++;
+		const char *pend = strchr(p, '/');
+		const char *send = strchr(s, '/');
+		size_t plen = pend ? (size_t)(pend - p) : strlen(p);
+		size_t slen = send ? (size_t)(send - s) : strlen(s);
+		if (plen > 1 && p[0] == '{') {
+			if (slen == 0 || nargs == REQUEST_MAX_ARGS ||
+			    used + slen + 1 > ROUTER_PATH_MAX)
+				return 0;
+			memcpy(scratch + used, s, slen);
+			scratch[used + slen] = '\0';
+			req->args[nargs++] = scratch + used;
+			used += slen + 1;
+		} else if (plen != slen || memcmp(p, s, plen) != 0) {
+			return 0;
+		}
+		p += plen;
+		s += slen;
+	}
+	if (*p || *s)
+		return 0;
+	req->nargs = nargs;
+	return 1;
+}
+
+const struct route *route_match(const char *path, enum http_method method,
+				struct request *req, char *scratch,
+				unsigned *allowed)
+{
+	const struct route *found = NULL;
+	*allowed = 0;
+	if (strlen(path) >= ROUTER_PATH_MAX)
+		return NULL;
+	for (size_t i = 0; i < route_count; i++) {
+		const struct route *r = &route_table[i];
+		/* Match into a throwaway request so that a route with the
+		 * wrong method leaves no arguments behind. */
+		struct request probe = {0};
+		char probe_scratch[ROUTER_PATH_MAX];
+		if (!match_pattern(r->pattern, path, &probe, probe_scratch))
+			continue;
+		*allowed |= r->method;
+		if (r->method == METHOD_GET)
+			*allowed |= METHOD_HEAD;
+		bool method_ok = r->method == method ||
+				 (r->method == METHOD_GET && method == METHOD_HEAD);
+		if (method_ok && !found) {
+			found = r;
+			match_pattern(r->pattern, path, req, scratch);
+		}
+	}
+	return found;
+}
+
+void route_allow_header(unsigned mask, char *buf, size_t bufsz)
+{
+	static const enum http_method order[] = {
+		METHOD_GET, METHOD_HEAD, METHOD_POST, METHOD_PUT,
+		METHOD_PATCH, METHOD_DELETE, METHOD_OPTIONS,
+	};
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (mask & order[i])
+			n += (size_t)snprintf(buf + n, bufsz - n, "%s%s",
+					      n ? ", " : "",
+					      method_name(order[i]));
+}

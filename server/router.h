@@ -1,0 +1,39 @@
+/*
+ * The router: one static table of routes (handlers/routes.c) matched
+ * segment by segment, with {name} segments captured as path arguments.
+ */
+#ifndef CLAIMLINE_ROUTER_H
+#define CLAIMLINE_ROUTER_H
+
+#include <stddef.h>
+
+#include "server/reply.h"
+
+typedef int (*handler_fn)(const struct request *req, struct reply *rep);
+
+struct route {
+	const char *pattern; /* "/v1/actors/{id}" */
+	enum http_method method;
+	handler_fn handler;
+	const void *arg; /* handed to the handler as request.route_arg */
+};
+
+extern const struct route route_table[];
+extern const size_t route_count;
+
+#define ROUTER_PATH_MAX 1024
+
+/*
+ * Finds the route for `method` on `path`.  Path arguments are copied into
+ * `scratch` (ROUTER_PATH_MAX bytes, owned by the caller) and pointed to
+ * from req->args.  Returns the route, or NULL with *allowed set to the
+ * methods the path does have (0: no such path).
+ */
+const struct route *route_match(const char *path, enum http_method method,
+				struct request *req, char *scratch,
+				unsigned *allowed);
+
+/* Writes the methods in `mask` as an Allow header value ("GET, POST"). */
+void route_allow_header(unsigned mask, char *buf, size_t bufsz);
+
+#endif

@@ -1,0 +1,501 @@
+/*
+ * The store layer: the one place that talks to SQLite.  It opens
+ * connections with the settings durability needs (WAL, synchronous=FULL,
+ * foreign keys, busy timeout), applies the embedded migrations, keeps a
+ * per-connection cache of prepared statements, and gives each server worker
+ * thread a connection of its own.
+ */
+#include "store/store.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/embedded.h"
+
+#define STORE_BUSY_TIMEOUT_MS 10000
+#define STMT_CACHE_SIZE 256 /* a power of two */
+
+struct cached_stmt {
+	char *sql; /* owned; NULL for a free slot */
+	uint64_t hash;
+	sqlite3_stmt *stmt; /* owned */
+};
+
+struct store {
+	sqlite3 *db;
+	size_t ncached;
+	struct cached_stmt cache[STMT_CACHE_SIZE];
+};
+
+/* struct store_stmt is never defined: a store_stmt pointer is the
+ * sqlite3_stmt itself, so callers cannot reach SQLite. */
+static sqlite3_stmt *raw(struct store_stmt *s)
+{
+	return (sqlite3_stmt *)s;
+}
+
+/* ---- case-insensitive substring search, for the `q` list filters ---- */
+
+/* Decodes one UTF-8 code point; a bad byte counts as itself. */
+static uint32_t utf8_next(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	uint32_t c = s[0];
+	int extra = 0;
+	if (c >= 0xf0 && c < 0xf8) {
+		c &= 0x07;
+		extra = 3;
+	} else if (c >= 0xe0) {
+		c &= 0x0f;
+		extra = 2;
+	} else if (c >= 0xc0) {
+		c &= 0x1f;
+		extra = 1;
+	}
+	for (int i = 1; i <= extra; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*p = s + 1;
+			return s[0];
+		}
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	*p = s + 1 + extra;
+	return c;
+}
+
+/* Lower-cases the scripts whose case our users type: Latin, Greek and
+ * Cyrillic.  Scripts without case (Hangul, CJK) pass unchanged. */
+static uint32_t fold_case(uint32_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c + 32;
+	if (c < 0xc0)
+		return c;
+	if ((c >= 0xc0 && c <= 0xde && c != 0xd7) ||
+	    (c >= 0x391 && c <= 0x3ab && c != 0x3a2) ||
+	    (c >= 0x410 && c <= 0x42f))
+		return c + 32;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 80;
+	if (c >= 0x100 && c <= 0x17f && !(c & 1))
+		return c + 1; /* Latin Extended-A pairs, close enough */
+	return c;
+}
+
+/* Writes the case-folded code points of `s` into a new array. */
+static uint32_t *fold_string(const unsigned char *s, size_t *n)
+{
+	size_t len = strlen((const char *)s);
+	uint32_t *out = malloc((len + 1) * sizeof(*out));
+	if (!out)
+		return NULL;
+	size_t k = 0;
+	while (*s)
+		out[k++] = fold_case(utf8_next(&s));
+	*n = k;
+	return out;
+}
+
+static void sql_contains_ci(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const unsigned char *hay = sqlite3_value_text(argv[0]);
+	const unsigned char *needle = sqlite3_value_text(argv[1]);
+	if (!hay || !needle) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	size_t nh = 0, nn = 0;
+	uint32_t *h = fold_string(hay, &nh);
+	uint32_t *n = fold_string(needle, &nn);
+	int found = 0;
+	if (!h || !n) {
+		sqlite3_result_error_nomem(ctx);
+		goto done;
+	}
+	for (size_t i = 0; nn <= nh && i <= nh - nn && !found; i++)
+		if (memcmp(h + i, n, nn * sizeof(*n)) == 0)
+			found = 1;
+	sqlite3_result_int(ctx, found);
+done:
+	free(h);
+	free(n);
+}
+
+/* ---- connections ---- */
+
+static int exec_simple(sqlite3 *db, const char *sql, char *err, size_t errsz)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "%s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+struct store *store_open(const char *path, char *err, size_t errsz)
+{
+	struct store *st = calloc(1, sizeof(*st));
+	char why[256];
+	if (!st) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	int rc = sqlite3_open_v2(path, &st->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+					 SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(why, sizeof(why), "%s",
+			 st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	/* journal_mode touches the file, so an unusable path fails here. */
+	if (exec_simple(st->db,
+			"PRAGMA journal_mode = WAL;"
+			"PRAGMA synchronous = FULL;"
+			"PRAGMA foreign_keys = ON;",
+			why, sizeof(why)) != 0)
+		goto fail;
+	rc = sqlite3_create_function(st->db, "contains_ci", 2,
+				     SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+					 SQLITE_INNOCUOUS,
+				     NULL, sql_contains_ci, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(why, sizeof(why), "%s", sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	return st;
+fail:
+	snprintf(err, errsz, "cannot open store %s: %s", path, why);
+	store_close(st);
+	return NULL;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
+		sqlite3_finalize(st->cache[i].stmt);
+		free(st->cache[i].sql);
+	}
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int store_schema_version(void)
+{
+	int n = 0;
+	while (schema_migrations[n].name)
+		n++;
+	return n;
+}
+
+int store_migrate(struct store *st, char *err, size_t errsz)
+{
+	char why[256] = "";
+	sqlite3_stmt *stmt = NULL;
+	int known = store_schema_version();
+	int current = 0;
+
+	if (exec_simple(st->db, "BEGIN IMMEDIATE", why, sizeof(why)) != 0)
+		goto fail;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_step(stmt) != SQLITE_ROW) {
+		snprintf(why, sizeof(why), "%s", sqlite3_errmsg(st->db));
+		goto rollback;
+	}
+	current = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (current > known) {
+		snprintf(why, sizeof(why),
+			 "its schema version %d is newer than this binary's %d",
+			 current, known);
+		goto rollback;
+	}
+	for (int i = current; i < known; i++) {
+		if (exec_simple(st->db, schema_migrations[i].data, why,
+				sizeof(why)) != 0)
+			goto rollback;
+	}
+	/* PRAGMA takes no parameters; the value is our own integer. */
+	char pragma[64];
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", known);
+	if (exec_simple(st->db, pragma, why, sizeof(why)) != 0 ||
+	    exec_simple(st->db, "COMMIT", why, sizeof(why)) != 0)
+		goto rollback;
+	return STORE_OK;
+rollback:
+	sqlite3_finalize(stmt);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+fail:
+	snprintf(err, errsz, "cannot migrate store: %s", why);
+	return STORE_ERROR;
+}
+
+/* ---- per-thread connections ---- */
+
+static char *thread_store_path;
+static pthread_key_t thread_store_key;
+static pthread_once_t thread_store_once = PTHREAD_ONCE_INIT;
+
+static void thread_store_destroy(void *st)
+{
+	store_close(st);
+}
+
+static void thread_store_make_key(void)
+{
+	pthread_key_create(&thread_store_key, thread_store_destroy);
+}
+
+int store_thread_init(const char *path)
+{
+	pthread_once(&thread_store_once, thread_store_make_key);
+	free(thread_store_path);
+	thread_store_path = strdup(path);
+	return thread_store_path ? STORE_OK : STORE_ERROR;
+}
+
+struct store *store_thread(void)
+{
+	struct store *st = pthread_getspecific(thread_store_key);
+	if (st)
+		return st;
+	char err[512];
+	st = store_open(thread_store_path, err, sizeof(err));
+	if (!st) {
+		fprintf(stderr, "claimline: %s\n", err);
+		return NULL;
+	}
+	pthread_setspecific(thread_store_key, st);
+	return st;
+}
+
+/* ---- statements ---- */
+
+static int map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK: return STORE_OK;
+	case SQLITE_ROW: return STORE_ROW;
+	case SQLITE_DONE: return STORE_DONE;
+	case SQLITE_CONSTRAINT: return STORE_CONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return STORE_BUSY;
+	default: return STORE_ERROR;
+	}
+}
+
+static uint64_t hash_sql(const char *sql)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h;
+}
+
+static void cache_clear(struct store *st)
+{
+	for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
+		sqlite3_finalize(st->cache[i].stmt);
+		free(st->cache[i].sql);
+		st->cache[i] = (struct cached_stmt){0};
+	}
+	st->ncached = 0;
+}
+
+static void cache_insert(struct store *st, struct cached_stmt entry)
+{
+	size_t i = entry.hash & (STMT_CACHE_SIZE - 1);
+	while (st->cache[i].sql)
+		i = (i + 1) & (STMT_CACHE_SIZE - 1);
+	st->cache[i] = entry;
+	st->ncached++;
+}
+
+/* Makes room by dropping every statement not in the middle of a query: a
+ * caller may be stepping one while it prepares another. */
+static void cache_evict_idle(struct store *st)
+{
+	struct cached_stmt busy[STMT_CACHE_SIZE];
+	size_t nbusy = 0;
+	for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
+		if (st->cache[i].sql && sqlite3_stmt_busy(st->cache[i].stmt)) {
+			busy[nbusy++] = st->cache[i];
+			st->cache[i] = (struct cached_stmt){0};
+		}
+	}
+	cache_clear(st);
+	for (size_t i = 0; i < nbusy; i++)
+		cache_insert(st, busy[i]);
+}
+
+struct store_stmt *store_prepare(struct store *st, const char *sql)
+{
+	uint64_t h = hash_sql(sql);
+	size_t i = h & (STMT_CACHE_SIZE - 1);
+	while (st->cache[i].sql) {
+		if (st->cache[i].hash == h && strcmp(st->cache[i].sql, sql) == 0) {
+			sqlite3_reset(st->cache[i].stmt);
+			sqlite3_clear_bindings(st->cache[i].stmt);
+			return (struct store_stmt *)st->cache[i].stmt;
+		}
+		i = (i + 1) & (STMT_CACHE_SIZE - 1);
+	}
+	/* Keep the table at most half full so probes stay short. */
+	if (st->ncached >= STMT_CACHE_SIZE / 2)
+		cache_evict_idle(st);
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				    &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "claimline: store: prepare failed: %s: %s\n",
+			sqlite3_errmsg(st->db), sql);
+		sqlite3_finalize(stmt);
+		return NULL;
+	}
+	char *copy = strdup(sql);
+	if (!copy) {
+		sqlite3_finalize(stmt);
+		return NULL;
+	}
+	cache_insert(st, (struct cached_stmt){.sql = copy, .hash = h, .stmt = stmt});
+	return (struct store_stmt *)stmt;
+}
+
+void store_bind_text(struct store_stmt *s, int idx, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(raw(s), idx, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(raw(s), idx);
+}
+
+void store_bind_textn(struct store_stmt *s, int idx, const char *text,
+		      size_t len)
+{
+	sqlite3_bind_text64(raw(s), idx, text, len, SQLITE_TRANSIENT,
+			    SQLITE_UTF8);
+}
+
+void store_bind_int64(struct store_stmt *s, int idx, int64_t v)
+{
+	sqlite3_bind_int64(raw(s), idx, v);
+}
+
+void store_bind_null(struct store_stmt *s, int idx)
+{
+	sqlite3_bind_null(raw(s), idx);
+}
+
+void store_bind_text_named(struct store_stmt *s, const char *name,
+			   const char *text)
+{
+	int idx = sqlite3_bind_parameter_index(raw(s), name);
+	if (idx > 0)
+		store_bind_text(s, idx, text);
+}
+
+void store_bind_int64_named(struct store_stmt *s, const char *name, int64_t v)
+{
+	int idx = sqlite3_bind_parameter_index(raw(s), name);
+	if (idx > 0)
+		sqlite3_bind_int64(raw(s), idx, v);
+}
+
+int store_step(struct store_stmt *s)
+{
+	int rc = sqlite3_step(raw(s));
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return map_rc(rc);
+	int mapped = map_rc(rc);
+	if (mapped != STORE_CONSTRAINT)
+		fprintf(stderr, "claimline: store: %s: %s\n",
+			sqlite3_errmsg(sqlite3_db_handle(raw(s))),
+			sqlite3_sql(raw(s)));
+	sqlite3_reset(raw(s));
+	return mapped;
+}
+
+const char *store_column_text(struct store_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(raw(s), col);
+}
+
+size_t store_column_bytes(struct store_stmt *s, int col)
+{
+	return (size_t)sqlite3_column_bytes(raw(s), col);
+}
+
+int64_t store_column_int64(struct store_stmt *s, int col)
+{
+	return sqlite3_column_int64(raw(s), col);
+}
+
+bool store_column_is_null(struct store_stmt *s, int col)
+{
+	return sqlite3_column_type(raw(s), col) == SQLITE_NULL;
+}
+
+void store_reset(struct store_stmt *s)
+{
+	if (s)
+		sqlite3_reset(raw(s));
+}
+
+int store_exec_stmt(struct store_stmt *s)
+{
+	if (!s)
+		return STORE_ERROR;
+	int rc = store_step(s);
+	store_reset(s);
+	return rc == STORE_DONE || rc == STORE_ROW ? STORE_OK : rc;
+}
+
+int64_t store_changes(struct store *st)
+{
+	return sqlite3_changes64(st->db);
+}
+
+/* ---- transactions ---- */
+
+static int exec_tx(struct store *st, const char *sql)
+{
+	return store_exec_stmt(store_prepare(st, sql));
+}
+
+int store_begin(struct store *st)
+{
+	return exec_tx(st, "BEGIN IMMEDIATE");
+}
+
+int store_begin_read(struct store *st)
+{
+	return exec_tx(st, "BEGIN");
+}
+
+int store_commit(struct store *st)
+{
+	int rc = exec_tx(st, "COMMIT");
+	if (rc != STORE_OK)
+		store_rollback(st);
+	return rc;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}

@@ -1,0 +1,104 @@
+/*
+ * The store: SQLite connections, prepared statements and transactions.
+ * This is the only code that includes sqlite3.h.  Callers write literal SQL
+ * with bound parameters; statements are prepared once per connection and
+ * kept in a per-connection cache, so callers never finalize anything.
+ *
+ * A connection belongs to one thread at a time.  The server keeps one per
+ * worker thread (store_thread()).
+ */
+#ifndef CLAIMLINE_STORE_H
+#define CLAIMLINE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct store_stmt;
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_ROW = 1,        /* store_step: a row is ready */
+	STORE_DONE = 2,       /* store_step: no more rows */
+	STORE_CONSTRAINT = -1, /* a UNIQUE/CHECK/FOREIGN KEY constraint failed */
+	STORE_BUSY = -2,      /* the store stayed locked past the busy timeout */
+	STORE_ERROR = -3,     /* anything else; logged where it happened */
+};
+
+/*
+ * Opens (creating if needed) the store at `path`, sets WAL,
+ * synchronous=FULL, foreign_keys=ON and a busy timeout, and registers the
+ * SQL functions the schema uses.  Does not migrate.  On failure returns
+ * NULL and writes one line naming the problem into `err`.
+ */
+struct store *store_open(const char *path, char *err, size_t errsz);
+
+/* Finalizes every cached statement and closes the connection. */
+void store_close(struct store *st);
+
+/*
+ * Applies the embedded migrations newer than PRAGMA user_version, all in
+ * one transaction.  Returns STORE_OK or an error with a line in `err`.
+ */
+int store_migrate(struct store *st, char *err, size_t errsz);
+
+/* The schema version the binary knows (the number of migrations). */
+int store_schema_version(void);
+
+/*
+ * Per-thread connections for the server's worker threads.  store_thread_init
+ * records the path once at start; store_thread() opens this thread's
+ * connection on first use and closes it when the thread exits.  Returns
+ * NULL (and logs) when it cannot be opened.
+ */
+int store_thread_init(const char *path);
+struct store *store_thread(void);
+
+/* Transactions.  store_begin() is BEGIN IMMEDIATE: a write transaction
+ * taken at once, waiting up to the busy timeout. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+/* Read transactions give a consistent snapshot across several queries. */
+int store_begin_read(struct store *st);
+
+/*
+ * Returns the cached statement for the literal `sql`, preparing it on first
+ * use; it is reset and its bindings cleared.  Borrowed: valid until the
+ * next store_prepare of the same SQL or store_close.  NULL on a prepare
+ * error (logged with the SQL).
+ */
+struct store_stmt *store_prepare(struct store *st, const char *sql);
+
+/* Binding, 1-based like SQLite.  `text` is copied. NULL text binds NULL. */
+void store_bind_text(struct store_stmt *s, int idx, const char *text);
+void store_bind_textn(struct store_stmt *s, int idx, const char *text,
+		      size_t len);
+void store_bind_int64(struct store_stmt *s, int idx, int64_t v);
+void store_bind_null(struct store_stmt *s, int idx);
+/* Binds by parameter name (":q"); a name the SQL lacks is ignored. */
+void store_bind_text_named(struct store_stmt *s, const char *name,
+			   const char *text);
+void store_bind_int64_named(struct store_stmt *s, const char *name,
+			    int64_t v);
+
+/* Steps: STORE_ROW, STORE_DONE or an error (logged, statement reset). */
+int store_step(struct store_stmt *s);
+
+/* Column access on a row.  Text is borrowed until the next step/reset. */
+const char *store_column_text(struct store_stmt *s, int col);
+size_t store_column_bytes(struct store_stmt *s, int col);
+int64_t store_column_int64(struct store_stmt *s, int col);
+bool store_column_is_null(struct store_stmt *s, int col);
+
+/* Resets the statement (releasing its locks) and clears bindings. */
+void store_reset(struct store_stmt *s);
+
+/* Runs a statement that returns no rows: STORE_OK or an error. */
+int store_exec_stmt(struct store_stmt *s);
+
+/* Rows changed by the last write on this connection. */
+int64_t store_changes(struct store *st);
+
+#endif
