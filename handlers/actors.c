@@ -34,10 +34,10 @@ static const struct filter actor_filters[] = {
 };
 
 static const struct referrer actor_referrers[] = {
-	{"claim (claimant)", "SELECT id FROM claims WHERE claimant = ?1 LIMIT 1"},
-	{"claim (via)", "SELECT id FROM claims WHERE via = ?1 LIMIT 1"},
-	{"actor (part_of)", "SELECT id FROM actors WHERE part_of = ?1 LIMIT 1"},
-	{"event (participant)",
+	{"claim", "claimant", "SELECT id FROM claims WHERE claimant = ?1 LIMIT 1"},
+	{"claim", "via", "SELECT id FROM claims WHERE via = ?1 LIMIT 1"},
+	{"actor", "part_of", "SELECT id FROM actors WHERE part_of = ?1 LIMIT 1"},
+	{"event", "participants",
 	 "SELECT e.id FROM event_actors AS a JOIN events AS e "
 	 "ON e.seq = a.event_seq WHERE a.actor_id = ?1 LIMIT 1"},
 	{0},

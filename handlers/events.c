@@ -52,9 +52,9 @@ static const struct filter event_filters[] = {
 };
 
 static const struct referrer event_referrers[] = {
-	{"claim", "SELECT c.id FROM claim_events AS ce JOIN claims AS c "
+	{"claim", "events", "SELECT c.id FROM claim_events AS ce JOIN claims AS c "
 		  "ON c.seq = ce.claim_seq WHERE ce.event_id = ?1 LIMIT 1"},
-	{"sub-event", "SELECT id FROM events WHERE part_of = ?1 LIMIT 1"},
+	{"event", "part_of", "SELECT id FROM events WHERE part_of = ?1 LIMIT 1"},
 	{0},
 };
 

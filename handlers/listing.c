@@ -115,6 +115,14 @@ static void url_encode_append(char *out, size_t outsz, size_t *n,
 	out[*n] = '\0';
 }
 
+static void append_raw(char *out, size_t outsz, size_t *n, char c)
+{
+	if (*n + 1 < outsz) {
+		out[(*n)++] = c;
+		out[*n] = '\0';
+	}
+}
+
 void list_reply_next(const struct request *req, struct reply *rep,
 		     json_t *page, const char *next_cursor)
 {
@@ -128,20 +136,13 @@ void list_reply_next(const struct request *req, struct reply *rep,
 	for (size_t i = 0; i < req->nquery; i++) {
 		if (strcmp(req->query[i].key, "cursor") == 0)
 			continue;
-		url_encode_append(link, sizeof(link), &n, n ? "&" : "");
-		if (n && link[n - 1] != '&' && n + 1 < sizeof(link)) {
-			link[n++] = '&';
-			link[n] = '\0';
-		}
 		url_encode_append(link, sizeof(link), &n, req->query[i].key);
-		if (n + 1 < sizeof(link)) {
-			link[n++] = '=';
-			link[n] = '\0';
-		}
+		append_raw(link, sizeof(link), &n, '=');
 		url_encode_append(link, sizeof(link), &n, req->query[i].value);
+		append_raw(link, sizeof(link), &n, '&');
 	}
-	reply_headerf(rep, "Link", "<%s?%s%scursor=%s>; rel=\"next\"", req->path,
-		      link, n ? "&" : "", next_cursor);
+	reply_headerf(rep, "Link", "<%s?%scursor=%s>; rel=\"next\"", req->path,
+		      link, next_cursor);
 }
 
 int list_collect(const struct request *req, struct reply *rep,

@@ -269,6 +269,12 @@ int resource_write(struct store *st, const struct resource *res,
 		goto done;
 	}
 	doc = fields_canonical(res, input, errors, &id);
+	if (path_id && !id_valid(path_id)) {
+		errors_add(errors, "/id",
+			   "the id in the path is not a valid id");
+		status = write_failed(rep, rc, errors, NULL);
+		goto done;
+	}
 	if (path_id && id && strcmp(id, path_id) != 0)
 		errors_add(errors, "/id", "does not match the id in the path");
 	if (path_id)
@@ -451,9 +457,10 @@ static int find_referrer(struct store *st, const struct resource *res,
 		int rc = store_step(s);
 		if (rc == STORE_ROW)
 			snprintf(msg, msgsz,
-				 "%s \"%s\" is still referenced by %s \"%s\"",
+				 "%s \"%s\" is still referenced by %s \"%s\" "
+				 "(%s)",
 				 res->name, id, r->what,
-				 store_column_text(s, 0));
+				 store_column_text(s, 0), r->field);
 		store_reset(s);
 		if (rc != STORE_DONE)
 			return rc;

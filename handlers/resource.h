@@ -73,7 +73,8 @@ struct filter {
  * `sql` (one `?`: the id) returns a row, whose first column names the
  * referrer. */
 struct referrer {
-	const char *what; /* "claim", "sub-event" ... */
+	const char *what;  /* "claim" */
+	const char *field; /* the referring field: "claimant" */
 	const char *sql;
 };
 

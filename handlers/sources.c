@@ -42,7 +42,7 @@ static const struct filter source_filters[] = {
 };
 
 static const struct referrer source_referrers[] = {
-	{"claim (source)", "SELECT id FROM claims WHERE source = ?1 LIMIT 1"},
+	{"claim", "source", "SELECT id FROM claims WHERE source = ?1 LIMIT 1"},
 	{0},
 };
 
