@@ -45,6 +45,8 @@ struct conn_state {
 	size_t len, cap;
 	size_t received;
 	bool too_large;
+	unsigned allowed; /* methods the path has, when not routed */
+	const char *method; /* as sent; MHD keeps it for the request */
 	struct timespec started;
 };
 
@@ -146,6 +148,23 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 	return ret;
 }
 
+static void log_request(const struct conn_state *cs, int status)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double ms = (double)(now.tv_sec - cs->started.tv_sec) * 1e3 +
+		    (double)(now.tv_nsec - cs->started.tv_nsec) / 1e6;
+	json_t *line = json_pack("{s:s, s:s, s:i, s:f}", "method",
+				 cs->method ? cs->method : "", "path",
+				 cs->req.path ? cs->req.path : "", "status",
+				 status, "duration_ms", ms);
+	char *text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(4));
+	if (text)
+		fprintf(stderr, "%s\n", text);
+	free(text);
+	json_decref(line);
+}
+
 /* Answers a problem at once and logs nothing more about the body. */
 static enum MHD_Result send_problem(struct MHD_Connection *conn,
 				    struct conn_state *cs, enum problem kind,
@@ -162,26 +181,10 @@ static enum MHD_Result send_problem(struct MHD_Connection *conn,
 		route_allow_header(allowed, allow, sizeof(allow));
 		reply_header(&rep, "Allow", allow);
 	}
+	log_request(cs, rep.status);
 	enum MHD_Result ret = send_reply(conn, &rep);
 	reply_release(&rep);
 	return ret;
-}
-
-static void log_request(const struct conn_state *cs, int status)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	double ms = (double)(now.tv_sec - cs->started.tv_sec) * 1e3 +
-		    (double)(now.tv_nsec - cs->started.tv_nsec) / 1e6;
-	json_t *line = json_pack("{s:s, s:s, s:i, s:f}", "method",
-				 method_name(cs->req.method), "path",
-				 cs->req.path ? cs->req.path : "", "status",
-				 status, "duration_ms", ms);
-	char *text = json_dumps(line, JSON_COMPACT);
-	if (text)
-		fprintf(stderr, "%s\n", text);
-	free(text);
-	json_decref(line);
 }
 
 /* ---- the access handler ---- */
@@ -210,37 +213,46 @@ static bool media_type_is(const char *header, const char *type)
 	return *rest == '\0' || *rest == ';';
 }
 
-/* The first call: route, and refuse what needs no body to refuse. */
+/* Answers a request the router found no route for: 404, 405 with Allow,
+ * or the Allow list for OPTIONS. */
+static enum MHD_Result send_unrouted(struct MHD_Connection *conn,
+				     struct conn_state *cs)
+{
+	if (!cs->allowed)
+		return send_problem(conn, cs, PROBLEM_NOT_FOUND,
+				    "no such path");
+	if (cs->req.method != METHOD_OPTIONS)
+		return send_problem(conn, cs, PROBLEM_METHOD_NOT_ALLOWED,
+				    "this path does not take that method");
+	struct reply rep;
+	char allow[128];
+	reply_init(&rep);
+	reply_json(&rep, 204, NULL);
+	route_allow_header(cs->allowed | METHOD_OPTIONS, allow, sizeof(allow));
+	reply_header(&rep, "Allow", allow);
+	log_request(cs, rep.status);
+	enum MHD_Result ret = send_reply(conn, &rep);
+	reply_release(&rep);
+	return ret;
+}
+
+/* The first call: route, and refuse at once what a body cannot change, so
+ * that a client does not send a body for nothing.  Requests without a body
+ * are answered on the last call, which keeps the connection alive. */
 static enum MHD_Result begin_request(struct http_server *srv,
 				     struct MHD_Connection *conn,
 				     struct conn_state *cs, const char *url,
 				     const char *method)
 {
-	unsigned allowed = 0;
 	cs->req.path = url;
+	cs->method = method;
 	cs->req.method = parse_method(method);
 	cs->route = route_match(url, cs->req.method, &cs->req, cs->scratch,
-				&allowed);
-	if (!cs->route && !allowed)
-		return send_problem(conn, cs, PROBLEM_NOT_FOUND,
-				    "no such path");
-	if (!cs->route && cs->req.method == METHOD_OPTIONS) {
-		struct reply rep;
-		char allow[128];
-		reply_init(&rep);
-		reply_json(&rep, 204, NULL);
-		route_allow_header(allowed | METHOD_OPTIONS, allow, sizeof(allow));
-		reply_header(&rep, "Allow", allow);
-		enum MHD_Result ret = send_reply(conn, &rep);
-		reply_release(&rep);
-		return ret;
-	}
-	if (!cs->route)
-		return send_problem(conn, cs, PROBLEM_METHOD_NOT_ALLOWED,
-				    "this path does not take that method");
+				&cs->allowed);
 	if (!method_takes_body(cs->req.method))
 		return MHD_YES;
-
+	if (!cs->route)
+		return send_unrouted(conn, cs);
 	const char *length = MHD_lookup_connection_value(
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (length) {
@@ -309,6 +321,10 @@ static enum MHD_Result finish_request(struct http_server *srv,
 	struct reply rep;
 	reply_init(&rep);
 
+	if (!cs->route) {
+		reply_release(&rep);
+		return send_unrouted(conn, cs);
+	}
 	if (cs->too_large) {
 		snprintf(why, sizeof(why), "the body is larger than %zu bytes",
 			 srv->body_limit);
