@@ -4,6 +4,7 @@
  * generic collection list whose WHERE clause is assembled from the literal
  * SQL conditions of the filters present (values are always bound).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,16 +21,15 @@
 static const char b64url[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/* Cursors are base64url of "c1:<key>": opaque to clients, versioned for
- * us, and strictly parsed so a damaged cursor is a 400, not a wrong page. */
-void cursor_encode(int64_t key, char *buf, size_t bufsz)
+/* Cursors are base64url of a short plain text ("c1:<seq>" for lists):
+ * opaque to clients, versioned for us, and strictly parsed so a damaged
+ * cursor is a 400, not a wrong page. */
+void cursor_encode_text(const char *plain, char *buf, size_t bufsz)
 {
-	char plain[32];
-	int n = snprintf(plain, sizeof(plain), "c1:%" PRId64, key);
-	size_t o = 0;
-	for (int i = 0; i < n && o + 5 < bufsz; i += 3) {
+	size_t n = strlen(plain), o = 0;
+	for (size_t i = 0; i < n && o + 5 < bufsz; i += 3) {
 		uint32_t v = (uint32_t)(unsigned char)plain[i] << 16;
-		int left = n - i;
+		size_t left = n - i;
 		if (left > 1)
 			v |= (uint32_t)(unsigned char)plain[i + 1] << 8;
 		if (left > 2)
@@ -44,17 +44,16 @@ void cursor_encode(int64_t key, char *buf, size_t bufsz)
 	buf[o] = '\0';
 }
 
-bool cursor_decode(const char *s, int64_t *key)
+bool cursor_decode_text(const char *s, char *plain, size_t plainsz)
 {
-	char plain[48];
 	size_t n = strlen(s), o = 0;
-	if (n == 0 || n > 40 || n % 4 == 1)
+	if (n == 0 || n % 4 == 1 || (n / 4) * 3 + 3 >= plainsz)
 		return false;
 	uint32_t acc = 0;
 	int bits = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *p = strchr(b64url, s[i]);
-		if (!p || !s[i])
+		if (!p)
 			return false;
 		acc = (acc << 6) | (uint32_t)(p - b64url);
 		bits += 6;
@@ -64,15 +63,32 @@ bool cursor_decode(const char *s, int64_t *key)
 		}
 	}
 	plain[o] = '\0';
-	if (strncmp(plain, "c1:", 3) != 0 || !plain[3])
+	if (strlen(plain) != o)
 		return false;
-	char *end = NULL;
+	/* One spelling per cursor: no trailing bits, no other padding. */
+	char again[256];
+	if (o >= sizeof(again) / 2)
+		return false;
+	cursor_encode_text(plain, again, sizeof(again));
+	return strcmp(again, s) == 0;
+}
+
+void cursor_encode(int64_t key, char *buf, size_t bufsz)
+{
+	char plain[32];
+	snprintf(plain, sizeof(plain), "c1:%" PRId64, key);
+	cursor_encode_text(plain, buf, bufsz);
+}
+
+bool cursor_decode(const char *s, int64_t *key)
+{
+	char plain[64], *end = NULL;
+	if (!cursor_decode_text(s, plain, sizeof(plain)) ||
+	    strncmp(plain, "c1:", 3) != 0 || plain[3] < '0' || plain[3] > '9')
+		return false;
+	errno = 0;
 	long long v = strtoll(plain + 3, &end, 10);
-	if (*end || v < 0 || plain[3] == '-' || plain[3] == '+')
-		return false;
-	char again[48];
-	cursor_encode(v, again, sizeof(again));
-	if (strcmp(again, s) != 0) /* one spelling per cursor */
+	if (*end || errno)
 		return false;
 	*key = v;
 	return true;

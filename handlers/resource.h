@@ -196,6 +196,9 @@ bool list_page_params(const struct request *req, json_t *errors,
 /* Opaque cursors over an int64 key: encode into buf (>= 32 bytes). */
 void cursor_encode(int64_t key, char *buf, size_t bufsz);
 bool cursor_decode(const char *s, int64_t *key);
+/* Opaque cursors over a short plain text (< 120 bytes). */
+void cursor_encode_text(const char *plain, char *buf, size_t bufsz);
+bool cursor_decode_text(const char *s, char *plain, size_t plainsz);
 
 /*
  * Builds a representation (with computed fields) from the current row of a

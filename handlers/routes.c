@@ -5,6 +5,7 @@
  */
 #include "handlers/claims.h"
 #include "handlers/resource.h"
+#include "handlers/timeline.h"
 #include "server/router.h"
 
 #define RESOURCE_ROUTES(coll, res)                                            \
@@ -28,6 +29,14 @@ const struct route route_table[] = {
 	 handle_relation_get, &claim_resource},
 	{"/v1/claims/{id}/relations/{rel_id}", METHOD_DELETE,
 	 handle_relation_delete, &claim_resource},
+	{"/v1/timeline", METHOD_GET, handle_timeline, NULL},
+	{"/v1/events/{id}/timeline", METHOD_GET, handle_event_timeline, NULL},
+	{"/v1/events/{id}/statements", METHOD_GET, handle_event_statements,
+	 NULL},
+	{"/v1/actors/{id}/statements", METHOD_GET, handle_actor_statements,
+	 NULL},
+	{"/v1/disputes", METHOD_GET, handle_disputes, NULL},
+	{"/v1/search", METHOD_GET, handle_search, NULL},
 };
 
 const size_t route_count = sizeof(route_table) / sizeof(route_table[0]);

@@ -415,6 +415,19 @@ void store_bind_int64_named(struct store_stmt *s, const char *name, int64_t v)
 		sqlite3_bind_int64(raw(s), idx, v);
 }
 
+void store_bind_double_named(struct store_stmt *s, const char *name,
+			     double v)
+{
+	int idx = sqlite3_bind_parameter_index(raw(s), name);
+	if (idx > 0)
+		sqlite3_bind_double(raw(s), idx, v);
+}
+
+double store_column_double(struct store_stmt *s, int col)
+{
+	return sqlite3_column_double(raw(s), col);
+}
+
 int store_step(struct store_stmt *s)
 {
 	int rc = sqlite3_step(raw(s));
@@ -462,6 +475,11 @@ int store_exec_stmt(struct store_stmt *s)
 	int rc = store_step(s);
 	store_reset(s);
 	return rc == STORE_DONE || rc == STORE_ROW ? STORE_OK : rc;
+}
+
+const char *store_errmsg(struct store *st)
+{
+	return sqlite3_errmsg(st->db);
 }
 
 int64_t store_changes(struct store *st)

@@ -82,6 +82,9 @@ void store_bind_text_named(struct store_stmt *s, const char *name,
 			   const char *text);
 void store_bind_int64_named(struct store_stmt *s, const char *name,
 			    int64_t v);
+void store_bind_double_named(struct store_stmt *s, const char *name,
+			     double v);
+double store_column_double(struct store_stmt *s, int col);
 
 /* Steps: STORE_ROW, STORE_DONE or an error (logged, statement reset). */
 int store_step(struct store_stmt *s);
@@ -97,6 +100,11 @@ void store_reset(struct store_stmt *s);
 
 /* Runs a statement that returns no rows: STORE_OK or an error. */
 int store_exec_stmt(struct store_stmt *s);
+
+/* The last error message of this connection (borrowed, until the next
+ * call into the store).  For errors a caller must explain to a user, such
+ * as a full-text query the search syntax rejects. */
+const char *store_errmsg(struct store *st);
 
 /* Rows changed by the last write on this connection. */
 int64_t store_changes(struct store *st);

@@ -1,0 +1,183 @@
+/*
+ * Disputes: every contradicts relation once, with both claims, the events
+ * they are about and the relation's note, in the order the contradictions
+ * were recorded (keyset on the relation's seq).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/ids.h"
+#include "handlers/reading.h"
+#include "handlers/timeline.h"
+#include "store/store.h"
+
+/* Literal SQL: which conditions apply depends on the filters given. */
+#define DISPUTES_HEAD                                                       \
+	"SELECT r.seq, r.id, a.id, b.id, r.note FROM relations AS r JOIN "  \
+	"claims AS a ON a.seq = r.from_seq JOIN claims AS b ON b.seq = "    \
+	"r.to_seq WHERE r.type = 'contradicts' AND r.seq > :after"
+#define DISPUTES_ACTOR                                                      \
+	" AND (a.claimant IN (SELECT value FROM json_each(:actor_set)) OR " \
+	"b.claimant IN (SELECT value FROM json_each(:actor_set)))"
+#define DISPUTES_EVENT                                                      \
+	" AND EXISTS (SELECT 1 FROM claim_events AS ce WHERE ce.claim_seq " \
+	"IN (a.seq, b.seq) AND ce.event_id IN (SELECT value FROM "          \
+	"json_each(:event_set)))"
+#define DISPUTES_RANGE                                                      \
+	" AND ((a.date_hi > :from AND a.date_lo < :to) OR (b.date_hi > "    \
+	":from AND b.date_lo < :to))"
+#define DISPUTES_TAIL " ORDER BY r.seq LIMIT :limit"
+
+/* Builds one dispute; new reference or NULL on a store error. */
+static json_t *dispute_item(struct store *st, const char *rel_id,
+			    const char *a, const char *b, const char *note)
+{
+	json_t *claims = json_array(), *events = json_array();
+	json_t *claimants = json_array();
+	const char *ids[2] = {a, b};
+	for (int i = 0; i < 2; i++) {
+		json_t *claim = NULL;
+		if (resource_load(st, &claim_resource, ids[i], &claim, NULL) !=
+		    STORE_ROW)
+			goto fail;
+		size_t k;
+		json_t *ev;
+		json_array_foreach(json_object_get(claim, "events"), k, ev) {
+			bool seen = false;
+			size_t j;
+			json_t *have;
+			json_array_foreach(events, j, have)
+				seen = seen || json_equal(json_object_get(have, "id"), ev);
+			if (!seen)
+				json_array_append_new(
+					events,
+					reading_event_ref(st, json_string_value(ev)));
+		}
+		json_array_append_new(
+			claimants,
+			reading_actor_ref(st, json_string_value(json_object_get(
+						      claim, "claimant"))));
+		json_array_append_new(claims, claim);
+	}
+	return json_pack("{s:s, s:o, s:o, s:o, s:s?}", "relation", rel_id,
+			 "claims", claims, "claimants", claimants, "events",
+			 events, "note", note);
+fail:
+	json_decref(claims);
+	json_decref(events);
+	json_decref(claimants);
+	return NULL;
+}
+
+int handle_disputes(const struct request *req, struct reply *rep)
+{
+	static const char *const allowed[] = {
+		"event", "actor", "include_parts", "from", "to", "limit",
+		"cursor", NULL,
+	};
+	json_t *errors = json_array();
+	char *actor_set = NULL, *event_set = NULL;
+	int64_t limit, from, to, after = 0;
+	bool ranged;
+	int status, rc = STORE_OK;
+
+	request_check_query(req, allowed, errors);
+	list_page_params(req, errors, &limit);
+	reading_range(req, errors, &from, &to, &ranged);
+	bool include_parts = reading_bool(req, "include_parts", errors);
+	const struct {
+		const char *param;
+		const struct resource *res;
+		bool parts;
+		char **set;
+	} sets[] = {
+		{"actor", &actor_resource, include_parts, &actor_set},
+		{"event", &event_resource, true, &event_set},
+	};
+	for (size_t i = 0; i < 2 && rc >= 0; i++) {
+		const char *v = request_query(req, sets[i].param);
+		if (!v)
+			continue;
+		if (!id_valid(v)) {
+			errors_add_param(errors, sets[i].param, "not a valid id");
+			continue;
+		}
+		rc = reading_subtree(req->store, sets[i].res, v, sets[i].parts,
+				     sets[i].set);
+		if (rc == STORE_DONE)
+			errors_add_param(errors, sets[i].param,
+					 "no %s with id \"%s\"",
+					 sets[i].res->name, v);
+	}
+	if (rc < 0) {
+		status = reply_store_error(rep, rc);
+		goto done;
+	}
+	if (json_array_size(errors)) {
+		status = reply_invalid(rep, json_incref(errors));
+		goto done;
+	}
+	const char *cursor = request_query(req, "cursor");
+	if (cursor && !cursor_decode(cursor, &after)) {
+		status = reply_problem(rep, PROBLEM_BAD_REQUEST,
+				       "the cursor is not one this server gave");
+		goto done;
+	}
+	char sql[2048] = DISPUTES_HEAD;
+	if (actor_set)
+		strncat(sql, DISPUTES_ACTOR, sizeof(sql) - strlen(sql) - 1);
+	if (event_set)
+		strncat(sql, DISPUTES_EVENT, sizeof(sql) - strlen(sql) - 1);
+	if (ranged)
+		strncat(sql, DISPUTES_RANGE, sizeof(sql) - strlen(sql) - 1);
+	strncat(sql, DISPUTES_TAIL, sizeof(sql) - strlen(sql) - 1);
+
+	rc = store_begin_read(req->store);
+	struct store_stmt *s = rc == STORE_OK ? store_prepare(req->store, sql) : NULL;
+	if (!s) {
+		store_rollback(req->store);
+		status = reply_store_error(rep, STORE_ERROR);
+		goto done;
+	}
+	store_bind_int64_named(s, ":after", after);
+	store_bind_text_named(s, ":actor_set", actor_set);
+	store_bind_text_named(s, ":event_set", event_set);
+	store_bind_int64_named(s, ":from", from);
+	store_bind_int64_named(s, ":to", to);
+	store_bind_int64_named(s, ":limit", limit + 1);
+	json_t *items = json_array();
+	char next[64] = "";
+	bool more = false;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		if ((int64_t)json_array_size(items) == limit) {
+			more = true;
+			break;
+		}
+		json_t *item = dispute_item(req->store, store_column_text(s, 1),
+					    store_column_text(s, 2),
+					    store_column_text(s, 3),
+					    store_column_text(s, 4));
+		if (!item) {
+			rc = STORE_ERROR;
+			break;
+		}
+		json_array_append_new(items, item);
+		cursor_encode(store_column_int64(s, 0), next, sizeof(next));
+	}
+	store_reset(s);
+	store_rollback(req->store);
+	if (rc != STORE_DONE && rc != STORE_ROW) {
+		json_decref(items);
+		status = reply_store_error(rep, rc);
+		goto done;
+	}
+	json_t *page = json_pack("{s:o}", "items", items);
+	list_reply_next(req, rep, page, more ? next : NULL);
+	status = reply_json(rep, 200, page);
+done:
+	free(actor_set);
+	free(event_set);
+	json_decref(errors);
+	return status;
+}

@@ -1,0 +1,320 @@
+/*
+ * Statement lists and disputes.
+ *
+ * A statement list is claims in date order (stated, else the source's
+ * published date), undated claims last.  It is read in two keyset phases:
+ * dated claims along the (date_lo, date_prec, id) order, then undated ones
+ * by id; the cursor says which phase and where.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/ids.h"
+#include "handlers/reading.h"
+#include "handlers/timeline.h"
+#include "store/store.h"
+
+struct st_filters {
+	const char *actor;     /* one claimant, or NULL */
+	char *actor_set;       /* claimants as a JSON array, owned */
+	char *event_set;       /* events as a JSON array, owned */
+	const char *stance;
+	int64_t from, to;
+	bool ranged;
+};
+
+struct st_position {
+	int phase; /* 0 dated, 1 undated */
+	int64_t lo;
+	int prec;
+	char id[ID_MAX_LEN + 1];
+};
+
+static const char *const stances[] = {
+	"asserts", "denies", "estimates", "condemns", "withholds", NULL,
+};
+
+static void add(char *sql, size_t size, const char *fragment)
+{
+	strncat(sql, fragment, size - strlen(sql) - 1);
+}
+
+static void build_sql(const struct st_filters *f, int phase, char *sql,
+		      size_t size)
+{
+	sql[0] = '\0';
+	add(sql, size, phase == 0
+		? "SELECT r.id, r.date_lo, r.date_prec FROM claims AS r WHERE "
+		  "r.date_lo IS NOT NULL AND (r.date_lo, r.date_prec, r.id) > "
+		  "(:lo, :prec, :id)"
+		: "SELECT r.id, 0, 0 FROM claims AS r WHERE r.date_lo IS NULL "
+		  "AND r.id > :id");
+	if (f->actor)
+		add(sql, size, " AND r.claimant = :actor");
+	if (f->actor_set)
+		add(sql, size, " AND r.claimant IN (SELECT value FROM "
+			       "json_each(:actor_set))");
+	if (f->event_set)
+		add(sql, size, " AND r.seq IN (SELECT claim_seq FROM "
+			       "claim_events WHERE event_id IN (SELECT value "
+			       "FROM json_each(:event_set)))");
+	if (f->stance)
+		add(sql, size, " AND r.stance = :stance");
+	if (f->ranged)
+		add(sql, size, " AND r.date_lo < :to AND r.date_hi > :from");
+	add(sql, size, phase == 0
+		? " ORDER BY r.date_lo, r.date_prec, r.id LIMIT :limit"
+		: " ORDER BY r.id LIMIT :limit");
+}
+
+/* Appends up to `limit` rows of one phase to `rows` as {"id", "phase",
+ * "lo", "prec"}: the id and its place in the order. */
+static int run_phase(struct store *st, const struct st_filters *f,
+		     const struct st_position *pos, int64_t limit,
+		     json_t *rows)
+{
+	char sql[2048];
+	build_sql(f, pos->phase, sql, sizeof(sql));
+	struct store_stmt *s = store_prepare(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	store_bind_int64_named(s, ":lo", pos->lo);
+	store_bind_int64_named(s, ":prec", pos->prec);
+	store_bind_text_named(s, ":id", pos->id);
+	store_bind_text_named(s, ":actor", f->actor);
+	store_bind_text_named(s, ":actor_set", f->actor_set);
+	store_bind_text_named(s, ":event_set", f->event_set);
+	store_bind_text_named(s, ":stance", f->stance);
+	store_bind_int64_named(s, ":from", f->from);
+	store_bind_int64_named(s, ":to", f->to);
+	store_bind_int64_named(s, ":limit", limit);
+	int rc;
+	while ((rc = store_step(s)) == STORE_ROW)
+		json_array_append_new(
+			rows, json_pack("{s:s, s:i, s:I, s:I}", "id",
+					store_column_text(s, 0), "phase",
+					pos->phase, "lo",
+					(json_int_t)store_column_int64(s, 1),
+					"prec",
+					(json_int_t)store_column_int64(s, 2)));
+	store_reset(s);
+	return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+static bool position_decode(const char *cursor, struct st_position *pos)
+{
+	char plain[128];
+	long long lo;
+	int used = 0;
+	if (!cursor_decode_text(cursor, plain, sizeof(plain)) ||
+	    sscanf(plain, "s1:%d:%lld:%d:%n", &pos->phase, &lo, &pos->prec,
+		   &used) != 3 ||
+	    used == 0 || pos->phase < 0 || pos->phase > 1 ||
+	    !id_valid(plain + used))
+		return false;
+	pos->lo = lo;
+	snprintf(pos->id, sizeof(pos->id), "%s", plain + used);
+	return true;
+}
+
+static void position_encode(const struct st_position *pos, char *buf,
+			    size_t bufsz)
+{
+	char plain[128];
+	snprintf(plain, sizeof(plain), "s1:%d:%" PRId64 ":%d:%s", pos->phase,
+		 pos->lo, pos->prec, pos->id);
+	cursor_encode_text(plain, buf, bufsz);
+}
+
+/* Groups a page's entries by claimant or stance, in order of first
+ * appearance.  Takes `items`; returns a new reference. */
+static json_t *group_entries(json_t *items, const char *by)
+{
+	json_t *groups = json_array();
+	size_t i;
+	json_t *entry;
+	json_array_foreach(items, i, entry) {
+		json_t *claim = json_object_get(entry, "claim");
+		const char *key = json_string_value(json_object_get(
+			claim, strcmp(by, "claimant") == 0 ? "claimant" : "stance"));
+		json_t *group = NULL, *g;
+		size_t j;
+		json_array_foreach(groups, j, g)
+			if (strcmp(json_string_value(json_object_get(g, "key")),
+				   key) == 0)
+				group = g;
+		if (!group) {
+			json_t *label = strcmp(by, "claimant") == 0
+				? json_object_get(json_object_get(entry, "claimant"),
+						  "name")
+				: NULL;
+			group = json_pack("{s:s, s:O?, s:[]}", "key", key,
+					  "label", label, "items");
+			json_array_append_new(groups, group);
+		}
+		json_array_append(json_object_get(group, "items"), entry);
+	}
+	json_decref(items);
+	return groups;
+}
+
+/*
+ * The shared statement list: `actor` for /v1/actors/{id}/statements,
+ * `event` for /v1/events/{id}/statements.
+ */
+static int statements_reply(const struct request *req, struct reply *rep,
+			    const char *actor, const char *event)
+{
+	static const char *const allowed_actor[] = {
+		"include_parts", "event", "stance", "from", "to", "limit",
+		"cursor", NULL,
+	};
+	static const char *const allowed_event[] = {
+		"group_by", "stance", "from", "to", "limit", "cursor", NULL,
+	};
+	struct st_filters f = {0};
+	json_t *errors = json_array();
+	json_t *rows = json_array();
+	int64_t limit;
+	int status, rc = STORE_OK;
+
+	request_check_query(req, actor ? allowed_actor : allowed_event, errors);
+	list_page_params(req, errors, &limit);
+	reading_range(req, errors, &f.from, &f.to, &f.ranged);
+	f.stance = request_query(req, "stance");
+	if (f.stance) {
+		bool ok = false;
+		for (size_t i = 0; stances[i]; i++)
+			ok = ok || strcmp(stances[i], f.stance) == 0;
+		if (!ok)
+			errors_add_param(errors, "stance",
+					 "not one of the stances");
+	}
+	const char *group_by = request_query(req, "group_by");
+	if (group_by && strcmp(group_by, "claimant") != 0 &&
+	    strcmp(group_by, "stance") != 0)
+		errors_add_param(errors, "group_by", "must be claimant or stance");
+	bool include_parts = reading_bool(req, "include_parts", errors);
+
+	/* The resource in the path must exist: 404 otherwise. */
+	const struct resource *root_res = actor ? &actor_resource : &event_resource;
+	char *root_set = NULL;
+	rc = reading_subtree(req->store, root_res, actor ? actor : event,
+			     event || include_parts, &root_set);
+	if (rc == STORE_DONE) {
+		status = reply_problem(rep, PROBLEM_NOT_FOUND,
+				       "no %s with id \"%s\"", root_res->name,
+				       actor ? actor : event);
+		goto done;
+	}
+	if (actor && !include_parts) {
+		free(root_set);
+		root_set = NULL;
+		f.actor = actor;
+	} else if (actor) {
+		f.actor_set = root_set;
+	} else {
+		f.event_set = root_set;
+	}
+	const char *event_param = actor ? request_query(req, "event") : NULL;
+	if (rc == STORE_ROW && event_param) {
+		if (!id_valid(event_param)) {
+			errors_add_param(errors, "event", "not a valid id");
+		} else {
+			rc = reading_subtree(req->store, &event_resource,
+					     event_param, true, &f.event_set);
+			if (rc == STORE_DONE)
+				errors_add_param(errors, "event",
+						 "no event with id \"%s\"",
+						 event_param);
+			rc = rc == STORE_DONE ? STORE_ROW : rc;
+		}
+	}
+	if (rc != STORE_ROW) {
+		status = reply_store_error(rep, rc);
+		goto done;
+	}
+	if (json_array_size(errors)) {
+		status = reply_invalid(rep, json_incref(errors));
+		goto done;
+	}
+	struct st_position pos = {.phase = 0, .lo = INT64_MIN, .prec = 0};
+	const char *cursor = request_query(req, "cursor");
+	if (cursor && !position_decode(cursor, &pos)) {
+		status = reply_problem(rep, PROBLEM_BAD_REQUEST,
+				       "the cursor is not one this server gave");
+		goto done;
+	}
+
+	rc = store_begin_read(req->store);
+	if (rc == STORE_OK && pos.phase == 0)
+		rc = run_phase(req->store, &f, &pos, limit + 1, rows);
+	/* Undated claims come after every dated one, and never in a range. */
+	if (rc == STORE_OK && !f.ranged &&
+	    (int64_t)json_array_size(rows) <= limit) {
+		struct st_position undated = {.phase = 1};
+		if (pos.phase == 1)
+			undated = pos;
+		rc = run_phase(req->store, &f, &undated,
+			       limit + 1 - (int64_t)json_array_size(rows), rows);
+	}
+	json_t *items = json_array();
+	bool more = (int64_t)json_array_size(rows) > limit;
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		if ((int64_t)i == limit || rc != STORE_OK)
+			break;
+		json_t *entry = NULL;
+		int erc = reading_claim_entry(
+			req->store, json_string_value(json_object_get(row, "id")),
+			&entry);
+		if (erc != STORE_ROW) {
+			rc = STORE_ERROR;
+			break;
+		}
+		json_array_append_new(items, entry);
+	}
+	store_rollback(req->store); /* ends the read transaction */
+	if (rc != STORE_OK) {
+		json_decref(items);
+		status = reply_store_error(rep, rc);
+		goto done;
+	}
+	/* The next page starts after the last item shown. */
+	char next[256];
+	if (more) {
+		json_t *at = json_array_get(rows, (size_t)limit - 1);
+		struct st_position p = {
+			.phase = (int)json_integer_value(json_object_get(at, "phase")),
+			.lo = json_integer_value(json_object_get(at, "lo")),
+			.prec = (int)json_integer_value(json_object_get(at, "prec")),
+		};
+		snprintf(p.id, sizeof(p.id), "%s",
+			 json_string_value(json_object_get(at, "id")));
+		position_encode(&p, next, sizeof(next));
+	}
+	json_t *page = group_by ? json_pack("{s:o}", "groups",
+					    group_entries(items, group_by))
+				: json_pack("{s:o}", "items", items);
+	list_reply_next(req, rep, page, more ? next : NULL);
+	status = reply_json(rep, 200, page);
+done:
+	free(f.actor_set);
+	free(f.event_set);
+	json_decref(rows);
+	json_decref(errors);
+	return status;
+}
+
+int handle_actor_statements(const struct request *req, struct reply *rep)
+{
+	return statements_reply(req, rep, req->args[0], NULL);
+}
+
+int handle_event_statements(const struct request *req, struct reply *rep)
+{
+	return statements_reply(req, rep, NULL, req->args[0]);
+}
