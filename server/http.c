@@ -311,6 +311,11 @@ static enum MHD_Result take_upload(struct http_server *srv,
 	return MHD_YES;
 }
 
+static const char *header_lookup(void *cookie, const char *name)
+{
+	return MHD_lookup_connection_value(cookie, MHD_HEADER_KIND, name);
+}
+
 /* The last call: parse the body, run the handler, send its reply. */
 static enum MHD_Result finish_request(struct http_server *srv,
 				      struct MHD_Connection *conn,
@@ -349,6 +354,8 @@ static enum MHD_Result finish_request(struct http_server *srv,
 	}
 	cs->req.body = body;
 	cs->req.route_arg = cs->route->arg;
+	cs->req.header_lookup = header_lookup;
+	cs->req.header_cookie = conn;
 	cs->req.store = store_thread();
 	if (!cs->req.store) {
 		reply_problem(&rep, PROBLEM_UNAVAILABLE,

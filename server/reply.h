@@ -48,6 +48,10 @@ struct request {
 	struct store *store;
 	/* The route's argument (for resource routes, the resource). */
 	const void *route_arg;
+	/* Request headers, looked up by the front end (case-insensitive);
+	 * use request_header().  NULL in unit tests without a socket. */
+	const char *(*header_lookup)(void *cookie, const char *name);
+	void *header_cookie;
 };
 
 /* Error classes: each maps to a status, a problem type and a title. */
@@ -128,6 +132,9 @@ void errors_add_param(json_t *errors, const char *name, const char *fmt, ...)
 const char *method_name(enum http_method m);
 
 /* Query helpers. */
+
+/* The value of request header `name`, or NULL; borrowed. */
+const char *request_header(const struct request *req, const char *name);
 
 /* The value of query parameter `key`, or NULL; borrowed from the request. */
 const char *request_query(const struct request *req, const char *key);

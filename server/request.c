@@ -20,6 +20,12 @@ const char *method_name(enum http_method m)
 	return "?";
 }
 
+const char *request_header(const struct request *req, const char *name)
+{
+	return req->header_lookup ? req->header_lookup(req->header_cookie, name)
+				  : NULL;
+}
+
 const char *request_query(const struct request *req, const char *key)
 {
 	for (size_t i = 0; i < req->nquery; i++)
