@@ -16,5 +16,7 @@ struct embedded_file {
 extern const struct embedded_file schema_migrations[];
 /* The demo store: data/demo.ndjson. */
 extern const struct embedded_file demo_data[];
+/* The browser front end and OpenAPI document: web/. */
+extern const struct embedded_file web_assets[];
 
 #endif

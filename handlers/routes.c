@@ -5,6 +5,7 @@
  */
 #include "handlers/claims.h"
 #include "handlers/resource.h"
+#include "handlers/static.h"
 #include "handlers/timeline.h"
 #include "server/router.h"
 
@@ -37,6 +38,9 @@ const struct route route_table[] = {
 	 NULL},
 	{"/v1/disputes", METHOD_GET, handle_disputes, NULL},
 	{"/v1/search", METHOD_GET, handle_search, NULL},
+	{"/", METHOD_GET, handle_page, NULL},
+	{"/openapi.json", METHOD_GET, handle_openapi, NULL},
+	{"/assets/{name}", METHOD_GET, handle_asset, NULL},
 };
 
 const size_t route_count = sizeof(route_table) / sizeof(route_table[0]);

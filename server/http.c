@@ -127,15 +127,15 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 				  struct reply *rep)
 {
 	char *text = rep->body ? json_dumps(rep->body, JSON_COMPACT) : NULL;
-	size_t len = text ? strlen(text) : 0;
+	size_t len = text ? strlen(text) : rep->raw_len;
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
-		len, text ? text : (char *)"",
+		len, text ? text : rep->raw ? (char *)rep->raw : (char *)"",
 		text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
 		free(text);
 		return MHD_NO;
 	}
-	if (text)
+	if (text || rep->raw)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 					rep->content_type ? rep->content_type
 							  : "application/json");

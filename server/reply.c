@@ -42,6 +42,8 @@ static void reply_clear_body(struct reply *rep)
 {
 	json_decref(rep->body);
 	rep->body = NULL;
+	rep->raw = NULL;
+	rep->raw_len = 0;
 	rep->content_type = NULL;
 }
 
@@ -61,6 +63,17 @@ int reply_json(struct reply *rep, int status, json_t *body)
 	rep->status = status;
 	rep->body = body;
 	rep->content_type = body ? "application/json" : NULL;
+	return status;
+}
+
+int reply_static(struct reply *rep, int status, const char *content_type,
+		 const char *data, size_t len)
+{
+	reply_clear_body(rep);
+	rep->status = status;
+	rep->raw = data;
+	rep->raw_len = len;
+	rep->content_type = content_type;
 	return status;
 }
 

@@ -78,6 +78,9 @@ struct reply_header {
 struct reply {
 	int status;
 	json_t *body; /* owned; NULL for no body */
+	/* Instead of `body`: bytes that outlive the reply (static data). */
+	const char *raw;
+	size_t raw_len;
 	const char *content_type; /* static string */
 	struct reply_header headers[REPLY_MAX_HEADERS];
 	size_t nheaders;
@@ -93,6 +96,10 @@ void reply_release(struct reply *rep);
 /* Sets status and body; takes the reference `body` (new reference or NULL).
  * Returns `status`. */
 int reply_json(struct reply *rep, int status, json_t *body);
+
+/* Sets status and a static body of `content_type`; returns `status`. */
+int reply_static(struct reply *rep, int status, const char *content_type,
+		 const char *data, size_t len);
 
 /* Adds a header; copies name and value.  Extra headers beyond
  * REPLY_MAX_HEADERS are dropped (a programming error, logged). */
