@@ -46,6 +46,8 @@ struct request {
 	json_t *body;
 	/* This worker thread's store connection. */
 	struct store *store;
+	/* The name of the API key the caller presented, NULL for none. */
+	const char *key_name;
 	/* The route's argument (for resource routes, the resource). */
 	const void *route_arg;
 	/* Request headers, looked up by the front end (case-insensitive);
