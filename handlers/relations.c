@@ -44,13 +44,12 @@ static const struct resource relation_input = {
 
 static json_t *relation_from_row(struct store_stmt *s)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s}", "id",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id",
 			 store_column_text(s, 0), "type",
 			 store_column_text(s, 1), "claim",
 			 store_column_text(s, 2), "direction",
 			 store_column_text(s, 3), "note",
-			 store_column_text(s, 4), "created_at",
-			 store_column_text(s, 5));
+			 store_column_text(s, 4));
 }
 
 /* Loads relation `rel_id` as seen from claim `claim_id` (new reference in

@@ -10,6 +10,7 @@
 #include "server/http.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <microhttpd.h>
@@ -36,8 +37,10 @@ struct http_server {
 	size_t body_limit;
 };
 
-/* Per-request state, from the first call to the completed callback. */
+/* Per-request state, from the URI callback to the completed callback. */
 struct conn_state {
+	bool started;   /* the access handler has seen this request */
+	char *raw_uri;  /* as received, before MHD decoded it; owned */
 	const struct route *route;
 	struct request req;
 	char scratch[ROUTER_PATH_MAX];
@@ -47,7 +50,7 @@ struct conn_state {
 	bool too_large;
 	unsigned allowed; /* methods the path has, when not routed */
 	const char *method; /* as sent; MHD keeps it for the request */
-	struct timespec started;
+	struct timespec started_at;
 };
 
 static enum http_method parse_method(const char *m)
@@ -152,8 +155,8 @@ static void log_request(const struct conn_state *cs, int status)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	double ms = (double)(now.tv_sec - cs->started.tv_sec) * 1e3 +
-		    (double)(now.tv_nsec - cs->started.tv_nsec) / 1e6;
+	double ms = (double)(now.tv_sec - cs->started_at.tv_sec) * 1e3 +
+		    (double)(now.tv_nsec - cs->started_at.tv_nsec) / 1e6;
 	json_t *line = json_pack("{s:s, s:s, s:i, s:f}", "method",
 				 cs->method ? cs->method : "", "path",
 				 cs->req.path ? cs->req.path : "", "status",
@@ -311,6 +314,61 @@ static enum MHD_Result take_upload(struct http_server *srv,
 	return MHD_YES;
 }
 
+/* MHD's URI callback runs first for every request and is the only place
+ * that sees the URI before percent-decoding; its return value becomes the
+ * request's state. */
+static void *uri_received(void *cls, const char *uri,
+			  struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	struct conn_state *cs = calloc(1, sizeof(*cs));
+	if (cs) {
+		clock_gettime(CLOCK_MONOTONIC, &cs->started_at);
+		cs->raw_uri = strdup(uri ? uri : "");
+	}
+	return cs;
+}
+
+static bool utf8_valid(const unsigned char *s)
+{
+	while (*s) {
+		int extra = *s < 0x80 ? 0 : (*s & 0xe0) == 0xc0 ? 1
+					 : (*s & 0xf0) == 0xe0	 ? 2
+					 : (*s & 0xf8) == 0xf0	 ? 3
+								 : -1;
+		if (extra < 0 || (*s == 0xc0 || *s == 0xc1) || *s > 0xf4)
+			return false;
+		uint32_t c = *s & (0x3f >> extra);
+		for (int i = 1; i <= extra; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return false;
+			c = (c << 6) | (s[i] & 0x3f);
+		}
+		if ((extra == 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+		    (extra == 3 && (c < 0x10000 || c > 0x10ffff)))
+			return false;
+		s += extra + 1;
+	}
+	return true;
+}
+
+/* True when the query of the raw URI has only well-formed percent escapes
+ * and its parameters decode to valid UTF-8. */
+static bool query_well_formed(const struct conn_state *cs)
+{
+	const char *q = cs->raw_uri ? strchr(cs->raw_uri, '?') : NULL;
+	for (; q && *q; q++)
+		if (*q == '%' && !(isxdigit((unsigned char)q[1]) &&
+				   isxdigit((unsigned char)q[2])))
+			return false;
+	for (size_t i = 0; i < cs->req.nquery; i++)
+		if (!utf8_valid((const unsigned char *)cs->req.query[i].key) ||
+		    !utf8_valid((const unsigned char *)cs->req.query[i].value))
+			return false;
+	return true;
+}
+
 static const char *header_lookup(void *cookie, const char *name)
 {
 	return MHD_lookup_connection_value(cookie, MHD_HEADER_KIND, name);
@@ -342,6 +400,12 @@ static enum MHD_Result finish_request(struct http_server *srv,
 		reply_problem(&rep, PROBLEM_BAD_REQUEST,
 			      "more than %d query parameters",
 			      REQUEST_MAX_QUERY - 1);
+		goto send;
+	}
+	if (!query_well_formed(cs)) {
+		reply_problem(&rep, PROBLEM_BAD_REQUEST,
+			      "the query string has a bad percent escape or "
+			      "is not UTF-8");
 		goto send;
 	}
 	if (method_takes_body(cs->req.method)) {
@@ -382,12 +446,10 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 	(void)version;
 	struct http_server *srv = cls;
 	struct conn_state *cs = *con_cls;
-	if (!cs) {
-		cs = calloc(1, sizeof(*cs));
-		if (!cs)
-			return MHD_NO;
-		clock_gettime(CLOCK_MONOTONIC, &cs->started);
-		*con_cls = cs;
+	if (!cs)
+		return MHD_NO; /* uri_received ran out of memory */
+	if (!cs->started) {
+		cs->started = true;
 		return begin_request(srv, conn, cs, url, method);
 	}
 	if (*upload_data_size) {
@@ -409,6 +471,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn,
 	if (!cs)
 		return;
 	free(cs->body);
+	free(cs->raw_uri);
 	free(cs);
 	*con_cls = NULL;
 }
@@ -482,6 +545,7 @@ struct http_server *http_start(const struct config *cfg, char *err,
 		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
 		MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+		MHD_OPTION_URI_LOG_CALLBACK, uri_received, NULL,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
