@@ -26,6 +26,7 @@ struct cached_stmt {
 
 struct store {
 	sqlite3 *db;
+	bool log_plans; /* CLAIMLINE_LOG_QUERY_PLANS: for the plan tests */
 	size_t ncached;
 	struct cached_stmt cache[STMT_CACHE_SIZE];
 };
@@ -157,6 +158,7 @@ struct store *store_open(const char *path, char *err, size_t errsz)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	st->log_plans = getenv("CLAIMLINE_LOG_QUERY_PLANS") != NULL;
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	/* journal_mode touches the file, so an unusable path fails here. */
 	if (exec_simple(st->db,
@@ -342,6 +344,23 @@ static void cache_evict_idle(struct store *st)
 		cache_insert(st, busy[i]);
 }
 
+/* Writes the query plan of `sql` to stderr, one "plan:" block per
+ * statement, so tests can prove that no hot query scans a whole table. */
+static void log_query_plan(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	char *eqp = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+	if (eqp && sqlite3_prepare_v2(st->db, eqp, -1, &stmt, NULL) == SQLITE_OK) {
+		fprintf(stderr, "claimline: plan: %s\n", sql);
+		while (sqlite3_step(stmt) == SQLITE_ROW)
+			fprintf(stderr, "claimline: plan:   %s\n",
+				(const char *)sqlite3_column_text(stmt, 3));
+		fprintf(stderr, "claimline: plan: end\n");
+	}
+	sqlite3_finalize(stmt);
+	sqlite3_free(eqp);
+}
+
 struct store_stmt *store_prepare(struct store *st, const char *sql)
 {
 	uint64_t h = hash_sql(sql);
@@ -366,6 +385,8 @@ struct store_stmt *store_prepare(struct store *st, const char *sql)
 		sqlite3_finalize(stmt);
 		return NULL;
 	}
+	if (st->log_plans)
+		log_query_plan(st, sql);
 	char *copy = strdup(sql);
 	if (!copy) {
 		sqlite3_finalize(stmt);
