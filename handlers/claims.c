@@ -252,5 +252,6 @@ const struct resource claim_resource = {
 	.filters = claim_filters,
 	.referrers = claim_referrers,
 	.check = claim_check,
+	.before_delete = relations_before_claim_delete,
 	.decorate = claim_decorate,
 };

@@ -30,7 +30,12 @@ int claims_reverify_quotes(struct store *st, const char *source_id,
  * status.
  */
 int relation_create(struct store *st, const char *from_id, json_t *input,
-		    struct reply *rep, json_t **out);
+		    const char *key_name, struct reply *rep, json_t **out);
+
+/* Appends delete revisions for the relations of claim `seq`, which are
+ * about to go with it. */
+int relations_before_claim_delete(struct store *st, int64_t seq,
+				  const char *key_name);
 
 /* Route handlers for /v1/claims/{id}/relations[/{rel_id}]. */
 int handle_relation_create(const struct request *req, struct reply *rep);

@@ -47,7 +47,8 @@ static int load_line(struct store *st, json_t *line, struct reply *rep)
 			json_object_get(line, "id"), "note",
 			json_object_get(line, "note"));
 		const char *from = json_string_value(json_object_get(line, "from"));
-		status = input && from ? relation_create(st, from, input, rep, &out)
+		status = input && from ? relation_create(st, from, input, "demo",
+							 rep, &out)
 				       : reply_problem(rep, PROBLEM_VALIDATION,
 						       "a relation needs from, "
 						       "relation and to");
@@ -61,8 +62,9 @@ static int load_line(struct store *st, json_t *line, struct reply *rep)
 			continue;
 		json_t *input = json_deep_copy(line);
 		json_object_del(input, "type");
-		status = resource_write(st, demo_resources[i], NULL, input,
-					WRITE_CREATE, rep, &out);
+		struct write_req w = {.input = input, .mode = WRITE_CREATE,
+				      .key_name = "demo"};
+		status = resource_write(st, demo_resources[i], &w, rep, &out);
 		json_decref(input);
 		json_decref(out);
 		return status;

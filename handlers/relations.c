@@ -10,6 +10,8 @@
 #include "common/ids.h"
 #include "handlers/claims.h"
 #include "handlers/fields.h"
+#include "handlers/history.h"
+#include "handlers/idempotency.h"
 #include "handlers/resource.h"
 #include "store/store.h"
 
@@ -106,8 +108,64 @@ static int find_duplicate(struct store *st, const char *type, int64_t from,
 	return rc;
 }
 
+/* A relation's revision body: both ends, as import takes it. */
+static int relation_history(struct store *st, const char *rel_id,
+			    const char *op, const char *key_name)
+{
+	struct store_stmt *s = store_prepare(
+		st, "SELECT r.id, r.type, a.id, b.id, r.note FROM relations AS r "
+		    "JOIN claims AS a ON a.seq = r.from_seq JOIN claims AS b ON "
+		    "b.seq = r.to_seq WHERE r.id = ?1");
+	if (!s)
+		return STORE_ERROR;
+	store_bind_text(s, 1, rel_id);
+	int rc = store_step(s);
+	json_t *body = rc == STORE_ROW
+		? json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id",
+			    store_column_text(s, 0), "relation",
+			    store_column_text(s, 1), "from",
+			    store_column_text(s, 2), "to",
+			    store_column_text(s, 3), "note",
+			    store_column_text(s, 4))
+		: NULL;
+	store_reset(s);
+	if (rc != STORE_ROW)
+		return rc == STORE_DONE ? STORE_ERROR : rc;
+	bool deleted = strcmp(op, "delete") == 0;
+	rc = history_append(st, "relation", rel_id, op, deleted ? 2 : 1,
+			    deleted ? NULL : body, key_name);
+	json_decref(body);
+	return rc;
+}
+
+int relations_before_claim_delete(struct store *st, int64_t seq,
+				  const char *key_name)
+{
+	struct store_stmt *s = store_prepare(
+		st, "SELECT id FROM relations WHERE from_seq = ?1 OR to_seq = ?1");
+	if (!s)
+		return STORE_ERROR;
+	store_bind_int64(s, 1, seq);
+	json_t *ids = json_array();
+	int rc;
+	while ((rc = store_step(s)) == STORE_ROW)
+		json_array_append_new(ids, json_string(store_column_text(s, 0)));
+	store_reset(s);
+	size_t i;
+	json_t *id;
+	json_array_foreach(ids, i, id) {
+		if (rc != STORE_DONE)
+			break;
+		rc = relation_history(st, json_string_value(id), "delete",
+				      key_name);
+		rc = rc == STORE_OK ? STORE_DONE : rc;
+	}
+	json_decref(ids);
+	return rc == STORE_DONE ? STORE_OK : rc;
+}
+
 int relation_create(struct store *st, const char *from_id, json_t *input,
-		    struct reply *rep, json_t **out)
+		    const char *key_name, struct reply *rep, json_t **out)
 {
 	json_t *errors = json_array();
 	json_t *doc = NULL;
@@ -177,6 +235,9 @@ int relation_create(struct store *st, const char *from_id, json_t *input,
 	}
 	if (rc != STORE_OK)
 		goto store_error;
+	rc = relation_history(st, id, "create", key_name);
+	if (rc != STORE_OK)
+		goto store_error;
 	rc = relation_load(st, from_id, id, out);
 	if (rc != STORE_ROW)
 		goto store_error;
@@ -196,23 +257,32 @@ done:
 int handle_relation_create(const struct request *req, struct reply *rep)
 {
 	json_t *out = NULL;
+	bool answered = false;
+	char location[200];
 	int rc = store_begin(req->store);
-	if (rc != STORE_OK)
-		return reply_store_error(rep, rc);
-	int status = relation_create(req->store, req->args[0], req->body, rep,
-				     &out);
+	if (rc == STORE_OK)
+		rc = idempotency_replay(req, rep, &answered);
+	if (rc != STORE_OK || answered) {
+		store_rollback(req->store);
+		return rc != STORE_OK ? reply_store_error(rep, rc) : rep->status;
+	}
+	int status = relation_create(req->store, req->args[0], req->body,
+				     req->key_name, rep, &out);
 	if (status != 201) {
 		store_rollback(req->store);
 		return status;
 	}
-	rc = store_commit(req->store);
+	snprintf(location, sizeof(location), "/v1/claims/%s/relations/%s",
+		 req->args[0], json_string_value(json_object_get(out, "id")));
+	rc = idempotency_record(req, 201, out, location);
+	if (rc == STORE_OK)
+		rc = store_commit(req->store);
 	if (rc != STORE_OK) {
+		store_rollback(req->store);
 		json_decref(out);
 		return reply_store_error(rep, rc);
 	}
-	reply_headerf(rep, "Location", "/v1/claims/%s/relations/%s",
-		      req->args[0],
-		      json_string_value(json_object_get(out, "id")));
+	reply_header(rep, "Location", location);
 	return reply_json(rep, 201, out);
 }
 
@@ -283,7 +353,10 @@ int handle_relation_delete(const struct request *req, struct reply *rep)
 				     req->args[0], req->args[1]);
 	}
 	json_decref(out);
-	struct store_stmt *s = rc == STORE_ROW
+	if (rc == STORE_ROW)
+		rc = relation_history(req->store, req->args[1], "delete",
+				      req->key_name);
+	struct store_stmt *s = rc == STORE_OK
 		? store_prepare(req->store, "DELETE FROM relations WHERE id = ?1")
 		: NULL;
 	if (s)

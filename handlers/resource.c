@@ -7,7 +7,9 @@
  */
 #include "handlers/resource.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -15,6 +17,8 @@
 #include "common/mergepatch.h"
 #include "common/pdate.h"
 #include "handlers/fields.h"
+#include "handlers/history.h"
+#include "handlers/idempotency.h"
 #include "store/store.h"
 
 void resource_now(char buf[32])
@@ -250,38 +254,86 @@ static int write_failed(struct reply *rep, int rc, json_t *errors,
 	return reply_problem(rep, PROBLEM_CONFLICT, "%s", conflict);
 }
 
+void resource_etag(json_t *representation, char etag[24])
+{
+	char *text = json_dumps(representation, JSON_COMPACT);
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)text; p && *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	free(text);
+	snprintf(etag, 24, "\"%016" PRIx64 "\"", h);
+}
+
+bool etag_listed(const char *header, const char *etag)
+{
+	size_t n = strlen(etag);
+	for (const char *p = header; p && *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return true;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (strncmp(p, etag, n) == 0 &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '\t'))
+			return true;
+		while (*p && *p != ',')
+			p++;
+	}
+	return false;
+}
+
+/* Checks an If-Match precondition against the current representation of
+ * `id` (NULL when it does not exist).  Returns 0 or 412 (reply filled). */
+static int check_if_match(struct reply *rep, const char *if_match,
+			  json_t *current)
+{
+	char etag[24];
+	if (!if_match)
+		return 0;
+	if (current) {
+		resource_etag(current, etag);
+		if (etag_listed(if_match, etag))
+			return 0;
+	}
+	reply_problem(rep, PROBLEM_PRECONDITION_FAILED,
+		      current ? "the resource has changed since that ETag"
+			      : "the resource does not exist");
+	return rep->status;
+}
+
 int resource_write(struct store *st, const struct resource *res,
-		   const char *path_id, json_t *input, enum write_mode mode,
-		   struct reply *rep, json_t **out)
+		   struct write_req *w, struct reply *rep, json_t **out)
 {
 	char generated[ID_MAX_LEN + 1];
 	json_t *errors = json_array();
 	json_t *doc = NULL, *old_body = NULL, *old_computed = NULL;
+	json_t *current = NULL;
 	json_t *computed = json_object();
 	const char *id = NULL;
 	int status = 0, rc = STORE_OK;
 	struct write_ctx ctx = {.store = st, .res = res, .errors = errors};
 
 	*out = NULL;
-	if (!json_is_object(input)) {
+	if (!json_is_object(w->input)) {
 		errors_add(errors, "", "must be a JSON object");
 		status = write_failed(rep, rc, errors, NULL);
 		goto done;
 	}
-	doc = fields_canonical(res, input, errors, &id);
-	if (path_id && !id_valid(path_id)) {
+	doc = fields_canonical(res, w->input, errors, &id);
+	if (w->path_id && !id_valid(w->path_id)) {
 		errors_add(errors, "/id",
 			   "the id in the path is not a valid id");
 		status = write_failed(rep, rc, errors, NULL);
 		goto done;
 	}
-	if (path_id && id && strcmp(id, path_id) != 0)
+	if (w->path_id && id && strcmp(id, w->path_id) != 0)
 		errors_add(errors, "/id", "does not match the id in the path");
-	if (path_id)
-		id = path_id;
+	if (w->path_id)
+		id = w->path_id;
 	if (!id) {
-		if (json_object_get(input, "id") &&
-		    !json_is_null(json_object_get(input, "id"))) {
+		if (json_object_get(w->input, "id") &&
+		    !json_is_null(json_object_get(w->input, "id"))) {
 			/* invalid id already reported: keep a placeholder */
 			snprintf(generated, sizeof(generated), "%s", "invalid");
 		} else if (id_generate(res->id_prefix, generated,
@@ -301,10 +353,19 @@ int resource_write(struct store *st, const struct resource *res,
 		goto fail;
 	bool exists = rc == STORE_ROW;
 	rc = STORE_OK;
-	if (exists && mode == WRITE_CREATE) {
+	if (exists && w->mode == WRITE_CREATE) {
 		snprintf(ctx.conflict, sizeof(ctx.conflict),
 			 "%s \"%s\" already exists", res->name, id);
 		goto fail;
+	}
+	if (w->if_match) {
+		rc = exists ? resource_load(st, res, id, &current, NULL) : STORE_DONE;
+		if (rc < 0)
+			goto fail;
+		rc = STORE_OK;
+		status = check_if_match(rep, w->if_match, current);
+		if (status)
+			goto done;
 	}
 	rc = fields_check_refs(st, res, doc, errors);
 	if (rc == STORE_OK)
@@ -317,7 +378,7 @@ int resource_write(struct store *st, const struct resource *res,
 	/* An identical write is no change: no new version. */
 	if (exists && json_equal(old_body, doc) &&
 	    json_equal(old_computed, computed)) {
-		status = 200;
+		w->outcome = WRITE_UNCHANGED;
 	} else {
 		rc = store_row(st, res, exists ? res->sql.update : res->sql.insert,
 			       id, doc, computed);
@@ -325,13 +386,26 @@ int resource_write(struct store *st, const struct resource *res,
 			rc = res->after_write(&ctx);
 		if (rc != STORE_OK || ctx.conflict[0])
 			goto fail;
-		status = exists ? 200 : 201;
+		w->outcome = exists ? WRITE_UPDATED : WRITE_CREATED;
 	}
 	rc = resource_load(st, res, id, out, NULL);
 	if (rc != STORE_ROW) {
 		rc = rc == STORE_DONE ? STORE_ERROR : rc;
 		goto fail;
 	}
+	rc = STORE_OK;
+	if (w->outcome != WRITE_UNCHANGED)
+		rc = history_append(
+			st, res->name, id,
+			w->outcome == WRITE_CREATED ? "create" : "update",
+			json_integer_value(json_object_get(*out, "version")),
+			*out, w->key_name);
+	if (rc != STORE_OK) {
+		json_decref(*out);
+		*out = NULL;
+		goto fail;
+	}
+	status = w->outcome == WRITE_CREATED ? 201 : 200;
 	goto done;
 fail:
 	status = write_failed(rep, rc, errors, ctx.conflict);
@@ -341,44 +415,111 @@ done:
 	json_decref(computed);
 	json_decref(old_body);
 	json_decref(old_computed);
+	json_decref(current);
 	return status;
 }
 
-/* Runs one write in its own transaction and fills the reply. */
+/* Replies a representation with its ETag. */
+static int reply_representation(struct reply *rep, int status, json_t *out)
+{
+	char etag[24];
+	resource_etag(out, etag);
+	reply_header(rep, "ETag", etag);
+	return reply_json(rep, status, out);
+}
+
+/* Runs one write (`input` merged into the stored body first when
+ * `patch`) in its own transaction and fills the reply. */
 static int write_reply(const struct request *req, struct reply *rep,
-		       const char *path_id, json_t *input,
-		       enum write_mode mode)
+		       const char *path_id, bool patch, enum write_mode mode)
 {
 	const struct resource *res = req->route_arg;
-	json_t *out = NULL;
+	json_t *out = NULL, *body = NULL, *computed = NULL, *merged = NULL;
+	struct write_req w = {
+		.path_id = path_id,
+		.input = req->body,
+		.mode = mode,
+		.key_name = req->key_name,
+		.if_match = request_header(req, "If-Match"),
+	};
+	int status;
+	char location[160];
 	int rc = store_begin(req->store);
 	if (rc != STORE_OK)
 		return reply_store_error(rep, rc);
-	int status = resource_write(req->store, res, path_id, input, mode, rep,
-				    &out);
-	if (status >= 300) {
-		store_rollback(req->store);
-		return status;
+	if (!path_id) {
+		bool answered = false;
+		rc = idempotency_replay(req, rep, &answered);
+		if (rc != STORE_OK || answered) {
+			status = rc != STORE_OK ? reply_store_error(rep, rc)
+						: rep->status;
+			goto rollback;
+		}
 	}
-	rc = store_commit(req->store);
+	if (patch) {
+		rc = load_stored(req->store, res, path_id, &body, &computed);
+		if (rc == STORE_DONE) {
+			status = reply_problem(rep, PROBLEM_NOT_FOUND,
+					       "no %s with id \"%s\"",
+					       res->name, path_id);
+			goto rollback;
+		}
+		if (rc != STORE_ROW) {
+			status = reply_store_error(rep, rc);
+			goto rollback;
+		}
+		if (!json_is_object(req->body)) {
+			json_t *errors = json_array();
+			errors_add(errors, "",
+				   "a merge patch must be a JSON object");
+			status = reply_invalid(rep, errors);
+			goto rollback;
+		}
+		merged = merge_patch(body, req->body);
+		w.input = merged;
+	}
+	status = resource_write(req->store, res, &w, rep, &out);
+	if (status >= 300)
+		goto rollback;
+	snprintf(location, sizeof(location), "/v1/%s/%s", res->collection,
+		 json_string_value(json_object_get(out, "id")));
+	rc = path_id ? STORE_OK
+		     : idempotency_record(req, status, out,
+					  status == 201 ? location : NULL);
+	if (rc == STORE_OK)
+		rc = store_commit(req->store);
 	if (rc != STORE_OK) {
+		store_rollback(req->store);
 		json_decref(out);
-		return reply_store_error(rep, rc);
+		status = reply_store_error(rep, rc);
+		goto done;
 	}
 	if (status == 201)
-		reply_headerf(rep, "Location", "/v1/%s/%s", res->collection,
-			      json_string_value(json_object_get(out, "id")));
-	return reply_json(rep, status, out);
+		reply_header(rep, "Location", location);
+	status = reply_representation(rep, status, out);
+	goto done;
+rollback:
+	store_rollback(req->store);
+done:
+	json_decref(body);
+	json_decref(computed);
+	json_decref(merged);
+	return status;
 }
 
 int handle_resource_create(const struct request *req, struct reply *rep)
 {
-	return write_reply(req, rep, NULL, req->body, WRITE_CREATE);
+	return write_reply(req, rep, NULL, false, WRITE_CREATE);
 }
 
 int handle_resource_put(const struct request *req, struct reply *rep)
 {
-	return write_reply(req, rep, req->args[0], req->body, WRITE_REPLACE);
+	return write_reply(req, rep, req->args[0], false, WRITE_REPLACE);
+}
+
+int handle_resource_patch(const struct request *req, struct reply *rep)
+{
+	return write_reply(req, rep, req->args[0], true, WRITE_REPLACE);
 }
 
 static int reply_not_found(struct reply *rep, const struct resource *res,
@@ -397,52 +538,16 @@ int handle_resource_get(const struct request *req, struct reply *rep)
 		return reply_not_found(rep, res, req->args[0]);
 	if (rc != STORE_ROW)
 		return reply_store_error(rep, rc);
-	return reply_json(rep, 200, out);
-}
-
-int handle_resource_patch(const struct request *req, struct reply *rep)
-{
-	const struct resource *res = req->route_arg;
-	json_t *body = NULL, *computed = NULL, *merged = NULL, *out = NULL;
-	int status;
-	int rc = store_begin(req->store);
-	if (rc != STORE_OK)
-		return reply_store_error(rep, rc);
-	rc = load_stored(req->store, res, req->args[0], &body, &computed);
-	if (rc == STORE_DONE) {
-		status = reply_not_found(rep, res, req->args[0]);
-		goto rollback;
-	}
-	if (rc != STORE_ROW) {
-		status = reply_store_error(rep, rc);
-		goto rollback;
-	}
-	if (!json_is_object(req->body)) {
-		json_t *errors = json_array();
-		errors_add(errors, "", "a merge patch must be a JSON object");
-		status = reply_invalid(rep, errors);
-		goto rollback;
-	}
-	merged = merge_patch(body, req->body);
-	status = resource_write(req->store, res, req->args[0], merged,
-				WRITE_REPLACE, rep, &out);
-	if (status >= 300)
-		goto rollback;
-	rc = store_commit(req->store);
-	if (rc != STORE_OK) {
+	char etag[24];
+	resource_etag(out, etag);
+	const char *if_none_match = request_header(req, "If-None-Match");
+	if (if_none_match && etag_listed(if_none_match, etag)) {
 		json_decref(out);
-		status = reply_store_error(rep, rc);
-		goto done;
+		reply_json(rep, 304, NULL);
+		reply_header(rep, "ETag", etag);
+		return 304;
 	}
-	status = reply_json(rep, 200, out);
-	goto done;
-rollback:
-	store_rollback(req->store);
-done:
-	json_decref(body);
-	json_decref(computed);
-	json_decref(merged);
-	return status;
+	return reply_representation(rep, 200, out);
 }
 
 /* Finds the first thing that still refers to `id`; fills `what`/`by`. */
@@ -472,45 +577,55 @@ int handle_resource_delete(const struct request *req, struct reply *rep)
 {
 	const struct resource *res = req->route_arg;
 	const char *id = req->args[0];
+	json_t *current = NULL;
+	int64_t seq = 0;
 	char msg[512];
 	int status;
 	int rc = store_begin(req->store);
 	if (rc != STORE_OK)
 		return reply_store_error(rep, rc);
-	struct store_stmt *s = store_prepare(req->store, res->sql.exists);
-	if (!s) {
-		status = reply_store_error(rep, STORE_ERROR);
-		goto rollback;
-	}
-	store_bind_text(s, 1, id);
-	rc = store_step(s);
-	store_reset(s);
+	rc = resource_load(req->store, res, id, &current, &seq);
 	if (rc == STORE_DONE) {
 		status = reply_not_found(rep, res, id);
 		goto rollback;
 	}
-	if (rc == STORE_ROW)
-		rc = find_referrer(req->store, res, id, msg, sizeof(msg));
+	if (rc != STORE_ROW) {
+		status = reply_store_error(rep, rc);
+		goto rollback;
+	}
+	status = check_if_match(rep, request_header(req, "If-Match"), current);
+	if (status)
+		goto rollback;
+	rc = find_referrer(req->store, res, id, msg, sizeof(msg));
 	if (rc == STORE_ROW) {
 		status = reply_problem(rep, PROBLEM_CONFLICT, "%s", msg);
 		goto rollback;
 	}
-	if (rc == STORE_DONE) {
-		s = store_prepare(req->store, res->sql.delete);
+	if (rc == STORE_DONE && res->before_delete)
+		rc = res->before_delete(req->store, seq, req->key_name);
+	if (rc == STORE_DONE || rc == STORE_OK) {
+		struct store_stmt *s = store_prepare(req->store, res->sql.delete);
 		if (s)
 			store_bind_text(s, 1, id);
 		rc = store_exec_stmt(s);
 	}
+	if (rc == STORE_OK)
+		rc = history_append(req->store, res->name, id, "delete",
+				    json_integer_value(json_object_get(
+					    current, "version")) + 1,
+				    NULL, req->key_name);
 	if (rc != STORE_OK) {
 		status = reply_store_error(rep, rc);
 		goto rollback;
 	}
+	json_decref(current);
 	rc = store_commit(req->store);
 	if (rc != STORE_OK)
 		return reply_store_error(rep, rc);
 	reply_json(rep, 204, NULL);
 	return 204;
 rollback:
+	json_decref(current);
 	store_rollback(req->store);
 	return status;
 }

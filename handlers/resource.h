@@ -143,6 +143,9 @@ struct resource {
 	int (*check)(struct write_ctx *ctx);
 	/* Runs after the row is written, inside the same transaction. */
 	int (*after_write)(struct write_ctx *ctx);
+	/* Runs before the row `seq` is deleted, inside the transaction. */
+	int (*before_delete)(struct store *st, int64_t seq,
+			     const char *key_name);
 	/* Adds read-time computed fields to a representation (borrowed). */
 	int (*decorate)(struct store *st, int64_t seq, json_t *out);
 };
@@ -168,20 +171,46 @@ int handle_resource_delete(const struct request *req, struct reply *rep);
 int resource_load(struct store *st, const struct resource *res,
 		  const char *id, json_t **out, int64_t *seq_out);
 
-/*
- * Creates or replaces a resource from `input` (borrowed) inside the
- * caller's transaction — the one write path, used by the handlers and by
- * the demo loader.  `mode` says what an existing id means.  On success
- * returns 200 or 201 and sets *out (new reference) to the representation;
- * on failure fills `rep` with the problem and returns its status.
- */
+/* What an existing id means to a write. */
 enum write_mode {
 	WRITE_CREATE,  /* existing id: 409 */
 	WRITE_REPLACE, /* create or replace */
 };
+
+/* What a write did. */
+enum write_outcome {
+	WRITE_CREATED,
+	WRITE_UPDATED,
+	WRITE_UNCHANGED, /* identical to what was stored: no new version */
+};
+
+/* One write, as resource_write() takes it. */
+struct write_req {
+	const char *path_id;  /* the id in the path, or NULL (POST) */
+	json_t *input;        /* the resource's fields; borrowed */
+	enum write_mode mode;
+	const char *key_name; /* who writes, for the history; may be NULL */
+	const char *if_match; /* an If-Match precondition, or NULL */
+	enum write_outcome outcome; /* set on success */
+};
+
+/*
+ * Creates or replaces a resource inside the caller's transaction — the one
+ * write path, used by the handlers, the demo loader and import.  It
+ * validates, checks references and the resource's own rules, writes, and
+ * appends a revision.  On success returns 200 or 201 and sets *out (new
+ * reference) to the representation; on failure fills `rep` with the
+ * problem and returns its status.
+ */
 int resource_write(struct store *st, const struct resource *res,
-		   const char *path_id, json_t *input, enum write_mode mode,
-		   struct reply *rep, json_t **out);
+		   struct write_req *w, struct reply *rep, json_t **out);
+
+/* The strong ETag of a representation: a quoted hash of its JSON. */
+void resource_etag(json_t *representation, char etag[24]);
+
+/* True when an If-Match / If-None-Match header value lists `etag`
+ * (or is "*"). */
+bool etag_listed(const char *header, const char *etag);
 
 /* The current UTC time as RFC 3339 ("2026-11-27T10:00:00Z"). */
 void resource_now(char buf[32]);

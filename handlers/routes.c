@@ -1,21 +1,28 @@
 /*
  * The route table: every path of the API and the handler that answers it.
  * The four resources share the generic handlers; the route argument says
- * which resource a route serves.
+ * which resource a route serves.  Flags: ROUTE_PUBLIC routes never need a
+ * key (health, metrics, the page); ROUTE_NDJSON routes take a raw NDJSON
+ * body up to the import limit.
  */
+#include "handlers/bulk.h"
 #include "handlers/claims.h"
+#include "handlers/health.h"
+#include "handlers/history.h"
 #include "handlers/resource.h"
 #include "handlers/static.h"
 #include "handlers/timeline.h"
+#include "server/metrics.h"
 #include "server/router.h"
 
-#define RESOURCE_ROUTES(coll, res)                                            \
-	{"/v1/" coll, METHOD_GET, handle_resource_list, &res},                \
-	{"/v1/" coll, METHOD_POST, handle_resource_create, &res},             \
-	{"/v1/" coll "/{id}", METHOD_GET, handle_resource_get, &res},         \
-	{"/v1/" coll "/{id}", METHOD_PUT, handle_resource_put, &res},         \
-	{"/v1/" coll "/{id}", METHOD_PATCH, handle_resource_patch, &res},     \
-	{"/v1/" coll "/{id}", METHOD_DELETE, handle_resource_delete, &res}
+#define RESOURCE_ROUTES(coll, res)                                           \
+	{"/v1/" coll, METHOD_GET, handle_resource_list, &res, 0},            \
+	{"/v1/" coll, METHOD_POST, handle_resource_create, &res, 0},         \
+	{"/v1/" coll "/{id}", METHOD_GET, handle_resource_get, &res, 0},     \
+	{"/v1/" coll "/{id}", METHOD_PUT, handle_resource_put, &res, 0},     \
+	{"/v1/" coll "/{id}", METHOD_PATCH, handle_resource_patch, &res, 0}, \
+	{"/v1/" coll "/{id}", METHOD_DELETE, handle_resource_delete, &res, 0}, \
+	{"/v1/" coll "/{id}/history", METHOD_GET, handle_history, &res, 0}
 
 const struct route route_table[] = {
 	RESOURCE_ROUTES("actors", actor_resource),
@@ -23,24 +30,30 @@ const struct route route_table[] = {
 	RESOURCE_ROUTES("events", event_resource),
 	RESOURCE_ROUTES("claims", claim_resource),
 	{"/v1/claims/{id}/relations", METHOD_GET, handle_relation_list,
-	 &claim_resource},
+	 &claim_resource, 0},
 	{"/v1/claims/{id}/relations", METHOD_POST, handle_relation_create,
-	 &claim_resource},
+	 &claim_resource, 0},
 	{"/v1/claims/{id}/relations/{rel_id}", METHOD_GET,
-	 handle_relation_get, &claim_resource},
+	 handle_relation_get, &claim_resource, 0},
 	{"/v1/claims/{id}/relations/{rel_id}", METHOD_DELETE,
-	 handle_relation_delete, &claim_resource},
-	{"/v1/timeline", METHOD_GET, handle_timeline, NULL},
-	{"/v1/events/{id}/timeline", METHOD_GET, handle_event_timeline, NULL},
+	 handle_relation_delete, &claim_resource, 0},
+	{"/v1/timeline", METHOD_GET, handle_timeline, NULL, 0},
+	{"/v1/events/{id}/timeline", METHOD_GET, handle_event_timeline, NULL, 0},
 	{"/v1/events/{id}/statements", METHOD_GET, handle_event_statements,
-	 NULL},
+	 NULL, 0},
 	{"/v1/actors/{id}/statements", METHOD_GET, handle_actor_statements,
-	 NULL},
-	{"/v1/disputes", METHOD_GET, handle_disputes, NULL},
-	{"/v1/search", METHOD_GET, handle_search, NULL},
-	{"/", METHOD_GET, handle_page, NULL},
-	{"/openapi.json", METHOD_GET, handle_openapi, NULL},
-	{"/assets/{name}", METHOD_GET, handle_asset, NULL},
+	 NULL, 0},
+	{"/v1/disputes", METHOD_GET, handle_disputes, NULL, 0},
+	{"/v1/search", METHOD_GET, handle_search, NULL, 0},
+	{"/v1/changes", METHOD_GET, handle_changes, NULL, 0},
+	{"/v1/import", METHOD_POST, handle_import, NULL, ROUTE_NDJSON},
+	{"/v1/export", METHOD_GET, handle_export, NULL, 0},
+	{"/healthz", METHOD_GET, handle_healthz, NULL, ROUTE_PUBLIC},
+	{"/readyz", METHOD_GET, handle_readyz, NULL, ROUTE_PUBLIC},
+	{"/metrics", METHOD_GET, handle_metrics, NULL, ROUTE_PUBLIC},
+	{"/", METHOD_GET, handle_page, NULL, ROUTE_PUBLIC},
+	{"/openapi.json", METHOD_GET, handle_openapi, NULL, ROUTE_PUBLIC},
+	{"/assets/{name}", METHOD_GET, handle_asset, NULL, ROUTE_PUBLIC},
 };
 
 const size_t route_count = sizeof(route_table) / sizeof(route_table[0]);

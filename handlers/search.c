@@ -154,9 +154,7 @@ int handle_search(const struct request *req, struct reply *rep)
 		json_decref(items);
 		/* FTS5 explains a query it cannot parse; pass that on. */
 		const char *msg = store_errmsg(req->store);
-		if (strncmp(msg, "fts5:", 5) == 0 ||
-		    strncmp(msg, "no such column", 14) == 0 ||
-		    strncmp(msg, "unknown special query", 21) == 0)
+		if (store_error_is_query(req->store))
 			return reply_problem(rep, PROBLEM_BAD_REQUEST,
 					     "the search query is not valid: %s",
 					     msg);

@@ -84,9 +84,10 @@ static void build_part_sql(const struct tl_filters *f, int rank,
 				   "json_each(:event_set))");
 		if (f->kind)
 			sql_add(b, " AND r.kind = :kind");
+		/* A probe per row, so the walk stays in timeline order. */
 		if (f->tag)
-			sql_add(b, " AND r.seq IN (SELECT event_seq FROM "
-				   "event_tags WHERE tag = :tag)");
+			sql_add(b, " AND EXISTS (SELECT 1 FROM event_tags AS t "
+				   "WHERE t.tag = :tag AND t.event_seq = r.seq)");
 		if (f->country)
 			sql_add(b, " AND r.country = :country");
 		if (f->actor_set)
@@ -95,11 +96,18 @@ static void build_part_sql(const struct tl_filters *f, int rank,
 				   "value FROM json_each(:actor_set)))");
 	} else {
 		/* Event filters reach claims through the events they are
-		 * about. */
+		 * about.  An event subtree is small: read its claims and sort
+		 * them.  Attributes alone may match much of the store: probe
+		 * each claim along the date index instead, never sorting. */
 		if (f->event_set || f->kind || f->tag || f->country) {
-			sql_add(b, " AND r.seq IN (SELECT ce.claim_seq FROM "
-				   "claim_events AS ce JOIN events AS e ON "
-				   "e.id = ce.event_id WHERE 1");
+			sql_add(b, f->event_set
+					   ? " AND r.seq IN (SELECT ce.claim_seq "
+					     "FROM claim_events AS ce JOIN events "
+					     "AS e ON e.id = ce.event_id WHERE 1"
+					   : " AND EXISTS (SELECT 1 FROM "
+					     "claim_events AS ce JOIN events AS e "
+					     "ON e.id = ce.event_id WHERE "
+					     "ce.claim_seq = r.seq");
 			if (f->event_set)
 				sql_add(b, " AND e.id IN (SELECT value FROM "
 					   "json_each(:event_set))");

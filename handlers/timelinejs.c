@@ -66,6 +66,16 @@ static void raw_append(char **out, size_t *len, size_t *cap, const char *s)
 	*len += n;
 }
 
+/* `s` HTML-escaped, as a new string (free it); NULL when out of memory. */
+static char *html_escape(const char *s)
+{
+	char *out = NULL;
+	size_t len = 0, cap = 0;
+	raw_append(&out, &len, &cap, "");
+	html_append(&out, &len, &cap, s);
+	return out;
+}
+
 /* A TimelineJS date object for a partial date: only the parts the date
  * has, and a display_date in words at its precision.  NULL if invalid. */
 static json_t *tl_date(const char *text)
@@ -146,11 +156,13 @@ static json_t *event_slide(struct store *st, json_t *entry)
 		html_append(&html, &len, &cap, place);
 		raw_append(&html, &len, &cap, "</p>");
 	}
+	char *headline = html_escape(str(event, "title"));
 	json_t *slide = json_pack("{s:o*, s:{s:s, s:s}, s:s, s:s}",
 				  "start_date", tl_date(str(event, "start")),
-				  "text", "headline", str(event, "title"),
+				  "text", "headline", headline ? headline : "",
 				  "text", html ? html : "", "unique_id", "",
 				  "display_date", "");
+	free(headline);
 	json_t *end = tl_date(str(event, "end"));
 	if (end)
 		json_object_set_new(slide, "end_date", end);
@@ -161,8 +173,10 @@ static json_t *event_slide(struct store *st, json_t *entry)
 			    json_string(str(json_object_get(slide, "start_date"),
 					    "display_date")));
 	char *group = top_event_title(st, str(event, "id"));
-	if (group)
-		json_object_set_new(slide, "group", json_string(group));
+	char *escaped = group ? html_escape(group) : NULL;
+	if (escaped)
+		json_object_set_new(slide, "group", json_string(escaped));
+	free(escaped);
 	free(group);
 	free(html);
 	return slide;
@@ -174,9 +188,12 @@ static json_t *claim_slide(json_t *entry)
 	const char *who = str(json_object_get(entry, "claimant"), "name");
 	char *html = NULL;
 	size_t len = 0, cap = 0;
-	char headline[512];
-	snprintf(headline, sizeof(headline), "%s %s", who ? who : "?",
-		 str(claim, "stance"));
+	char *group = who ? html_escape(who) : NULL;
+	char *headline = NULL;
+	size_t hlen = 0, hcap = 0;
+	html_append(&headline, &hlen, &hcap, who ? who : "?");
+	raw_append(&headline, &hlen, &hcap, " ");
+	html_append(&headline, &hlen, &hcap, str(claim, "stance"));
 
 	raw_append(&html, &len, &cap, "<p>");
 	html_append(&html, &len, &cap, str(claim, "text"));
@@ -210,9 +227,11 @@ static json_t *claim_slide(json_t *entry)
 	snprintf(uid, sizeof(uid), "claim-%s", str(claim, "id"));
 	json_t *slide = json_pack(
 		"{s:o*, s:{s:s, s:s}, s:s, s:s?, s:s?}", "start_date", start,
-		"text", "headline", headline, "text", html ? html : "",
-		"unique_id", uid, "group", who, "display_date",
-		str(start, "display_date"));
+		"text", "headline", headline ? headline : "", "text",
+		html ? html : "", "unique_id", uid, "group", group,
+		"display_date", str(start, "display_date"));
+	free(group);
+	free(headline);
 	free(html);
 	return slide;
 }

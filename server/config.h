@@ -1,32 +1,78 @@
 /*
- * The server's configuration and the command line that sets it.
+ * The server's configuration: one table of options, each settable by a
+ * command-line flag and by a CLAIMLINE_* environment variable.  A flag
+ * wins over the environment, which wins over the default.  Every value is
+ * checked while parsing, so that a bad one stops the process with one
+ * clear line before anything is opened.
+ *
+ * Adding an option: a field here, a default in config_defaults(), one row
+ * in the option table of config.c (flag, variable, default text, help,
+ * the commands that read it, and its setter).
  */
 #ifndef CLAIMLINE_CONFIG_H
 #define CLAIMLINE_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+enum log_format {
+	LOG_FORMAT_JSON, /* one JSON object per line, for machines */
+	LOG_FORMAT_TEXT, /* one plain line per request, for people */
+};
+
+/* The commands an option belongs to (a mask). */
+enum config_command {
+	CONFIG_SERVE = 1 << 0,
+	CONFIG_HEALTHCHECK = 1 << 1,
+};
 
 struct config {
-	const char *bind;  /* borrowed from argv or a default */
-	int port;          /* 0: any free port */
-	const char *db;
+	const char *bind; /* borrowed from argv, environ or a literal */
+	int port;         /* 0: any free port */
+	const char *db;   /* borrowed, as bind */
 	bool demo;
 	unsigned threads;  /* worker threads; default: one per core */
 	size_t body_limit; /* bytes */
+	size_t import_limit; /* bytes, for POST /v1/import */
+	bool read_auth;    /* reads need a key too */
+	enum log_format log_format;
+	/* CORS allow-list of exact origins ("https://desk.example.org");
+	 * the strings and the array are owned (config_release). */
+	char **cors_origins;
+	size_t ncors_origins;
+	/* Hardening: handed to libmicrohttpd as they are. */
+	unsigned connection_limit;   /* connections at once, overall */
+	unsigned per_ip_limit;       /* connections at once per client IP;
+				      * 0: no limit */
+	unsigned connection_timeout; /* idle seconds; 0: never */
+	size_t memory_limit;         /* bytes of buffers per connection */
+	int strict;                  /* MHD_OPTION_STRICT_FOR_CLIENT */
+	unsigned drain_timeout;      /* seconds to finish in-flight requests
+				      * after SIGTERM */
 };
 
-/* Fills `cfg` with the defaults. */
+/* Fills `cfg` with the defaults.  Release it with config_release(). */
 void config_defaults(struct config *cfg);
 
-/*
- * Parses the options of `claimline serve` (argv[0] is "serve").  Returns 0,
- * or -1 with one line in `err` naming the bad flag or value.
- */
-int config_parse_serve(int argc, char **argv, struct config *cfg, char *err,
-		       size_t errsz);
+/* Frees what the configuration owns (the CORS list) and zeroes it. */
+void config_release(struct config *cfg);
 
-/* The usage text for --help. */
-extern const char config_usage[];
+/*
+ * Applies, over what `cfg` holds, first the CLAIMLINE_* variables of the
+ * environment and then the flags in argv[1..argc-1] (argv[0] is the
+ * command name), taking only the options of `command`.  Returns 0, or -1
+ * with one line in `err` naming the flag or variable and its bad value.
+ * Strings from argv and the environment are borrowed: neither may change
+ * while `cfg` is in use.
+ */
+int config_parse(enum config_command command, int argc, char **argv,
+		 struct config *cfg, char *err, size_t errsz);
+
+/*
+ * Prints the options of `command` (a mask) with their flag, variable,
+ * default and meaning, one option per two lines.
+ */
+void config_print_options(FILE *out, unsigned command);
 
 #endif

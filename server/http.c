@@ -23,23 +23,36 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "server/access_log.h"
+#include "server/cors.h"
+#include "server/lifecycle.h"
+#include "server/metrics.h"
+#include "common/ids.h"
+#include "handlers/resource.h"
+#include "server/keys.h"
 #include "server/router.h"
+#include "server/waiters.h"
 #include "store/store.h"
 
 #define JSON_MAX_DEPTH 32
 /* A chunked body past the limit is read and dropped so that the client
  * gets its 413; past this many times the limit we stop listening. */
 #define DISCARD_FACTOR 16
+/* The longest a request body may take to arrive, however slowly. */
+#define UPLOAD_DEADLINE_SECONDS 120
 
 struct http_server {
 	struct MHD_Daemon *daemon;
 	int port;
 	size_t body_limit;
+	const struct config *cfg; /* borrowed: CORS, log format, drain */
 };
 
 /* Per-request state, from the URI callback to the completed callback. */
 struct conn_state {
 	bool started;   /* the access handler has seen this request */
+	bool waiting;   /* parked as a long poll at least once */
+	char key_name[ID_MAX_LEN + 1]; /* the caller's key, once checked */
 	char *raw_uri;  /* as received, before MHD decoded it; owned */
 	const struct route *route;
 	struct request req;
@@ -51,6 +64,8 @@ struct conn_state {
 	unsigned allowed; /* methods the path has, when not routed */
 	const char *method; /* as sent; MHD keeps it for the request */
 	struct timespec started_at;
+	const struct http_server *srv;
+	char request_id[ACCESS_LOG_ID_MAX + 1]; /* echoed as X-Request-Id */
 };
 
 static enum http_method parse_method(const char *m)
@@ -124,48 +139,203 @@ json_t *http_parse_json(const char *data, size_t len, char *why, size_t whysz)
 	return v;
 }
 
+/* One open container while scanning: an object's current key or an
+ * array's current index. */
+struct scan_frame {
+	bool object;
+	size_t index;
+	char key[64];
+};
+
+static void scan_pointer(const struct scan_frame *stack, int depth,
+			 char *pointer, size_t size)
+{
+	size_t n = 0;
+	pointer[0] = '\0';
+	for (int i = 0; i < depth && n < size; i++) {
+		if (stack[i].object)
+			n += (size_t)snprintf(pointer + n, size - n, "/%s",
+					      stack[i].key);
+		else
+			n += (size_t)snprintf(pointer + n, size - n, "/%zu",
+					      stack[i].index);
+	}
+}
+
+/* Whether a number literal is one we cannot hold: -2^63 (its negation
+ * overflows), or a real whose non-zero digits underflow to 0. */
+static const char *number_problem(const char *t, size_t n)
+{
+	char buf[128];
+	if (n >= sizeof(buf))
+		return NULL; /* jansson already judged long literals */
+	memcpy(buf, t, n);
+	buf[n] = '\0';
+	if (!strpbrk(buf, ".eE"))
+		return strcmp(buf, "-9223372036854775808") == 0
+			       ? "-2^63 is out of range"
+			       : NULL;
+	bool nonzero = false;
+	for (const char *p = buf; *p && *p != 'e' && *p != 'E'; p++)
+		nonzero = nonzero || (*p >= '1' && *p <= '9');
+	return nonzero && strtod(buf, NULL) == 0.0
+		       ? "too small: it would be stored as 0"
+		       : NULL;
+}
+
+int http_check_numbers(const char *s, size_t len, char *pointer,
+		       size_t pointersz, char *why, size_t whysz)
+{
+	struct scan_frame stack[JSON_MAX_DEPTH + 1];
+	int depth = 0;
+	bool expect_key = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '"') {
+			size_t start = ++i;
+			while (i < len && s[i] != '"')
+				i += s[i] == '\\' ? 2 : 1;
+			if (depth && stack[depth - 1].object && expect_key) {
+				size_t n = i - start;
+				if (n >= sizeof(stack[0].key))
+					n = sizeof(stack[0].key) - 1;
+				memcpy(stack[depth - 1].key, s + start, n);
+				stack[depth - 1].key[n] = '\0';
+				expect_key = false;
+			}
+		} else if (c == '{' || c == '[') {
+			if (depth > JSON_MAX_DEPTH)
+				return 0; /* refused by the depth check */
+			stack[depth++] = (struct scan_frame){.object = c == '{'};
+			expect_key = c == '{';
+		} else if (c == '}' || c == ']') {
+			depth -= depth > 0;
+		} else if (c == ',') {
+			if (depth && stack[depth - 1].object)
+				expect_key = true;
+			else if (depth)
+				stack[depth - 1].index++;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			size_t end = i;
+			while (end < len && strchr("+-0123456789.eE", s[end]))
+				end++;
+			const char *problem = number_problem(s + i, end - i);
+			if (problem) {
+				scan_pointer(stack, depth, pointer, pointersz);
+				snprintf(why, whysz, "%s", problem);
+				return -1;
+			}
+			i = end - 1;
+		}
+	}
+	return 0;
+}
+
 /* ---- replies ---- */
 
+/* Logs one answered request and counts it in the metrics. */
+static void log_request(const struct conn_state *cs, int status, size_t bytes)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double ms = (double)(now.tv_sec - cs->started_at.tv_sec) * 1e3 +
+		    (double)(now.tv_nsec - cs->started_at.tv_nsec) / 1e6;
+	const char *route = cs->route ? cs->route->pattern : NULL;
+	struct access_log_entry e = {
+		.request_id = cs->request_id,
+		.method = cs->method ? cs->method : "",
+		.route = route,
+		.path = cs->req.path ? cs->req.path : "",
+		.key = cs->req.key_name,
+		.status = status,
+		.bytes = bytes,
+		.duration_ms = ms,
+	};
+	access_log_write(stderr, cs->srv->cfg->log_format, &e);
+	metrics_observe(route ? route : METRICS_UNMATCHED,
+			cs->req.method ? method_name(cs->req.method) : "other",
+			status, ms / 1e3);
+}
+
+/* The headers the front end adds to every reply: the request id, and
+ * the CORS grant (or Vary alone) for the request's Origin. */
+static void add_front_headers(struct MHD_Connection *conn,
+			      const struct conn_state *cs,
+			      struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "X-Request-Id", cs->request_id);
+	const char *origin =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+	const char *preflight =
+		cs->req.method == METHOD_OPTIONS
+			? MHD_lookup_connection_value(
+				  conn, MHD_HEADER_KIND,
+				  "Access-Control-Request-Method")
+			: NULL;
+	struct cors_headers cors;
+	cors_headers_for(cs->srv->cfg, origin, preflight, cs->allowed, &cors);
+	for (size_t i = 0; i < cors.n; i++)
+		MHD_add_response_header(resp, cors.name[i], cors.value[i]);
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct reply_stream *stream = cls;
+	long n = stream->read(stream->cookie, buf, max);
+	if (n < 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	return n ? (ssize_t)n : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static void stream_release(void *cls)
+{
+	struct reply_stream *stream = cls;
+	stream->release(stream->cookie);
+	free(stream);
+}
+
+/* Turns `rep` into the HTTP response, and logs and counts it. */
 static enum MHD_Result send_reply(struct MHD_Connection *conn,
+				  const struct conn_state *cs,
 				  struct reply *rep)
 {
 	char *text = rep->body ? json_dumps(rep->body, JSON_COMPACT) : NULL;
 	size_t len = text ? strlen(text) : rep->raw_len;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
-		len, text ? text : rep->raw ? (char *)rep->raw : (char *)"",
-		text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *resp;
+	if (rep->stream) {
+		/* MHD owns the stream from here and frees it when done. */
+		resp = MHD_create_response_from_callback(
+			MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, rep->stream,
+			stream_release);
+		if (resp)
+			rep->stream = NULL;
+	} else {
+		/* An owned raw body dies with the reply, before MHD sends
+		 * it. */
+		resp = MHD_create_response_from_buffer(
+			len, text ? text : rep->raw ? (char *)rep->raw : (char *)"",
+			text		 ? MHD_RESPMEM_MUST_FREE
+			: rep->raw_owned ? MHD_RESPMEM_MUST_COPY
+					 : MHD_RESPMEM_PERSISTENT);
+	}
 	if (!resp) {
 		free(text);
 		return MHD_NO;
 	}
-	if (text || rep->raw)
+	if (text || rep->raw || rep->content_type)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 					rep->content_type ? rep->content_type
 							  : "application/json");
 	for (size_t i = 0; i < rep->nheaders; i++)
 		MHD_add_response_header(resp, rep->headers[i].name,
 					rep->headers[i].value);
+	add_front_headers(conn, cs, resp);
+	log_request(cs, rep->status, cs->req.method == METHOD_HEAD ? 0 : len);
 	enum MHD_Result ret =
 		MHD_queue_response(conn, (unsigned)rep->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
-}
-
-static void log_request(const struct conn_state *cs, int status)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	double ms = (double)(now.tv_sec - cs->started_at.tv_sec) * 1e3 +
-		    (double)(now.tv_nsec - cs->started_at.tv_nsec) / 1e6;
-	json_t *line = json_pack("{s:s, s:s, s:i, s:f}", "method",
-				 cs->method ? cs->method : "", "path",
-				 cs->req.path ? cs->req.path : "", "status",
-				 status, "duration_ms", ms);
-	char *text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(4));
-	if (text)
-		fprintf(stderr, "%s\n", text);
-	free(text);
-	json_decref(line);
 }
 
 /* Answers a problem at once and logs nothing more about the body. */
@@ -184,8 +354,7 @@ static enum MHD_Result send_problem(struct MHD_Connection *conn,
 		route_allow_header(allowed, allow, sizeof(allow));
 		reply_header(&rep, "Allow", allow);
 	}
-	log_request(cs, rep.status);
-	enum MHD_Result ret = send_reply(conn, &rep);
+	enum MHD_Result ret = send_reply(conn, cs, &rep);
 	reply_release(&rep);
 	return ret;
 }
@@ -233,10 +402,31 @@ static enum MHD_Result send_unrouted(struct MHD_Connection *conn,
 	reply_json(&rep, 204, NULL);
 	route_allow_header(cs->allowed | METHOD_OPTIONS, allow, sizeof(allow));
 	reply_header(&rep, "Allow", allow);
-	log_request(cs, rep.status);
-	enum MHD_Result ret = send_reply(conn, &rep);
+	enum MHD_Result ret = send_reply(conn, cs, &rep);
 	reply_release(&rep);
 	return ret;
+}
+
+/* The largest body the request's route takes. */
+static size_t body_limit_of(const struct http_server *srv,
+			    const struct conn_state *cs)
+{
+	return cs->route && (cs->route->flags & ROUTE_NDJSON)
+		       ? srv->cfg->import_limit
+		       : srv->body_limit;
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
+				    const char *key, const char *value)
+{
+	(void)kind;
+	(void)value;
+	unsigned *counts = cls;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		counts[0]++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		counts[1]++;
+	return MHD_YES;
 }
 
 /* The first call: route, and refuse at once what a body cannot change, so
@@ -252,6 +442,19 @@ static enum MHD_Result begin_request(struct http_server *srv,
 	cs->req.method = parse_method(method);
 	cs->route = route_match(url, cs->req.method, &cs->req, cs->scratch,
 				&cs->allowed);
+	/* Framing MHD leaves to us: one Content-Length, never together with
+	 * Transfer-Encoding (a request smuggling vector behind proxies). */
+	unsigned framing[2] = {0, 0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, framing);
+	if (framing[0] > 1 || (framing[0] && framing[1]))
+		return send_problem(conn, cs, PROBLEM_BAD_REQUEST,
+				    framing[0] > 1
+					    ? "more than one Content-Length"
+					    : "both Content-Length and "
+					      "Transfer-Encoding");
+	/* Methods outside the allowlist are refused before any body. */
+	if (!cs->req.method)
+		return send_unrouted(conn, cs);
 	if (!method_takes_body(cs->req.method))
 		return MHD_YES;
 	if (!cs->route)
@@ -262,11 +465,11 @@ static enum MHD_Result begin_request(struct http_server *srv,
 		char *end = NULL;
 		errno = 0;
 		unsigned long long n = strtoull(length, &end, 10);
-		if (errno || *end || n > srv->body_limit) {
+		if (errno || *end || n > body_limit_of(srv, cs)) {
 			char detail[96];
 			snprintf(detail, sizeof(detail),
 				 "the body is larger than %zu bytes",
-				 srv->body_limit);
+				 body_limit_of(srv, cs));
 			return send_problem(conn, cs,
 					    PROBLEM_PAYLOAD_TOO_LARGE, detail);
 		}
@@ -275,6 +478,13 @@ static enum MHD_Result begin_request(struct http_server *srv,
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	bool json = type && media_type_is(type, "application/json");
 	bool patch = type && media_type_is(type, "application/merge-patch+json");
+	if (cs->route->flags & ROUTE_NDJSON) {
+		if (type && (media_type_is(type, "application/x-ndjson") ||
+			     media_type_is(type, "application/ndjson")))
+			return MHD_YES;
+		return send_problem(conn, cs, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
+				    "send application/x-ndjson");
+	}
 	if (cs->req.method == METHOD_PATCH ? !(json || patch) : !json)
 		return send_problem(
 			conn, cs, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
@@ -291,13 +501,19 @@ static enum MHD_Result take_upload(struct http_server *srv,
 				   size_t size)
 {
 	cs->received += size;
-	if (cs->too_large || cs->len + size > srv->body_limit) {
+	/* A deadline for the whole upload: a client sending a byte now and
+	 * then holds a connection no longer than this. */
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec - cs->started_at.tv_sec > UPLOAD_DEADLINE_SECONDS)
+		return MHD_NO;
+	size_t limit = body_limit_of(srv, cs);
+	if (cs->too_large || cs->len + size > limit) {
 		cs->too_large = true;
 		free(cs->body);
 		cs->body = NULL;
 		cs->len = cs->cap = 0;
-		return cs->received > srv->body_limit * DISCARD_FACTOR ? MHD_NO
-								       : MHD_YES;
+		return cs->received > limit * DISCARD_FACTOR ? MHD_NO : MHD_YES;
 	}
 	if (cs->len + size > cs->cap) {
 		size_t cap = cs->cap ? cs->cap : 4096;
@@ -375,6 +591,61 @@ static const char *header_lookup(void *cookie, const char *name)
 }
 
 /* The last call: parse the body, run the handler, send its reply. */
+/*
+ * Checks the caller's key against what the route needs: writes need a
+ * write key, reads a read key under --read-auth, public routes none.  A
+ * key that is presented must be valid even where none is needed.  Returns
+ * false after filling `rep` with 401 or 403.
+ */
+static bool authorize(const struct http_server *srv,
+		      struct MHD_Connection *conn, struct conn_state *cs,
+		      struct reply *rep)
+{
+	enum key_scope need = SCOPE_NONE;
+	if (cs->route->flags & ROUTE_PUBLIC)
+		return true;
+	if (cs->req.method != METHOD_GET && cs->req.method != METHOD_HEAD)
+		need = SCOPE_WRITE;
+	else if (srv->cfg->read_auth)
+		need = SCOPE_READ;
+	const char *authorization = MHD_lookup_connection_value(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (need == SCOPE_NONE && !authorization)
+		return true;
+	enum key_scope scope;
+	int rc = keys_check(cs->req.store, authorization, cs->key_name,
+			    sizeof(cs->key_name), &scope);
+	if (rc < 0) {
+		reply_store_error(rep, rc);
+		return false;
+	}
+	if (rc != KEY_OK) {
+		reply_problem(rep, PROBLEM_UNAUTHORIZED,
+			      rc == KEY_MISSING
+				      ? "this request needs an API key: "
+					"Authorization: Bearer <key>"
+				      : "the API key is not valid");
+		reply_header(rep, "WWW-Authenticate",
+			     rc == KEY_MISSING
+				     ? "Bearer realm=\"claimline\""
+				     : "Bearer realm=\"claimline\", "
+				       "error=\"invalid_token\"");
+		return false;
+	}
+	cs->req.key_name = cs->key_name;
+	if (scope < need) {
+		reply_problem(rep, PROBLEM_FORBIDDEN,
+			      "key \"%s\" has scope %s; this request needs %s",
+			      cs->key_name, keys_scope_name(scope),
+			      keys_scope_name(need));
+		reply_header(rep, "WWW-Authenticate",
+			     "Bearer realm=\"claimline\", "
+			     "error=\"insufficient_scope\"");
+		return false;
+	}
+	return true;
+}
+
 static enum MHD_Result finish_request(struct http_server *srv,
 				      struct MHD_Connection *conn,
 				      struct conn_state *cs)
@@ -388,9 +659,11 @@ static enum MHD_Result finish_request(struct http_server *srv,
 		reply_release(&rep);
 		return send_unrouted(conn, cs);
 	}
+	if (cs->waiting) /* a long poll woken up: everything is parsed */
+		goto run;
 	if (cs->too_large) {
 		snprintf(why, sizeof(why), "the body is larger than %zu bytes",
-			 srv->body_limit);
+			 body_limit_of(srv, cs));
 		reply_problem(&rep, PROBLEM_PAYLOAD_TOO_LARGE, "%s", why);
 		goto send;
 	}
@@ -408,11 +681,22 @@ static enum MHD_Result finish_request(struct http_server *srv,
 			      "is not UTF-8");
 		goto send;
 	}
-	if (method_takes_body(cs->req.method)) {
+	if (cs->route->flags & ROUTE_NDJSON) {
+		cs->req.raw_body = cs->body;
+		cs->req.raw_len = cs->len;
+	} else if (method_takes_body(cs->req.method)) {
+		char pointer[256];
 		body = http_parse_json(cs->body ? cs->body : "", cs->len, why,
 				       sizeof(why));
 		if (!body) {
 			reply_problem(&rep, PROBLEM_INVALID_JSON, "%s", why);
+			goto send;
+		}
+		if (http_check_numbers(cs->body, cs->len, pointer,
+				       sizeof(pointer), why, sizeof(why)) != 0) {
+			json_t *errors = json_array();
+			errors_add(errors, pointer, "%s", why);
+			reply_invalid(&rep, errors);
 			goto send;
 		}
 	}
@@ -426,15 +710,35 @@ static enum MHD_Result finish_request(struct http_server *srv,
 			      "the store cannot be opened");
 		goto send;
 	}
-	cs->route->handler(&cs->req, &rep);
+	if (!authorize(srv, conn, cs, &rep))
+		goto send;
+run:
+	for (;;) {
+		uint64_t generation = waiters_generation();
+		cs->req.stopping = waiters_stopping();
+		cs->route->handler(&cs->req, &rep);
+		if (rep.status != 0 || !rep.wait_until_ms)
+			break;
+		/* The handler waits for a commit: park the request without a
+		 * thread.  If one committed meanwhile, run it again now. */
+		cs->req.wait_deadline_ms = rep.wait_until_ms;
+		if (waiters_suspend(conn, rep.wait_until_ms, generation)) {
+			cs->waiting = true;
+			reply_release(&rep);
+			json_decref(body);
+			return MHD_YES;
+		}
+		reply_release(&rep);
+		reply_init(&rep);
+	}
 	if (rep.status == 0)
 		reply_problem(&rep, PROBLEM_INTERNAL, "no reply");
-send:
-	log_request(cs, rep.status);
-	enum MHD_Result ret = send_reply(conn, &rep);
+send: {
+	enum MHD_Result ret = send_reply(conn, cs, &rep);
 	reply_release(&rep);
 	json_decref(body);
 	return ret;
+}
 }
 
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
@@ -450,6 +754,12 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 		return MHD_NO; /* uri_received ran out of memory */
 	if (!cs->started) {
 		cs->started = true;
+		cs->srv = srv;
+		access_log_request_id(MHD_lookup_connection_value(
+					      conn, MHD_HEADER_KIND,
+					      "X-Request-Id"),
+				      cs->request_id);
+		metrics_request_started();
 		return begin_request(srv, conn, cs, url, method);
 	}
 	if (*upload_data_size) {
@@ -470,6 +780,8 @@ static void request_completed(void *cls, struct MHD_Connection *conn,
 	struct conn_state *cs = *con_cls;
 	if (!cs)
 		return;
+	if (cs->started)
+		metrics_request_finished();
 	free(cs->body);
 	free(cs->raw_uri);
 	free(cs);
@@ -532,26 +844,41 @@ struct http_server *http_start(const struct config *cfg, char *err,
 		return NULL;
 	}
 	srv->body_limit = cfg->body_limit;
+	srv->cfg = cfg;
 	int fd = listen_socket(cfg, err, errsz);
 	if (fd < 0) {
 		free(srv);
 		return NULL;
 	}
 	srv->port = socket_port(fd);
+	/* MHD_USE_ITC: MHD_quiesce_daemon needs it to stop accepting on a
+	 * shutdown while connections go on.  The limits are the hardening
+	 * options of config.h. */
 	srv->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			MHD_USE_ERROR_LOG,
+			MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+			MHD_USE_ITC,
 		0, NULL, NULL, access_handler, srv,
 		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
 		MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_received, NULL,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout,
+		MHD_OPTION_CONNECTION_LIMIT, cfg->connection_limit,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->memory_limit,
+		MHD_OPTION_STRICT_FOR_CLIENT, cfg->strict,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
 		snprintf(err, errsz, "cannot start the HTTP server on %s port %d",
 			 cfg->bind, srv->port);
 		close(fd);
+		free(srv);
+		return NULL;
+	}
+	if (waiters_start() != 0) {
+		snprintf(err, errsz, "cannot start the long-poll waker thread");
+		MHD_stop_daemon(srv->daemon);
 		free(srv);
 		return NULL;
 	}
@@ -563,11 +890,38 @@ int http_port(const struct http_server *srv)
 	return srv->port;
 }
 
+/* Waits until no request is in flight or `timeout_ms` passed. */
+static void wait_for_in_flight(unsigned timeout_ms)
+{
+	struct timespec tick = {0, 10 * 1000 * 1000};
+	for (unsigned waited = 0;
+	     metrics_in_flight() > 0 && waited < timeout_ms; waited += 10)
+		nanosleep(&tick, NULL);
+}
+
 void http_stop(struct http_server *srv)
 {
 	if (!srv)
 		return;
-	/* Stops accepting, waits for the workers, closes the socket. */
+	/* Long polls answer at once with what they have. */
+	lifecycle_begin_drain();
+	waiters_stop();
+	/* Stop accepting.  Shutting the listening socket down makes new
+	 * connections fail at once instead of waiting in its backlog; MHD
+	 * wants it closed only after MHD_stop_daemon. */
+	MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		shutdown(fd, SHUT_RDWR);
+	/* Requests under way finish (at most drain_timeout); idle
+	 * keep-alive connections are then closed with the daemon. */
+	wait_for_in_flight(srv->cfg->drain_timeout * 1000u);
+	if (metrics_in_flight() > 0)
+		fprintf(stderr,
+			"claimline: %ld requests still in flight after %u s; "
+			"stopping anyway\n",
+			metrics_in_flight(), srv->cfg->drain_timeout);
 	MHD_stop_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET) /* else MHD closed it */
+		close(fd);
 	free(srv);
 }

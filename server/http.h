@@ -34,4 +34,12 @@ void http_stop(struct http_server *srv);
 json_t *http_parse_json(const char *data, size_t len, char *why,
 			size_t whysz);
 
+/*
+ * Finds numbers a parsed body holds that we cannot store faithfully (-2^63,
+ * reals that underflow to 0).  Returns 0, or -1 with the JSON Pointer of
+ * the first one in `pointer` and why in `why`.
+ */
+int http_check_numbers(const char *data, size_t len, char *pointer,
+		       size_t pointersz, char *why, size_t whysz);
+
 #endif

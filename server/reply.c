@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const struct {
 	int status;
@@ -21,6 +22,12 @@ static const struct {
 	[PROBLEM_METHOD_NOT_ALLOWED] = {405, "/problems/method-not-allowed",
 					"Method not allowed"},
 	[PROBLEM_CONFLICT] = {409, "/problems/conflict", "Conflict"},
+	[PROBLEM_PRECONDITION_FAILED] = {412, "/problems/precondition-failed",
+					 "Precondition failed"},
+	[PROBLEM_UNAUTHORIZED] = {401, "/problems/unauthorized",
+				  "Authentication required"},
+	[PROBLEM_FORBIDDEN] = {403, "/problems/forbidden",
+			       "Not allowed for this key"},
 	[PROBLEM_PAYLOAD_TOO_LARGE] = {413, "/problems/payload-too-large",
 				       "Request body too large"},
 	[PROBLEM_UNSUPPORTED_MEDIA_TYPE] = {415,
@@ -42,6 +49,13 @@ static void reply_clear_body(struct reply *rep)
 {
 	json_decref(rep->body);
 	rep->body = NULL;
+	if (rep->stream) {
+		rep->stream->release(rep->stream->cookie);
+		free(rep->stream);
+		rep->stream = NULL;
+	}
+	free(rep->raw_owned);
+	rep->raw_owned = NULL;
 	rep->raw = NULL;
 	rep->raw_len = 0;
 	rep->content_type = NULL;
@@ -75,6 +89,39 @@ int reply_static(struct reply *rep, int status, const char *content_type,
 	rep->raw_len = len;
 	rep->content_type = content_type;
 	return status;
+}
+
+int reply_text(struct reply *rep, int status, const char *content_type,
+	       char *text, size_t len)
+{
+	reply_static(rep, status, content_type, text, len);
+	rep->raw_owned = text;
+	return status;
+}
+
+int reply_stream(struct reply *rep, int status, const char *content_type,
+		 struct reply_stream *stream)
+{
+	reply_clear_body(rep);
+	rep->status = status;
+	rep->content_type = content_type;
+	rep->stream = stream;
+	return status;
+}
+
+int reply_wait(struct reply *rep, int64_t deadline_ms)
+{
+	reply_clear_body(rep);
+	rep->status = 0;
+	rep->wait_until_ms = deadline_ms;
+	return 0;
+}
+
+int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void reply_header(struct reply *rep, const char *name, const char *value)

@@ -44,10 +44,18 @@ struct request {
 	size_t nquery;
 	/* The parsed request body, borrowed; NULL when the route takes none. */
 	json_t *body;
+	/* ROUTE_NDJSON routes: the body as received, borrowed. */
+	const char *raw_body;
+	size_t raw_len;
 	/* This worker thread's store connection. */
 	struct store *store;
 	/* The name of the API key the caller presented, NULL for none. */
 	const char *key_name;
+	/* Long polls: the deadline (CLOCK_MONOTONIC ms) a handler asked to
+	 * wait until, kept by the front end across wake-ups (0 at first),
+	 * and whether the server is stopping (answer now with what there is). */
+	int64_t wait_deadline_ms;
+	bool stopping;
 	/* The route's argument (for resource routes, the resource). */
 	const void *route_arg;
 	/* Request headers, looked up by the front end (case-insensitive);
@@ -63,6 +71,9 @@ enum problem {
 	PROBLEM_NOT_FOUND,
 	PROBLEM_METHOD_NOT_ALLOWED,
 	PROBLEM_CONFLICT,
+	PROBLEM_PRECONDITION_FAILED,
+	PROBLEM_UNAUTHORIZED,
+	PROBLEM_FORBIDDEN,
 	PROBLEM_PAYLOAD_TOO_LARGE,
 	PROBLEM_UNSUPPORTED_MEDIA_TYPE,
 	PROBLEM_VALIDATION,
@@ -83,9 +94,28 @@ struct reply {
 	/* Instead of `body`: bytes that outlive the reply (static data). */
 	const char *raw;
 	size_t raw_len;
+	/* Set by reply_text: `raw` is this malloc'd buffer, owned by the
+	 * reply and freed with it (the front end copies it out). */
+	char *raw_owned;
 	const char *content_type; /* static string */
 	struct reply_header headers[REPLY_MAX_HEADERS];
 	size_t nheaders;
+	/* Set by reply_wait(): hold the request until a commit or this
+	 * deadline (CLOCK_MONOTONIC ms), then call the handler again. */
+	int64_t wait_until_ms;
+	/* Set by reply_stream(): the body is produced piece by piece. */
+	struct reply_stream *stream;
+};
+
+/*
+ * A streamed body: `read` fills up to `max` bytes of `buf` and returns how
+ * many, 0 at the end, or -1 on an error (the connection is cut);
+ * `release` frees `cookie` once the response is done or abandoned.
+ */
+struct reply_stream {
+	long (*read)(void *cookie, char *buf, size_t max);
+	void (*release)(void *cookie);
+	void *cookie;
 };
 
 /* Zeroes a reply.  Every initialised reply must be released with
@@ -102,6 +132,27 @@ int reply_json(struct reply *rep, int status, json_t *body);
 /* Sets status and a static body of `content_type`; returns `status`. */
 int reply_static(struct reply *rep, int status, const char *content_type,
 		 const char *data, size_t len);
+
+/* Sets status and a text body of `content_type` (a static string);
+ * takes `text`, a malloc'd buffer of `len` bytes, and frees it on release
+ * or on the next body.  Returns `status`.  (Added for GET /metrics.) */
+int reply_text(struct reply *rep, int status, const char *content_type,
+	       char *text, size_t len);
+
+/*
+ * Asks the front end to hold the request without a worker thread until a
+ * write commits or `deadline_ms` (CLOCK_MONOTONIC) passes, then to call the
+ * handler again with req->wait_deadline_ms set.  Returns 0 (no status yet).
+ */
+int reply_wait(struct reply *rep, int64_t deadline_ms);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t monotonic_ms(void);
+
+/* Sets status and a streamed body of `content_type`; the reply owns
+ * `stream` (malloc'd) and its cookie from here on.  Returns `status`. */
+int reply_stream(struct reply *rep, int status, const char *content_type,
+		 struct reply_stream *stream);
 
 /* Adds a header; copies name and value.  Extra headers beyond
  * REPLY_MAX_HEADERS are dropped (a programming error, logged). */

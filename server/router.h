@@ -11,11 +11,18 @@
 
 typedef int (*handler_fn)(const struct request *req, struct reply *rep);
 
+enum route_flags {
+	ROUTE_PUBLIC = 1 << 0, /* never needs a key (health, the page) */
+	ROUTE_NDJSON = 1 << 1, /* takes an NDJSON body up to the import
+				* limit, handed over raw */
+};
+
 struct route {
 	const char *pattern; /* "/v1/actors/{id}" */
 	enum http_method method;
 	handler_fn handler;
 	const void *arg; /* handed to the handler as request.route_arg */
+	unsigned flags;  /* route_flags */
 };
 
 extern const struct route route_table[];

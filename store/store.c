@@ -270,6 +270,11 @@ int store_thread_init(const char *path)
 	return thread_store_path ? STORE_OK : STORE_ERROR;
 }
 
+const char *store_thread_path(void)
+{
+	return thread_store_path;
+}
+
 struct store *store_thread(void)
 {
 	struct store *st = pthread_getspecific(thread_store_key);
@@ -416,6 +421,12 @@ void store_bind_int64(struct store_stmt *s, int idx, int64_t v)
 	sqlite3_bind_int64(raw(s), idx, v);
 }
 
+void store_bind_blob(struct store_stmt *s, int idx, const void *data,
+		     size_t len)
+{
+	sqlite3_bind_blob64(raw(s), idx, data, len, SQLITE_TRANSIENT);
+}
+
 void store_bind_null(struct store_stmt *s, int idx)
 {
 	sqlite3_bind_null(raw(s), idx);
@@ -503,6 +514,11 @@ const char *store_errmsg(struct store *st)
 	return sqlite3_errmsg(st->db);
 }
 
+bool store_error_is_query(struct store *st)
+{
+	return sqlite3_errcode(st->db) == SQLITE_ERROR;
+}
+
 int64_t store_changes(struct store *st)
 {
 	return sqlite3_changes64(st->db);
@@ -525,11 +541,23 @@ int store_begin_read(struct store *st)
 	return exec_tx(st, "BEGIN");
 }
 
+static void (*_Atomic commit_hook)(void);
+
+void store_set_commit_hook(void (*hook)(void))
+{
+	commit_hook = hook;
+}
+
 int store_commit(struct store *st)
 {
 	int rc = exec_tx(st, "COMMIT");
-	if (rc != STORE_OK)
+	if (rc != STORE_OK) {
 		store_rollback(st);
+		return rc;
+	}
+	void (*hook)(void) = commit_hook;
+	if (hook)
+		hook();
 	return rc;
 }
 
@@ -537,4 +565,43 @@ void store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- shutdown ---- */
+
+int store_checkpoint(const char *path, char *err, size_t errsz)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_open_v2(path, &db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	int result = STORE_ERROR;
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "cannot open store %s for a checkpoint: %s",
+			 path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		goto done;
+	}
+	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+	/* The row is (busy, log frames, checkpointed frames); busy = 1
+	 * means a reader or writer kept part of the log in use. */
+	if (sqlite3_prepare_v2(db, "PRAGMA wal_checkpoint(TRUNCATE)", -1,
+			       &stmt, NULL) != SQLITE_OK ||
+	    sqlite3_step(stmt) != SQLITE_ROW) {
+		snprintf(err, errsz, "checkpoint of %s failed: %s", path,
+			 sqlite3_errmsg(db));
+		goto done;
+	}
+	if (sqlite3_column_int(stmt, 0) != 0) {
+		snprintf(err, errsz,
+			 "checkpoint of %s incomplete: the store is in use",
+			 path);
+		result = STORE_BUSY;
+		goto done;
+	}
+	result = STORE_OK;
+done:
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return result;
 }

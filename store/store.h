@@ -54,6 +54,8 @@ int store_schema_version(void);
  */
 int store_thread_init(const char *path);
 struct store *store_thread(void);
+/* The path recorded by store_thread_init (borrowed). */
+const char *store_thread_path(void);
 
 /* Transactions.  store_begin() is BEGIN IMMEDIATE: a write transaction
  * taken at once, waiting up to the busy timeout. */
@@ -77,6 +79,8 @@ void store_bind_textn(struct store_stmt *s, int idx, const char *text,
 		      size_t len);
 void store_bind_int64(struct store_stmt *s, int idx, int64_t v);
 void store_bind_null(struct store_stmt *s, int idx);
+void store_bind_blob(struct store_stmt *s, int idx, const void *data,
+		     size_t len);
 /* Binds by parameter name (":q"); a name the SQL lacks is ignored. */
 void store_bind_text_named(struct store_stmt *s, const char *name,
 			   const char *text);
@@ -106,7 +110,25 @@ int store_exec_stmt(struct store_stmt *s);
  * as a full-text query the search syntax rejects. */
 const char *store_errmsg(struct store *st);
 
+/* Sets the function called after every successful COMMIT of a write
+ * transaction, from the committing thread (NULL: none). */
+void store_set_commit_hook(void (*hook)(void));
+
+/* True when the last error was SQLite refusing the statement's input
+ * (SQLITE_ERROR), such as a full-text query it cannot parse, rather than
+ * the store failing. */
+bool store_error_is_query(struct store *st);
+
 /* Rows changed by the last write on this connection. */
 int64_t store_changes(struct store *st);
+
+/*
+ * For a clean shutdown, once every other connection is closed: opens a
+ * fresh connection to the existing store at `path` (never creating one),
+ * moves the whole write-ahead log into the database and truncates it
+ * (PRAGMA wal_checkpoint(TRUNCATE)), and closes.  Returns STORE_OK, or an
+ * error with one line in `err`.
+ */
+int store_checkpoint(const char *path, char *err, size_t errsz);
 
 #endif

@@ -222,13 +222,15 @@ static const char *head_chunked(void)
 
 static void test_payload_too_large(struct tl_server *srv)
 {
-	static const char *small_chunked =
+	const char *small_chunked = tl_fmt(
 		"POST /v1/actors HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 		"Content-Type: application/json\r\n"
+		"Authorization: Bearer %s\r\n"
 		"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
 		"7\r\n{\"id\": \r\n"
 		"10\r\n\"chunky\", \"name\"\r\n"
-		"6\r\n: \"C\"}\r\n0\r\n\r\n";
+		"6\r\n: \"C\"}\r\n0\r\n\r\n",
+		srv->key);
 	struct tl_resp *r;
 	long stored = 0;
 	long long t0;

@@ -51,6 +51,10 @@ struct tl_server {
 	char db[PATH_MAX];	   /* dir/test.db */
 	char err_path[PATH_MAX];   /* dir/stderr.log, the server's stderr */
 	char out_line[256];	   /* the listening line, without newline */
+	/* An admin API key made in the store before the first start; every
+	 * request helper sends it unless the test passes its own
+	 * "Authorization: ..." header (or "Authorization:" for none). */
+	char key[160];
 };
 
 /*

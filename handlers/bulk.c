@@ -1,0 +1,591 @@
+/*
+ * Bulk: POST /v1/import and GET /v1/export.
+ *
+ * Import takes NDJSON, one resource a line with its kind in "type", and
+ * writes it all in one transaction or nothing.  Lines may refer forward:
+ * they are written by kind (actors, sources, events, claims, relations)
+ * and, within actors and events, parents before children, whatever their
+ * order in the file.  Each line is an upsert by id through the same write
+ * path as the API, so re-importing the same lines changes nothing and
+ * makes no new versions.  Every bad line is reported with its number.
+ *
+ * Export streams every resource in that same dependency order, in exactly
+ * the form import takes, from a connection and snapshot of its own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/ids.h"
+#include "handlers/bulk.h"
+#include "handlers/claims.h"
+#include "handlers/resource.h"
+#include "server/http.h"
+#include "store/store.h"
+
+#define IMPORT_MAX_ERRORS 1000
+
+enum line_kind {
+	KIND_ACTOR,
+	KIND_SOURCE,
+	KIND_EVENT,
+	KIND_CLAIM,
+	KIND_RELATION,
+	KIND_BAD,
+};
+
+static const struct resource *const kind_resource[] = {
+	&actor_resource, &source_resource, &event_resource, &claim_resource,
+};
+
+static const char *const kind_names[] = {
+	"actor", "source", "event", "claim", "relation",
+};
+
+/* What the first pass keeps of a line: where it is and what it needs. */
+struct line {
+	const char *text;
+	size_t len;
+	size_t number; /* from 1 */
+	enum line_kind kind;
+	char id[ID_MAX_LEN + 1];
+	char parent[ID_MAX_LEN + 1]; /* part_of, for actors and events */
+	int state; /* topological walk: 0 new, 1 visiting, 2 placed */
+};
+
+struct import {
+	struct line *lines;
+	size_t nlines;
+	size_t *order; /* indexes into lines, in writing order */
+	size_t norder;
+	json_t *errors; /* [{"line", "pointer", "detail"}] */
+	size_t created, updated, unchanged;
+};
+
+static void line_error(struct import *im, size_t number, const char *pointer,
+		       const char *detail)
+{
+	if (json_array_size(im->errors) < IMPORT_MAX_ERRORS)
+		json_array_append_new(im->errors,
+				      json_pack("{s:I, s:s, s:s}", "line",
+						(json_int_t)number, "pointer",
+						pointer, "detail", detail));
+}
+
+/* Every problem of a failed write, as errors of line `number`. */
+static void line_errors_from(struct import *im, size_t number,
+			     struct reply *rep)
+{
+	json_t *list = json_object_get(rep->body, "errors");
+	const char *detail = json_string_value(json_object_get(rep->body, "detail"));
+	if (!json_array_size(list)) {
+		line_error(im, number, "", detail ? detail : "failed");
+		return;
+	}
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e)
+		line_error(im, number,
+			   json_string_value(json_object_get(e, "pointer")),
+			   json_string_value(json_object_get(e, "detail")));
+}
+
+/* First pass: split lines, parse each, note kind, id and parent. */
+static int split_lines(struct import *im, const char *data, size_t len)
+{
+	size_t cap = 0;
+	const char *p = data, *end = data + len;
+	size_t number = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		number++;
+		const char *text = p;
+		p += n + 1;
+		if (n && text[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			continue; /* blank lines are allowed, and skipped */
+		if (im->nlines == cap) {
+			cap = cap ? cap * 2 : 1024;
+			struct line *grown = realloc(im->lines, cap * sizeof(*grown));
+			if (!grown)
+				return -1;
+			im->lines = grown;
+		}
+		struct line *l = &im->lines[im->nlines++];
+		*l = (struct line){.text = text, .len = n, .number = number,
+				   .kind = KIND_BAD};
+		char why[256];
+		json_t *obj = http_parse_json(text, n, why, sizeof(why));
+		if (!obj) {
+			line_error(im, number, "", why);
+			continue;
+		}
+		const char *type = json_string_value(json_object_get(obj, "type"));
+		const char *id = json_string_value(json_object_get(obj, "id"));
+		const char *parent = json_string_value(json_object_get(obj, "part_of"));
+		for (int k = KIND_ACTOR; type && k <= KIND_RELATION; k++)
+			if (strcmp(type, kind_names[k]) == 0)
+				l->kind = (enum line_kind)k;
+		if (!json_is_object(obj))
+			line_error(im, number, "", "must be a JSON object");
+		else if (l->kind == KIND_BAD)
+			line_error(im, number, "/type",
+				   "must be actor, source, event, claim or "
+				   "relation");
+		else if (!id || !id_valid(id))
+			line_error(im, number, "/id",
+				   "import needs a valid id on every line");
+		if (json_is_object(obj) && l->kind != KIND_BAD && id && id_valid(id)) {
+			snprintf(l->id, sizeof(l->id), "%s", id);
+			if (parent && id_valid(parent))
+				snprintf(l->parent, sizeof(l->parent), "%s", parent);
+		} else {
+			l->kind = KIND_BAD;
+		}
+		json_decref(obj);
+	}
+	return 0;
+}
+
+static int by_kind_then_line(const void *a, const void *b, void *lines)
+{
+	const struct line *la = &((struct line *)lines)[*(const size_t *)a];
+	const struct line *lb = &((struct line *)lines)[*(const size_t *)b];
+	if (la->kind != lb->kind)
+		return la->kind < lb->kind ? -1 : 1;
+	return la->number < lb->number ? -1 : la->number > lb->number;
+}
+
+/* Places line i after the line of its parent, when that is in the batch. */
+static void place(struct import *im, size_t *sorted, size_t from, size_t to,
+		  size_t i)
+{
+	struct line *l = &im->lines[i];
+	if (l->state)
+		return; /* placed, or a cycle: the write reports it */
+	l->state = 1;
+	if (l->parent[0]) {
+		for (size_t j = from; j < to; j++) {
+			struct line *p = &im->lines[sorted[j]];
+			if (strcmp(p->id, l->parent) == 0) {
+				place(im, sorted, from, to, sorted[j]);
+				break;
+			}
+		}
+	}
+	l->state = 2;
+	im->order[im->norder++] = i;
+}
+
+/* The writing order: by kind, parents first, else file order. */
+static int order_lines(struct import *im)
+{
+	size_t *sorted = malloc((im->nlines + 1) * sizeof(*sorted));
+	im->order = malloc((im->nlines + 1) * sizeof(*im->order));
+	if (!sorted || !im->order) {
+		free(sorted);
+		return -1;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < im->nlines; i++)
+		if (im->lines[i].kind != KIND_BAD)
+			sorted[n++] = i;
+	qsort_r(sorted, n, sizeof(*sorted), by_kind_then_line, im->lines);
+	/* A depth-first walk over part_of within each kind.  Quadratic in
+	 * the number of actors/events with a parent in the batch, which
+	 * imports of real size keep small; claims go in file order. */
+	for (size_t start = 0; start < n;) {
+		size_t end = start;
+		enum line_kind kind = im->lines[sorted[start]].kind;
+		while (end < n && im->lines[sorted[end]].kind == kind)
+			end++;
+		for (size_t j = start; j < end; j++) {
+			if (kind == KIND_ACTOR || kind == KIND_EVENT)
+				place(im, sorted, start, end, sorted[j]);
+			else
+				im->order[im->norder++] = sorted[j];
+		}
+		start = end;
+	}
+	free(sorted);
+	return 0;
+}
+
+/* Upserts relation line `obj`: unchanged when equal, else replaced. */
+static int import_relation(struct store *st, struct import *im,
+			   const struct line *l, json_t *obj,
+			   const char *key_name)
+{
+	static const char *const allowed[] = {"type", "id", "from", "relation",
+					      "to", "note", "created_at", NULL};
+	const char *key;
+	json_t *v;
+	bool bad = false;
+	json_object_foreach(obj, key, v) {
+		bool ok = false;
+		for (size_t i = 0; allowed[i]; i++)
+			ok = ok || strcmp(key, allowed[i]) == 0;
+		if (!ok) {
+			char ptr[128];
+			snprintf(ptr, sizeof(ptr), "/%s", key);
+			line_error(im, l->number, ptr, "unknown field");
+			bad = true;
+		}
+	}
+	const char *from = json_string_value(json_object_get(obj, "from"));
+	if (!from) {
+		line_error(im, l->number, "/from", "required");
+		bad = true;
+	}
+	if (bad)
+		return STORE_OK;
+	struct store_stmt *s = store_prepare(
+		st, "SELECT r.type, a.id, b.id, r.note FROM relations AS r JOIN "
+		    "claims AS a ON a.seq = r.from_seq JOIN claims AS b ON "
+		    "b.seq = r.to_seq WHERE r.id = ?1");
+	if (!s)
+		return STORE_ERROR;
+	store_bind_text(s, 1, l->id);
+	int rc = store_step(s);
+	bool exists = rc == STORE_ROW, same = false;
+	if (exists) {
+		json_t *note = json_object_get(obj, "note");
+		const char *n = json_string_value(note);
+		const char *stored = store_column_text(s, 3);
+		same = json_equal(json_object_get(obj, "relation"),
+				  json_string(store_column_text(s, 0))) &&
+		       strcmp(from, store_column_text(s, 1)) == 0 &&
+		       json_is_string(json_object_get(obj, "to")) &&
+		       strcmp(json_string_value(json_object_get(obj, "to")),
+			      store_column_text(s, 2)) == 0 &&
+		       ((!n && !stored) || (n && stored && strcmp(n, stored) == 0));
+	}
+	store_reset(s);
+	if (rc < 0)
+		return rc;
+	if (same) {
+		im->unchanged++;
+		return STORE_OK;
+	}
+	if (exists) {
+		s = store_prepare(st, "DELETE FROM relations WHERE id = ?1");
+		if (s)
+			store_bind_text(s, 1, l->id);
+		rc = store_exec_stmt(s);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	json_t *input = json_pack("{s:s, s:O?, s:O?, s:O?}", "id", l->id, "type",
+				  json_object_get(obj, "relation"), "claim",
+				  json_object_get(obj, "to"), "note",
+				  json_object_get(obj, "note"));
+	struct reply rep;
+	json_t *out = NULL;
+	reply_init(&rep);
+	int status = relation_create(st, from, input, key_name, &rep, &out);
+	if (status == 201)
+		exists ? im->updated++ : im->created++;
+	else if (status == 404)
+		line_error(im, l->number, "/from", "no claim with that id");
+	else if (status >= 500)
+		rc = STORE_ERROR;
+	else
+		line_errors_from(im, l->number, &rep);
+	json_decref(input);
+	json_decref(out);
+	reply_release(&rep);
+	return rc < 0 ? rc : STORE_OK;
+}
+
+/* Second pass: every line through the write path, in order. */
+static int write_lines(struct store *st, struct import *im,
+		       const char *key_name)
+{
+	for (size_t k = 0; k < im->norder; k++) {
+		const struct line *l = &im->lines[im->order[k]];
+		char why[256];
+		json_t *obj = http_parse_json(l->text, l->len, why, sizeof(why));
+		if (!obj)
+			return STORE_ERROR; /* parsed fine in the first pass */
+		int rc = STORE_OK;
+		if (l->kind == KIND_RELATION) {
+			rc = import_relation(st, im, l, obj, key_name);
+			json_decref(obj);
+			if (rc != STORE_OK)
+				return rc;
+			continue;
+		}
+		/* Import ignores what export adds beside the fields. */
+		json_object_del(obj, "type");
+		json_object_del(obj, "created_at");
+		json_object_del(obj, "updated_at");
+		json_object_del(obj, "version");
+		struct write_req w = {.path_id = l->id, .input = obj,
+				      .mode = WRITE_REPLACE, .key_name = key_name};
+		struct reply rep;
+		json_t *out = NULL;
+		reply_init(&rep);
+		int status = resource_write(st, kind_resource[l->kind], &w, &rep,
+					    &out);
+		if (status < 300)
+			w.outcome == WRITE_CREATED   ? im->created++
+			: w.outcome == WRITE_UPDATED ? im->updated++
+						     : im->unchanged++;
+		else if (status >= 500)
+			rc = STORE_ERROR;
+		else
+			line_errors_from(im, l->number, &rep);
+		reply_release(&rep);
+		json_decref(out);
+		json_decref(obj);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+static int by_line(const void *a, const void *b)
+{
+	json_int_t la = json_integer_value(json_object_get(*(json_t *const *)a, "line"));
+	json_int_t lb = json_integer_value(json_object_get(*(json_t *const *)b, "line"));
+	return la < lb ? -1 : la > lb;
+}
+
+/* Sorts the errors by line number, keeping each line's in order. */
+static void sort_errors(json_t *errors)
+{
+	size_t n = json_array_size(errors);
+	json_t **items = malloc((n + 1) * sizeof(*items));
+	if (!items)
+		return;
+	for (size_t i = 0; i < n; i++)
+		items[i] = json_incref(json_array_get(errors, i));
+	/* Stable: errors of one line keep their order (merge by insertion). */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && by_line(&items[j - 1], &items[j]) > 0; j--) {
+			json_t *t = items[j];
+			items[j] = items[j - 1];
+			items[j - 1] = t;
+		}
+	json_array_clear(errors);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(errors, items[i]);
+	free(items);
+}
+
+int handle_import(const struct request *req, struct reply *rep)
+{
+	static const char *const allowed[] = {NULL};
+	struct import im = {.errors = json_array()};
+	int status, rc;
+	request_check_query(req, allowed, im.errors);
+	if (json_array_size(im.errors)) {
+		status = reply_invalid(rep, im.errors);
+		im.errors = NULL;
+		goto done;
+	}
+	if (split_lines(&im, req->raw_body ? req->raw_body : "", req->raw_len) != 0 ||
+	    order_lines(&im) != 0) {
+		status = reply_store_error(rep, STORE_ERROR);
+		goto done;
+	}
+	rc = store_begin(req->store);
+	if (rc == STORE_OK)
+		rc = write_lines(req->store, &im, req->key_name);
+	if (rc != STORE_OK || json_array_size(im.errors)) {
+		store_rollback(req->store);
+		if (rc != STORE_OK) {
+			status = reply_store_error(rep, rc);
+			goto done;
+		}
+		/* All or nothing: nothing was written.  Errors in file order. */
+		sort_errors(im.errors);
+		reply_problem(rep, PROBLEM_VALIDATION,
+			      "%zu problem(s) in the import; nothing was written",
+			      json_array_size(im.errors));
+		json_object_set(rep->body, "errors", im.errors);
+		status = 422;
+		goto done;
+	}
+	rc = store_commit(req->store);
+	if (rc != STORE_OK) {
+		status = reply_store_error(rep, rc);
+		goto done;
+	}
+	status = reply_json(rep, 200,
+			    json_pack("{s:I, s:I, s:I, s:I}", "lines",
+				      (json_int_t)im.nlines, "created",
+				      (json_int_t)im.created, "updated",
+				      (json_int_t)im.updated, "unchanged",
+				      (json_int_t)im.unchanged));
+done:
+	json_decref(im.errors);
+	free(im.lines);
+	free(im.order);
+	return status;
+}
+
+/* ---- export ---- */
+
+/* One query per kind, in dependency order; actors and events by depth in
+ * their part_of tree so that parents always come first. */
+static const char *const export_sql[] = {
+	"WITH RECURSIVE d(id, depth) AS (SELECT id, 0 FROM actors WHERE "
+	"part_of IS NULL UNION ALL SELECT a.id, d.depth + 1 FROM actors AS a "
+	"JOIN d ON a.part_of = d.id) SELECT 'actor', r.id, r.body, r.version, "
+	"r.created_at, r.updated_at FROM d JOIN actors AS r ON r.id = d.id "
+	"ORDER BY d.depth, r.seq",
+	"SELECT 'source', id, body, version, created_at, updated_at FROM "
+	"sources ORDER BY seq",
+	"WITH RECURSIVE d(id, depth) AS (SELECT id, 0 FROM events WHERE "
+	"part_of IS NULL UNION ALL SELECT e.id, d.depth + 1 FROM events AS e "
+	"JOIN d ON e.part_of = d.id) SELECT 'event', r.id, r.body, r.version, "
+	"r.created_at, r.updated_at FROM d JOIN events AS r ON r.id = d.id "
+	"ORDER BY d.depth, r.seq",
+	"SELECT 'claim', id, body, version, created_at, updated_at FROM "
+	"claims ORDER BY seq",
+	"SELECT 'relation', r.id, r.type, a.id, b.id, r.note FROM relations "
+	"AS r JOIN claims AS a ON a.seq = r.from_seq JOIN claims AS b ON "
+	"b.seq = r.to_seq ORDER BY r.seq",
+};
+
+struct export {
+	struct store *st; /* its own connection: a snapshot of its own */
+	size_t kind;
+	struct store_stmt *stmt;
+	char *line; /* the line being sent */
+	size_t len, off;
+};
+
+/* The next NDJSON line (malloc'd), NULL at the end; *rc on an error. */
+static char *export_next_line(struct export *ex, int *rc)
+{
+	*rc = STORE_OK;
+	while (ex->kind < sizeof(export_sql) / sizeof(export_sql[0])) {
+		if (!ex->stmt)
+			ex->stmt = store_prepare(ex->st, export_sql[ex->kind]);
+		if (!ex->stmt) {
+			*rc = STORE_ERROR;
+			return NULL;
+		}
+		int step = store_step(ex->stmt);
+		if (step == STORE_DONE) {
+			store_reset(ex->stmt);
+			ex->stmt = NULL;
+			ex->kind++;
+			continue;
+		}
+		if (step != STORE_ROW) {
+			*rc = step;
+			return NULL;
+		}
+		struct store_stmt *s = ex->stmt;
+		json_t *obj;
+		if (ex->kind == KIND_RELATION) {
+			obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "type",
+					"relation", "id", store_column_text(s, 1),
+					"from", store_column_text(s, 3),
+					"relation", store_column_text(s, 2), "to",
+					store_column_text(s, 4), "note",
+					store_column_text(s, 5));
+		} else {
+			json_error_t jerr;
+			json_t *body = json_loadb(store_column_text(s, 2),
+						  store_column_bytes(s, 2), 0,
+						  &jerr);
+			obj = json_pack("{s:s, s:s}", "type",
+					store_column_text(s, 0), "id",
+					store_column_text(s, 1));
+			json_object_update(obj, body);
+			json_decref(body);
+			json_object_set_new(obj, "created_at",
+					    json_string(store_column_text(s, 4)));
+			json_object_set_new(obj, "updated_at",
+					    json_string(store_column_text(s, 5)));
+			json_object_set_new(obj, "version",
+					    json_integer(store_column_int64(s, 3)));
+		}
+		char *text = json_dumps(obj, JSON_COMPACT);
+		json_decref(obj);
+		if (!text) {
+			*rc = STORE_ERROR;
+			return NULL;
+		}
+		size_t n = strlen(text);
+		char *line = realloc(text, n + 2);
+		if (!line) {
+			free(text);
+			*rc = STORE_ERROR;
+			return NULL;
+		}
+		line[n] = '\n';
+		line[n + 1] = '\0';
+		return line;
+	}
+	return NULL;
+}
+
+static long export_read(void *cookie, char *buf, size_t max)
+{
+	struct export *ex = cookie;
+	size_t filled = 0;
+	while (filled < max) {
+		if (ex->line && ex->off == ex->len) {
+			free(ex->line);
+			ex->line = NULL;
+		}
+		if (!ex->line) {
+			int rc;
+			ex->line = export_next_line(ex, &rc);
+			if (rc != STORE_OK)
+				return -1;
+			if (!ex->line)
+				break;
+			ex->len = strlen(ex->line);
+			ex->off = 0;
+		}
+		size_t n = ex->len - ex->off;
+		if (n > max - filled)
+			n = max - filled;
+		memcpy(buf + filled, ex->line + ex->off, n);
+		ex->off += n;
+		filled += n;
+	}
+	return (long)filled;
+}
+
+static void export_release(void *cookie)
+{
+	struct export *ex = cookie;
+	if (!ex)
+		return;
+	free(ex->line);
+	store_close(ex->st); /* ends its read transaction too */
+	free(ex);
+}
+
+int handle_export(const struct request *req, struct reply *rep)
+{
+	static const char *const allowed[] = {NULL};
+	json_t *errors = json_array();
+	if (request_check_query(req, allowed, errors))
+		return reply_invalid(rep, errors);
+	json_decref(errors);
+	char err[512];
+	struct export *ex = calloc(1, sizeof(*ex));
+	struct reply_stream *stream = calloc(1, sizeof(*stream));
+	if (ex)
+		ex->st = store_open(store_thread_path(), err, sizeof(err));
+	if (!ex || !stream || !ex->st || store_begin_read(ex->st) != STORE_OK) {
+		export_release(ex);
+		free(stream);
+		return reply_store_error(rep, STORE_ERROR);
+	}
+	*stream = (struct reply_stream){export_read, export_release, ex};
+	reply_stream(rep, 200, "application/x-ndjson", stream);
+	reply_header(rep, "Content-Disposition",
+		     "attachment; filename=\"claimline.ndjson\"");
+	return 200;
+}

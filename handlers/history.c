@@ -1,0 +1,178 @@
+/*
+ * History and the change feed.  Revisions are appended by the write paths
+ * in the same transaction as the change (resource_write, the delete
+ * handler, relations), so the feed never shows a change that was rolled
+ * back and never misses one that was acknowledged.
+ */
+#include "handlers/history.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers/resource.h"
+#include "store/store.h"
+
+#define WAIT_MAX_SECONDS 60
+
+int history_append(struct store *st, const char *type, const char *id,
+		   const char *op, int64_t version, json_t *body,
+		   const char *key_name)
+{
+	char now[32];
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	struct store_stmt *s = store_prepare(
+		st, "INSERT INTO revisions (type, id, op, version, at, "
+		    "key_name, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	int rc = STORE_ERROR;
+	if (s && (text || !body)) {
+		resource_now(now);
+		store_bind_text(s, 1, type);
+		store_bind_text(s, 2, id);
+		store_bind_text(s, 3, op);
+		store_bind_int64(s, 4, version);
+		store_bind_text(s, 5, now);
+		store_bind_text(s, 6, key_name);
+		store_bind_text(s, 7, text);
+		rc = store_exec_stmt(s);
+	}
+	free(text);
+	return rc;
+}
+
+int handle_history(const struct request *req, struct reply *rep)
+{
+	static const char *const allowed[] = {"limit", "cursor", NULL};
+	const struct resource *res = req->route_arg;
+	json_t *errors = json_array();
+	int64_t limit, after = 0;
+	request_check_query(req, allowed, errors);
+	list_page_params(req, errors, &limit);
+	if (json_array_size(errors))
+		return reply_invalid(rep, errors);
+	json_decref(errors);
+	const char *cursor = request_query(req, "cursor");
+	if (cursor && !cursor_decode(cursor, &after))
+		return reply_problem(rep, PROBLEM_BAD_REQUEST,
+				     "the cursor is not one this server gave");
+
+	struct store_stmt *s = store_prepare(
+		req->store,
+		"SELECT seq, version, op, at, key_name, body FROM revisions "
+		"WHERE type = ?1 AND id = ?2 AND seq > ?3 ORDER BY seq LIMIT ?4");
+	if (!s)
+		return reply_store_error(rep, STORE_ERROR);
+	store_bind_text(s, 1, res->name);
+	store_bind_text(s, 2, req->args[0]);
+	store_bind_int64(s, 3, after);
+	store_bind_int64(s, 4, limit + 1);
+	json_t *items = json_array();
+	char next[64] = "";
+	bool more = false;
+	int rc;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		if ((int64_t)json_array_size(items) == limit) {
+			more = true;
+			break;
+		}
+		json_error_t jerr;
+		json_t *body = store_column_is_null(s, 5)
+				       ? json_null()
+				       : json_loadb(store_column_text(s, 5),
+						    store_column_bytes(s, 5), 0,
+						    &jerr);
+		json_array_append_new(
+			items, json_pack("{s:I, s:s, s:s, s:s?, s:o*}", "version",
+					 (json_int_t)store_column_int64(s, 1),
+					 "op", store_column_text(s, 2), "at",
+					 store_column_text(s, 3), "key",
+					 store_column_text(s, 4), "body", body));
+		cursor_encode(store_column_int64(s, 0), next, sizeof(next));
+	}
+	store_reset(s);
+	if (rc != STORE_DONE && rc != STORE_ROW) {
+		json_decref(items);
+		return reply_store_error(rep, rc);
+	}
+	/* A resource that never existed has no history: 404. */
+	if (!after && json_array_size(items) == 0) {
+		json_decref(items);
+		return reply_problem(rep, PROBLEM_NOT_FOUND,
+				     "no %s with id \"%s\" has ever existed",
+				     res->name, req->args[0]);
+	}
+	json_t *page = json_pack("{s:o}", "items", items);
+	list_reply_next(req, rep, page, more ? next : NULL);
+	return reply_json(rep, 200, page);
+}
+
+/* Reads a whole number in [lo, hi] from query parameter `name`. */
+static int64_t query_number(const struct request *req, const char *name,
+			    int64_t lo, int64_t hi, int64_t fallback,
+			    json_t *errors)
+{
+	const char *v = request_query(req, name);
+	if (!v)
+		return fallback;
+	char *end = NULL;
+	long long n = strtoll(v, &end, 10);
+	if (!*v || *end || n < lo || n > hi) {
+		errors_add_param(errors, name, "must be an integer from %lld to %lld",
+				 (long long)lo, (long long)hi);
+		return fallback;
+	}
+	return n;
+}
+
+int handle_changes(const struct request *req, struct reply *rep)
+{
+	static const char *const allowed[] = {"since", "limit", "wait", NULL};
+	json_t *errors = json_array();
+	request_check_query(req, allowed, errors);
+	int64_t since = query_number(req, "since", 0, INT64_MAX, 0, errors);
+	int64_t limit = query_number(req, "limit", 1, 500, 50, errors);
+	int64_t wait = query_number(req, "wait", 0, WAIT_MAX_SECONDS, 0, errors);
+	if (json_array_size(errors))
+		return reply_invalid(rep, errors);
+	json_decref(errors);
+
+	struct store_stmt *s = store_prepare(
+		req->store,
+		"SELECT seq, type, id, op, version, at FROM revisions WHERE "
+		"seq > ?1 ORDER BY seq LIMIT ?2");
+	if (!s)
+		return reply_store_error(rep, STORE_ERROR);
+	store_bind_int64(s, 1, since);
+	store_bind_int64(s, 2, limit);
+	json_t *items = json_array();
+	int64_t next_since = since;
+	int rc;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		next_since = store_column_int64(s, 0);
+		json_array_append_new(
+			items, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "seq",
+					 (json_int_t)next_since, "type",
+					 store_column_text(s, 1), "id",
+					 store_column_text(s, 2), "op",
+					 store_column_text(s, 3), "version",
+					 (json_int_t)store_column_int64(s, 4),
+					 "at", store_column_text(s, 5)));
+	}
+	store_reset(s);
+	if (rc != STORE_DONE) {
+		json_decref(items);
+		return reply_store_error(rep, rc);
+	}
+	/* Nothing new yet: wait for a commit, without holding a thread. */
+	int64_t deadline = req->wait_deadline_ms
+				   ? req->wait_deadline_ms
+				   : monotonic_ms() + wait * 1000;
+	if (json_array_size(items) == 0 && wait > 0 && !req->stopping &&
+	    monotonic_ms() < deadline) {
+		json_decref(items);
+		return reply_wait(rep, deadline);
+	}
+	return reply_json(rep, 200,
+			  json_pack("{s:o, s:I}", "items", items, "next_since",
+				    (json_int_t)next_since));
+}
