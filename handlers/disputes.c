@@ -86,30 +86,11 @@ int handle_disputes(const struct request *req, struct reply *rep)
 	list_page_params(req, errors, &limit);
 	reading_range(req, errors, &from, &to, &ranged);
 	bool include_parts = reading_bool(req, "include_parts", errors);
-	const struct {
-		const char *param;
-		const struct resource *res;
-		bool parts;
-		char **set;
-	} sets[] = {
-		{"actor", &actor_resource, include_parts, &actor_set},
-		{"event", &event_resource, true, &event_set},
-	};
-	for (size_t i = 0; i < 2 && rc >= 0; i++) {
-		const char *v = request_query(req, sets[i].param);
-		if (!v)
-			continue;
-		if (!id_valid(v)) {
-			errors_add_param(errors, sets[i].param, "not a valid id");
-			continue;
-		}
-		rc = reading_subtree(req->store, sets[i].res, v, sets[i].parts,
-				     sets[i].set);
-		if (rc == STORE_DONE)
-			errors_add_param(errors, sets[i].param,
-					 "no %s with id \"%s\"",
-					 sets[i].res->name, v);
-	}
+	rc = reading_id_set(req, "actor", &actor_resource, include_parts,
+			    errors, &actor_set);
+	if (rc == STORE_OK)
+		rc = reading_id_set(req, "event", &event_resource, true, errors,
+				    &event_set);
 	if (rc < 0) {
 		status = reply_store_error(rep, rc);
 		goto done;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/ids.h"
 #include "common/pdate.h"
 #include "store/store.h"
 
@@ -198,4 +199,60 @@ bool reading_bool(const struct request *req, const char *name, json_t *errors)
 		return true;
 	errors_add_param(errors, name, "must be true or false");
 	return false;
+}
+
+void reading_filters_release(struct read_filters *f)
+{
+	free(f->event_set);
+	free(f->actor_set);
+	f->event_set = f->actor_set = NULL;
+}
+
+void reading_bind_filters(struct store_stmt *s, const struct read_filters *f)
+{
+	store_bind_int64_named(s, ":from", f->from);
+	store_bind_int64_named(s, ":to", f->to);
+	store_bind_text_named(s, ":event_set", f->event_set);
+	store_bind_text_named(s, ":actor_set", f->actor_set);
+	store_bind_text_named(s, ":actor", f->actor);
+	store_bind_text_named(s, ":kind", f->kind);
+	store_bind_text_named(s, ":tag", f->tag);
+	store_bind_text_named(s, ":country", f->country);
+	store_bind_text_named(s, ":stance", f->stance);
+	store_bind_int64_named(s, ":disputed", f->disputed);
+}
+
+const char *reading_stance(const struct request *req, json_t *errors)
+{
+	static const char *const stances[] = {
+		"asserts", "denies", "estimates", "condemns", "withholds", NULL,
+	};
+	const char *stance = request_query(req, "stance");
+	if (!stance)
+		return NULL;
+	for (size_t i = 0; stances[i]; i++)
+		if (strcmp(stances[i], stance) == 0)
+			return stance;
+	errors_add_param(errors, "stance",
+			 "must be asserts, denies, estimates, condemns or "
+			 "withholds");
+	return NULL;
+}
+
+int reading_id_set(const struct request *req, const char *param,
+		   const struct resource *res, bool with_parts,
+		   json_t *errors, char **set)
+{
+	const char *value = request_query(req, param);
+	if (!value)
+		return STORE_OK;
+	if (!id_valid(value)) {
+		errors_add_param(errors, param, "not a valid id");
+		return STORE_OK;
+	}
+	int rc = reading_subtree(req->store, res, value, with_parts, set);
+	if (rc == STORE_DONE)
+		errors_add_param(errors, param, "no %s with id \"%s\"",
+				 res->name, value);
+	return rc < 0 ? rc : STORE_OK;
 }

@@ -12,6 +12,8 @@
 
 #include "handlers/resource.h"
 
+struct store_stmt;
+
 struct store;
 
 /*
@@ -40,6 +42,38 @@ json_t *reading_event_ref(struct store *st, const char *id);
  * bounds to INT64_MIN / INT64_MAX when absent; *given when either was. */
 void reading_range(const struct request *req, json_t *errors, int64_t *from,
 		   int64_t *to, bool *given);
+
+/* What a read-back query asks for.  Every condition is optional; the
+ * queries bind them all by name and use those their SQL names. */
+struct read_filters {
+	int64_t from, to; /* INT64_MIN / INT64_MAX when not given */
+	bool ranged;      /* from or to was given */
+	char *event_set;  /* JSON array of event ids, owned */
+	char *actor_set;  /* JSON array of actor ids, owned */
+	const char *actor; /* one claimant, borrowed */
+	const char *kind, *tag, *country, *stance; /* borrowed */
+	int disputed;     /* -1: not asked; else 0 or 1 */
+	bool want_events, want_claims, desc; /* timelines */
+};
+
+/* Frees what `f` owns. */
+void reading_filters_release(struct read_filters *f);
+
+/* Binds every filter to the parameter of its name (":from", ":kind" ...)
+ * that the statement has. */
+void reading_bind_filters(struct store_stmt *s, const struct read_filters *f);
+
+/* The ?stance parameter, checked; NULL (and maybe an error) otherwise. */
+const char *reading_stance(const struct request *req, json_t *errors);
+
+/*
+ * Resolves id parameter `param` (when given) into the subtree set of
+ * `res` at *set; an invalid or unknown id adds an error.  Returns STORE_OK
+ * or a store error.
+ */
+int reading_id_set(const struct request *req, const char *param,
+		   const struct resource *res, bool with_parts,
+		   json_t *errors, char **set);
 
 /* Reads a boolean query parameter ("true"/"false"); adds an error. */
 bool reading_bool(const struct request *req, const char *name, json_t *errors);

@@ -16,14 +16,6 @@
 #include "handlers/timeline.h"
 #include "store/store.h"
 
-struct st_filters {
-	const char *actor;     /* one claimant, or NULL */
-	char *actor_set;       /* claimants as a JSON array, owned */
-	char *event_set;       /* events as a JSON array, owned */
-	const char *stance;
-	int64_t from, to;
-	bool ranged;
-};
 
 struct st_position {
 	int phase; /* 0 dated, 1 undated */
@@ -32,16 +24,13 @@ struct st_position {
 	char id[ID_MAX_LEN + 1];
 };
 
-static const char *const stances[] = {
-	"asserts", "denies", "estimates", "condemns", "withholds", NULL,
-};
 
 static void add(char *sql, size_t size, const char *fragment)
 {
 	strncat(sql, fragment, size - strlen(sql) - 1);
 }
 
-static void build_sql(const struct st_filters *f, int phase, char *sql,
+static void build_sql(const struct read_filters *f, int phase, char *sql,
 		      size_t size)
 {
 	sql[0] = '\0';
@@ -71,7 +60,7 @@ static void build_sql(const struct st_filters *f, int phase, char *sql,
 
 /* Appends up to `limit` rows of one phase to `rows` as {"id", "phase",
  * "lo", "prec"}: the id and its place in the order. */
-static int run_phase(struct store *st, const struct st_filters *f,
+static int run_phase(struct store *st, const struct read_filters *f,
 		     const struct st_position *pos, int64_t limit,
 		     json_t *rows)
 {
@@ -83,12 +72,7 @@ static int run_phase(struct store *st, const struct st_filters *f,
 	store_bind_int64_named(s, ":lo", pos->lo);
 	store_bind_int64_named(s, ":prec", pos->prec);
 	store_bind_text_named(s, ":id", pos->id);
-	store_bind_text_named(s, ":actor", f->actor);
-	store_bind_text_named(s, ":actor_set", f->actor_set);
-	store_bind_text_named(s, ":event_set", f->event_set);
-	store_bind_text_named(s, ":stance", f->stance);
-	store_bind_int64_named(s, ":from", f->from);
-	store_bind_int64_named(s, ":to", f->to);
+	reading_bind_filters(s, f);
 	store_bind_int64_named(s, ":limit", limit);
 	int rc;
 	while ((rc = store_step(s)) == STORE_ROW)
@@ -174,7 +158,7 @@ static int statements_reply(const struct request *req, struct reply *rep,
 	static const char *const allowed_event[] = {
 		"group_by", "stance", "from", "to", "limit", "cursor", NULL,
 	};
-	struct st_filters f = {0};
+	struct read_filters f = {.disputed = -1};
 	json_t *errors = json_array();
 	json_t *rows = json_array();
 	int64_t limit;
@@ -183,15 +167,7 @@ static int statements_reply(const struct request *req, struct reply *rep,
 	request_check_query(req, actor ? allowed_actor : allowed_event, errors);
 	list_page_params(req, errors, &limit);
 	reading_range(req, errors, &f.from, &f.to, &f.ranged);
-	f.stance = request_query(req, "stance");
-	if (f.stance) {
-		bool ok = false;
-		for (size_t i = 0; stances[i]; i++)
-			ok = ok || strcmp(stances[i], f.stance) == 0;
-		if (!ok)
-			errors_add_param(errors, "stance",
-					 "not one of the stances");
-	}
+	f.stance = reading_stance(req, errors);
 	const char *group_by = request_query(req, "group_by");
 	if (group_by && strcmp(group_by, "claimant") != 0 &&
 	    strcmp(group_by, "stance") != 0)
@@ -218,19 +194,10 @@ static int statements_reply(const struct request *req, struct reply *rep,
 	} else {
 		f.event_set = root_set;
 	}
-	const char *event_param = actor ? request_query(req, "event") : NULL;
-	if (rc == STORE_ROW && event_param) {
-		if (!id_valid(event_param)) {
-			errors_add_param(errors, "event", "not a valid id");
-		} else {
-			rc = reading_subtree(req->store, &event_resource,
-					     event_param, true, &f.event_set);
-			if (rc == STORE_DONE)
-				errors_add_param(errors, "event",
-						 "no event with id \"%s\"",
-						 event_param);
-			rc = rc == STORE_DONE ? STORE_ROW : rc;
-		}
+	if (rc == STORE_ROW && actor) {
+		rc = reading_id_set(req, "event", &event_resource, true, errors,
+				    &f.event_set);
+		rc = rc == STORE_OK ? STORE_ROW : rc;
 	}
 	if (rc != STORE_ROW) {
 		status = reply_store_error(rep, rc);
@@ -302,8 +269,7 @@ static int statements_reply(const struct request *req, struct reply *rep,
 	list_reply_next(req, rep, page, more ? next : NULL);
 	status = reply_json(rep, 200, page);
 done:
-	free(f.actor_set);
-	free(f.event_set);
+	reading_filters_release(&f);
 	json_decref(rows);
 	json_decref(errors);
 	return status;

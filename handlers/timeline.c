@@ -20,15 +20,6 @@
 
 enum { RANK_EVENT = 0, RANK_CLAIM = 1 };
 
-struct tl_filters {
-	int64_t from, to;
-	char *event_set; /* JSON array of ids, owned */
-	char *actor_set; /* JSON array of ids, owned */
-	const char *kind, *tag, *country, *stance;
-	int disputed; /* -1: not asked */
-	bool want_events, want_claims;
-	bool desc;
-};
 
 struct tl_row {
 	int rank;
@@ -60,7 +51,7 @@ static void sql_add(struct sql_buf *b, const char *fragment)
 
 /* ---- the two keyset queries ---- */
 
-static void build_part_sql(const struct tl_filters *f, int rank,
+static void build_part_sql(const struct read_filters *f, int rank,
 			   struct sql_buf *b)
 {
 	bool ev = rank == RANK_EVENT;
@@ -138,7 +129,7 @@ static void build_part_sql(const struct tl_filters *f, int rank,
 /* The id bound that makes "(lo, prec, id) after the cursor" right for a
  * part of rank `rank`: at the cursor's own (lo, prec), a later rank comes
  * wholly after it and an earlier rank wholly before. */
-static const char *part_bound(const struct tl_filters *f,
+static const char *part_bound(const struct read_filters *f,
 			      const struct tl_position *pos, int rank)
 {
 	if (rank == pos->rank)
@@ -148,7 +139,7 @@ static const char *part_bound(const struct tl_filters *f,
 	return after == !f->desc ? "" : "~";
 }
 
-static int run_part(struct store *st, const struct tl_filters *f, int rank,
+static int run_part(struct store *st, const struct read_filters *f, int rank,
 		    const struct tl_position *pos, int64_t limit,
 		    struct tl_row *rows, size_t *nrows)
 {
@@ -160,15 +151,7 @@ static int run_part(struct store *st, const struct tl_filters *f, int rank,
 	store_bind_int64_named(s, ":lo", pos->lo);
 	store_bind_int64_named(s, ":prec", pos->prec);
 	store_bind_text_named(s, ":bound", part_bound(f, pos, rank));
-	store_bind_int64_named(s, ":from", f->from);
-	store_bind_int64_named(s, ":to", f->to);
-	store_bind_text_named(s, ":event_set", f->event_set);
-	store_bind_text_named(s, ":actor_set", f->actor_set);
-	store_bind_text_named(s, ":kind", f->kind);
-	store_bind_text_named(s, ":tag", f->tag);
-	store_bind_text_named(s, ":country", f->country);
-	store_bind_text_named(s, ":stance", f->stance);
-	store_bind_int64_named(s, ":disputed", f->disputed);
+	reading_bind_filters(s, f);
 	store_bind_int64_named(s, ":limit", limit);
 	int rc;
 	*nrows = 0;
@@ -224,7 +207,7 @@ static bool position_decode(const char *cursor, struct tl_position *pos)
 /* ---- the handlers ---- */
 
 static bool parse_types(const struct request *req, json_t *errors,
-			struct tl_filters *f)
+			struct read_filters *f)
 {
 	const char *types = request_query(req, "types");
 	f->want_events = f->want_claims = true;
@@ -250,28 +233,6 @@ static bool parse_types(const struct request *req, json_t *errors,
 	return true;
 }
 
-static const char *const stances[] = {
-	"asserts", "denies", "estimates", "condemns", "withholds", NULL,
-};
-
-/* Resolves an id parameter into a subtree set; 422 when unknown. */
-static int resolve_set(const struct request *req, const char *param,
-		       const char *value, const struct resource *res,
-		       bool with_parts, json_t *errors, char **set)
-{
-	if (!value)
-		return STORE_OK;
-	if (!id_valid(value)) {
-		errors_add_param(errors, param, "not a valid id");
-		return STORE_OK;
-	}
-	int rc = reading_subtree(req->store, res, value, with_parts, set);
-	if (rc == STORE_DONE)
-		errors_add_param(errors, param, "no %s with id \"%s\"",
-				 res->name, value);
-	return rc < 0 ? rc : STORE_OK;
-}
-
 /*
  * The shared timeline: `root_event` is the event of /v1/events/{id}/
  * timeline, or NULL for /v1/timeline.
@@ -289,7 +250,7 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 		"country", "stance", "disputed", "types", "order", "limit",
 		"cursor", "format", NULL,
 	};
-	struct tl_filters f = {.disputed = -1};
+	struct read_filters f = {.disputed = -1};
 	struct tl_position pos;
 	json_t *errors = json_array();
 	int64_t limit;
@@ -299,8 +260,7 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	request_check_query(req, root_event ? allowed_event : allowed_all,
 			    errors);
 	list_page_params(req, errors, &limit);
-	bool range_given;
-	reading_range(req, errors, &f.from, &f.to, &range_given);
+	reading_range(req, errors, &f.from, &f.to, &f.ranged);
 	parse_types(req, errors, &f);
 	const char *order = request_query(req, "order");
 	if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0)
@@ -314,15 +274,7 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	f.kind = request_query(req, "kind");
 	f.tag = request_query(req, "tag");
 	f.country = request_query(req, "country");
-	f.stance = request_query(req, "stance");
-	if (f.stance) {
-		bool ok = false;
-		for (size_t i = 0; stances[i]; i++)
-			ok = ok || strcmp(stances[i], f.stance) == 0;
-		if (!ok)
-			errors_add_param(errors, "stance",
-					 "not one of the stances");
-	}
+	f.stance = reading_stance(req, errors);
 	if (request_query(req, "disputed"))
 		f.disputed = reading_bool(req, "disputed", errors);
 	/* Claim-only filters leave events out: no event has a stance. */
@@ -339,13 +291,12 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 		}
 		rc = rc == STORE_ROW ? STORE_OK : rc;
 	} else if (rc == STORE_OK) {
-		rc = resolve_set(req, "event", request_query(req, "event"),
-				 &event_resource, true, errors, &f.event_set);
+		rc = reading_id_set(req, "event", &event_resource, true,
+				    errors, &f.event_set);
 	}
 	if (rc == STORE_OK)
-		rc = resolve_set(req, "actor", request_query(req, "actor"),
-				 &actor_resource, include_parts, errors,
-				 &f.actor_set);
+		rc = reading_id_set(req, "actor", &actor_resource,
+				    include_parts, errors, &f.actor_set);
 	if (rc != STORE_OK) {
 		status = reply_store_error(rep, rc);
 		goto done;
@@ -439,8 +390,7 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	status = reply_json(rep, 200, page);
 done:
 	free(rows);
-	free(f.event_set);
-	free(f.actor_set);
+	reading_filters_release(&f);
 	json_decref(errors);
 	return status;
 }

@@ -19,7 +19,33 @@ static const char *const month_names[] = {
 	"August", "September", "October", "November", "December",
 };
 
-/* Appends `s` to `out`, HTML-escaped. */
+/* Makes room for `n` more bytes and a NUL in a growing string. */
+static bool reserve(char **out, size_t len, size_t *cap, size_t n)
+{
+	if (len + n + 1 <= *cap)
+		return true;
+	size_t grown = *cap ? *cap * 2 : 256;
+	while (grown < len + n + 1)
+		grown *= 2;
+	char *p = realloc(*out, grown);
+	if (!p)
+		return false;
+	*out = p;
+	*cap = grown;
+	return true;
+}
+
+/* Literal markup (ours, not the store's) appended as is. */
+static void raw_append(char **out, size_t *len, size_t *cap, const char *s)
+{
+	size_t n = strlen(s);
+	if (!reserve(out, *len, cap, n))
+		return;
+	memcpy(*out + *len, s, n + 1);
+	*len += n;
+}
+
+/* Appends `s` to `out`, HTML-escaped: TimelineJS renders text as HTML. */
 static void html_append(char **out, size_t *len, size_t *cap, const char *s)
 {
 	for (; s && *s; s++) {
@@ -31,39 +57,9 @@ static void html_append(char **out, size_t *len, size_t *cap, const char *s)
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
 		}
-		size_t n = rep ? strlen(rep) : 1;
-		if (*len + n + 1 > *cap) {
-			size_t grown = *cap ? *cap * 2 : 256;
-			while (grown < *len + n + 1)
-				grown *= 2;
-			char *p = realloc(*out, grown);
-			if (!p)
-				return;
-			*out = p;
-			*cap = grown;
-		}
-		memcpy(*out + *len, rep ? rep : s, n);
-		*len += n;
-		(*out)[*len] = '\0';
+		char one[2] = {*s, '\0'};
+		raw_append(out, len, cap, rep ? rep : one);
 	}
-}
-
-/* Literal markup (ours, not the store's) appended as is. */
-static void raw_append(char **out, size_t *len, size_t *cap, const char *s)
-{
-	size_t n = strlen(s);
-	if (*len + n + 1 > *cap) {
-		size_t grown = *cap ? *cap * 2 : 256;
-		while (grown < *len + n + 1)
-			grown *= 2;
-		char *p = realloc(*out, grown);
-		if (!p)
-			return;
-		*out = p;
-		*cap = grown;
-	}
-	memcpy(*out + *len, s, n + 1);
-	*len += n;
 }
 
 /* `s` HTML-escaped, as a new string (free it); NULL when out of memory. */
