@@ -5,9 +5,11 @@
  * it is disputed.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/quote.h"
+#include "common/strbuf.h"
 #include "handlers/claims.h"
 #include "handlers/resource.h"
 #include "store/store.h"
@@ -196,8 +198,23 @@ done:
 	return rc == STORE_DONE ? STORE_OK : rc;
 }
 
-static int claim_decorate(struct store *st, int64_t seq, json_t *out)
+/* quote_span (stored), disputed and relations (from the relations
+ * table), in the order of the claim's fields. */
+static int claim_render_computed(struct store *st, int64_t seq,
+				 const char *computed, struct strbuf *out)
 {
+	strbuf_adds(out, ",\"quote_span\":");
+	json_t *stored = NULL;
+	if (computed) {
+		json_error_t jerr;
+		stored = json_loads(computed, 0, &jerr);
+	}
+	json_t *span = json_object_get(stored, "quote_span");
+	char *span_text = span ? json_dumps(span, JSON_COMPACT) : NULL;
+	strbuf_adds(out, span_text ? span_text : "null");
+	free(span_text);
+	json_decref(stored);
+
 	struct store_stmt *s = store_prepare(
 		st,
 		"SELECT r.id, r.type, c.id, CASE WHEN r.type IN ('contradicts', "
@@ -208,33 +225,31 @@ static int claim_decorate(struct store *st, int64_t seq, json_t *out)
 	if (!s)
 		return STORE_ERROR;
 	store_bind_int64(s, 1, seq);
-	json_t *relations = json_array();
+	struct strbuf relations = STRBUF_INIT;
 	bool disputed = false;
 	int rc;
 	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *type = store_column_text(s, 1);
 		disputed = disputed || strcmp(type, "contradicts") == 0;
-		json_array_append_new(
-			relations,
-			json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id",
-				  store_column_text(s, 0), "type", type,
-				  "claim", store_column_text(s, 2),
-				  "direction", store_column_text(s, 3), "note",
-				  store_column_text(s, 4)));
+		strbuf_adds(&relations, relations.len ? ",{\"id\":" : "{\"id\":");
+		strbuf_add_json_string(&relations, store_column_text(s, 0));
+		strbuf_adds(&relations, ",\"type\":");
+		strbuf_add_json_string(&relations, type);
+		strbuf_adds(&relations, ",\"claim\":");
+		strbuf_add_json_string(&relations, store_column_text(s, 2));
+		strbuf_adds(&relations, ",\"direction\":");
+		strbuf_add_json_string(&relations, store_column_text(s, 3));
+		strbuf_adds(&relations, ",\"note\":");
+		strbuf_add_json_string(&relations, store_column_text(s, 4));
+		strbuf_addch(&relations, '}');
 	}
 	store_reset(s);
-	/* created_at/updated_at/version stay last: insert before them. */
-	json_t *meta = json_pack("{s:O, s:O, s:O}", "created_at",
-				 json_object_get(out, "created_at"),
-				 "updated_at", json_object_get(out, "updated_at"),
-				 "version", json_object_get(out, "version"));
-	json_object_del(out, "created_at");
-	json_object_del(out, "updated_at");
-	json_object_del(out, "version");
-	json_object_set_new(out, "disputed", json_boolean(disputed));
-	json_object_set_new(out, "relations", relations);
-	json_object_update(out, meta);
-	json_decref(meta);
+	strbuf_adds(out, disputed ? ",\"disputed\":true,\"relations\":["
+				  : ",\"disputed\":false,\"relations\":[");
+	if (relations.len)
+		strbuf_add(out, relations.buf, relations.len);
+	strbuf_addch(out, ']');
+	strbuf_release(&relations);
 	return rc == STORE_DONE ? STORE_OK : rc;
 }
 
@@ -253,5 +268,5 @@ const struct resource claim_resource = {
 	.referrers = claim_referrers,
 	.check = claim_check,
 	.before_delete = relations_before_claim_delete,
-	.decorate = claim_decorate,
+	.render_computed = claim_render_computed,
 };

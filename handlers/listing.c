@@ -12,6 +12,7 @@
 
 #include "common/ids.h"
 #include "common/pdate.h"
+#include "common/strbuf.h"
 #include "handlers/resource.h"
 #include "store/store.h"
 
@@ -139,11 +140,9 @@ static void append_raw(char *out, size_t outsz, size_t *n, char c)
 	}
 }
 
-void list_reply_next(const struct request *req, struct reply *rep,
-		     json_t *page, const char *next_cursor)
+void list_link_header(const struct request *req, struct reply *rep,
+		      const char *next_cursor)
 {
-	json_object_set_new(page, "next_cursor",
-			    next_cursor ? json_string(next_cursor) : json_null());
 	if (!next_cursor)
 		return;
 	char link[4096];
@@ -161,39 +160,54 @@ void list_reply_next(const struct request *req, struct reply *rep,
 		      link, next_cursor);
 }
 
+void list_reply_next(const struct request *req, struct reply *rep,
+		     json_t *page, const char *next_cursor)
+{
+	json_object_set_new(page, "next_cursor",
+			    next_cursor ? json_string(next_cursor) : json_null());
+	list_link_header(req, rep, next_cursor);
+}
+
 int list_collect(const struct request *req, struct reply *rep,
 		 struct store_stmt *s, int64_t limit)
 {
 	const struct resource *res = req->route_arg;
-	json_t *items = json_array();
+	struct strbuf page = STRBUF_INIT;
 	char cursor[64] = "";
 	int64_t count = 0;
 	bool more = false;
 	int rc;
+	/* The page is written as text, each item spliced from its stored
+	 * body: no tree per row. */
+	strbuf_adds(&page, "{\"items\":[");
 	while ((rc = store_step(s)) == STORE_ROW) {
 		if (count == limit) {
 			more = true;
 			rc = STORE_DONE;
 			break;
 		}
-		int64_t seq = store_column_int64(s, 0);
-		json_t *item = resource_from_row(req->store, res, s);
-		if (!item) {
-			rc = STORE_ERROR;
+		if (count)
+			strbuf_addch(&page, ',');
+		rc = resource_render(req->store, res, s, &page);
+		if (rc != STORE_OK)
 			break;
-		}
-		json_array_append_new(items, item);
-		cursor_encode(seq, cursor, sizeof(cursor));
+		cursor_encode(store_column_int64(s, 0), cursor, sizeof(cursor));
 		count++;
 	}
 	store_reset(s);
 	if (rc != STORE_DONE) {
-		json_decref(items);
-		return reply_store_error(rep, rc);
+		strbuf_release(&page);
+		return reply_store_error(rep, rc == STORE_OK ? STORE_ERROR : rc);
 	}
-	json_t *page = json_pack("{s:o}", "items", items);
-	list_reply_next(req, rep, page, more ? cursor : NULL);
-	return reply_json(rep, 200, page);
+	strbuf_adds(&page, "],\"next_cursor\":");
+	strbuf_add_json_string(&page, more ? cursor : NULL);
+	strbuf_addch(&page, '}');
+	list_link_header(req, rep, more ? cursor : NULL);
+	size_t len;
+	char *text = strbuf_detach(&page, &len);
+	if (!text)
+		return reply_store_error(rep, STORE_ERROR);
+	return reply_text(rep, 200, "application/json", text, len);
 }
 
 /* Validates one filter's value and binds it; adds an error when bad. */

@@ -16,6 +16,7 @@
 #include "common/ids.h"
 #include "common/mergepatch.h"
 #include "common/pdate.h"
+#include "common/strbuf.h"
 #include "handlers/fields.h"
 #include "handlers/history.h"
 #include "handlers/idempotency.h"
@@ -42,58 +43,75 @@ int reply_store_error(struct reply *rep, int rc)
 			     "the store could not complete the request");
 }
 
-/* Builds a representation from a row of RESOURCE_COLUMNS; new reference,
- * NULL on a corrupt row. */
-static json_t *row_representation(struct store *st,
-				  const struct resource *res,
-				  struct store_stmt *s)
+int resource_render(struct store *st, const struct resource *res,
+		    struct store_stmt *s, struct strbuf *out)
 {
-	json_error_t jerr;
-	json_t *body = json_loadb(store_column_text(s, 2),
-				  store_column_bytes(s, 2), 0, &jerr);
-	json_t *computed = NULL;
-	if (!store_column_is_null(s, 3))
-		computed = json_loadb(store_column_text(s, 3),
-				      store_column_bytes(s, 3), 0, &jerr);
-	json_t *out = json_object();
-	if (!body || !out) {
+	const char *body = store_column_text(s, 2);
+	size_t len = store_column_bytes(s, 2);
+	if (!body || len < 2 || body[0] != '{' || body[len - 1] != '}') {
 		fprintf(stderr, "claimline: corrupt %s row %s\n", res->name,
 			store_column_text(s, 1));
-		json_decref(body);
-		json_decref(computed);
-		json_decref(out);
-		return NULL;
+		return STORE_ERROR;
 	}
-	json_object_set_new(out, "id", json_string(store_column_text(s, 1)));
-	json_object_update(out, body);
-	if (computed)
-		json_object_update(out, computed);
-	/* Resource fields the row predates come back as null. */
-	for (const struct field *f = res->fields; f->name; f++)
-		if (f->type == FIELD_COMPUTED && !json_object_get(out, f->name))
-			json_object_set_new(out, f->name, json_null());
-	json_object_set_new(out, "created_at",
-			    json_string(store_column_text(s, 5)));
-	json_object_set_new(out, "updated_at",
-			    json_string(store_column_text(s, 6)));
-	json_object_set_new(out, "version",
-			    json_integer(store_column_int64(s, 4)));
-	json_decref(body);
-	json_decref(computed);
-	(void)st;
-	return out;
+	/* The stored body is the canonical fields as compact JSON: splice
+	 * it between the id and the stored and computed fields. */
+	strbuf_adds(out, "{\"id\":");
+	strbuf_add_json_string(out, store_column_text(s, 1));
+	if (len > 2) {
+		strbuf_addch(out, ',');
+		strbuf_add(out, body + 1, len - 2);
+	}
+	if (res->render_computed) {
+		int rc = res->render_computed(st, store_column_int64(s, 0),
+					      store_column_text(s, 3), out);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	strbuf_adds(out, ",\"created_at\":");
+	strbuf_add_json_string(out, store_column_text(s, 5));
+	strbuf_adds(out, ",\"updated_at\":");
+	strbuf_add_json_string(out, store_column_text(s, 6));
+	strbuf_adds(out, ",\"version\":");
+	strbuf_add_int(out, store_column_int64(s, 4));
+	strbuf_addch(out, '}');
+	return out->failed ? STORE_ERROR : STORE_OK;
 }
 
 json_t *resource_from_row(struct store *st, const struct resource *res,
 			  struct store_stmt *s)
 {
-	int64_t seq = store_column_int64(s, 0);
-	json_t *rep = row_representation(st, res, s);
-	if (rep && res->decorate && res->decorate(st, seq, rep) != STORE_OK) {
-		json_decref(rep);
-		rep = NULL;
+	/* One way to make a representation: the text, parsed when a caller
+	 * needs a tree, so both always agree to the byte (and the ETag). */
+	struct strbuf text = STRBUF_INIT;
+	json_t *rep = NULL;
+	if (resource_render(st, res, s, &text) == STORE_OK) {
+		json_error_t jerr;
+		rep = json_loadb(text.buf, text.len, 0, &jerr);
 	}
+	strbuf_release(&text);
 	return rep;
+}
+
+/* Renders `id` into `out`: STORE_ROW, STORE_DONE or an error. */
+static int render_by_id(struct store *st, const struct resource *res,
+			const char *id, struct strbuf *out)
+{
+	struct store_stmt *s = store_prepare(st, res->sql.get);
+	if (!s)
+		return STORE_ERROR;
+	store_bind_text(s, 1, id);
+	int rc = store_step(s);
+	if (rc == STORE_ROW) {
+		int render = resource_render(st, res, s, out);
+		rc = render == STORE_OK ? STORE_ROW : render;
+	}
+	store_reset(s);
+	return rc;
+}
+
+static void etag_of(const struct strbuf *text, char etag[24])
+{
+	snprintf(etag, 24, "\"%016" PRIx64 "\"", strbuf_hash(text));
 }
 
 int resource_load(struct store *st, const struct resource *res,
@@ -532,22 +550,27 @@ static int reply_not_found(struct reply *rep, const struct resource *res,
 int handle_resource_get(const struct request *req, struct reply *rep)
 {
 	const struct resource *res = req->route_arg;
-	json_t *out = NULL;
-	int rc = resource_load(req->store, res, req->args[0], &out, NULL);
-	if (rc == STORE_DONE)
-		return reply_not_found(rep, res, req->args[0]);
-	if (rc != STORE_ROW)
-		return reply_store_error(rep, rc);
+	struct strbuf text = STRBUF_INIT;
 	char etag[24];
-	resource_etag(out, etag);
+	int rc = render_by_id(req->store, res, req->args[0], &text);
+	if (rc != STORE_ROW) {
+		strbuf_release(&text);
+		return rc == STORE_DONE ? reply_not_found(rep, res, req->args[0])
+					: reply_store_error(rep, rc);
+	}
+	etag_of(&text, etag);
+	reply_header(rep, "ETag", etag);
 	const char *if_none_match = request_header(req, "If-None-Match");
 	if (if_none_match && etag_listed(if_none_match, etag)) {
-		json_decref(out);
+		strbuf_release(&text);
 		reply_json(rep, 304, NULL);
-		reply_header(rep, "ETag", etag);
 		return 304;
 	}
-	return reply_representation(rep, 200, out);
+	size_t len;
+	char *body = strbuf_detach(&text, &len);
+	if (!body)
+		return reply_store_error(rep, STORE_ERROR);
+	return reply_text(rep, 200, "application/json", body, len);
 }
 
 /* Finds the first thing that still refers to `id`; fills `what`/`by`. */

@@ -16,6 +16,7 @@
 #include "server/reply.h"
 
 struct store;
+struct strbuf;
 struct resource;
 
 enum field_type {
@@ -146,8 +147,11 @@ struct resource {
 	/* Runs before the row `seq` is deleted, inside the transaction. */
 	int (*before_delete)(struct store *st, int64_t seq,
 			     const char *key_name);
-	/* Adds read-time computed fields to a representation (borrowed). */
-	int (*decorate)(struct store *st, int64_t seq, json_t *out);
+	/* Appends the computed fields (",\"name\":value" each, in field
+	 * order) of row `seq`, whose stored computed fields are the JSON
+	 * object `computed` (NULL for none).  Returns STORE_OK or an error. */
+	int (*render_computed)(struct store *st, int64_t seq,
+			       const char *computed, struct strbuf *out);
 };
 
 extern const struct resource actor_resource;
@@ -229,11 +233,20 @@ bool cursor_decode(const char *s, int64_t *key);
 void cursor_encode_text(const char *plain, char *buf, size_t bufsz);
 bool cursor_decode_text(const char *s, char *plain, size_t plainsz);
 
-/*
- * Builds a representation (with computed fields) from the current row of a
- * statement selecting RESOURCE_COLUMNS.  New reference; NULL on error.
- */
 struct store_stmt;
+
+/*
+ * Appends the representation of the current row of `s` (RESOURCE_COLUMNS)
+ * to `out` as compact JSON, without building a tree: the stored body is
+ * spliced in.  Returns STORE_OK or an error.
+ */
+int resource_render(struct store *st, const struct resource *res,
+		    struct store_stmt *s, struct strbuf *out);
+
+/*
+ * The same representation as a tree (the rendered text, parsed).  New
+ * reference; NULL on error.
+ */
 json_t *resource_from_row(struct store *st, const struct resource *res,
 			  struct store_stmt *s);
 
@@ -244,6 +257,11 @@ json_t *resource_from_row(struct store *st, const struct resource *res,
  */
 int list_collect(const struct request *req, struct reply *rep,
 		 struct store_stmt *s, int64_t limit);
+
+/* Adds the Link header to the next page (none when `next_cursor` is
+ * NULL), keeping the request's other query parameters. */
+void list_link_header(const struct request *req, struct reply *rep,
+		      const char *next_cursor);
 
 /* Sets next_cursor and the Link header of a list reply. */
 void list_reply_next(const struct request *req, struct reply *rep,
