@@ -282,7 +282,7 @@ void resource_etag(json_t *representation, char etag[24])
 	snprintf(etag, 24, "\"%016" PRIx64 "\"", h);
 }
 
-bool etag_listed(const char *header, const char *etag)
+bool etag_listed(const char *header, const char *etag, bool weak_ok)
 {
 	size_t n = strlen(etag);
 	for (const char *p = header; p && *p;) {
@@ -290,9 +290,11 @@ bool etag_listed(const char *header, const char *etag)
 			p++;
 		if (*p == '*')
 			return true;
-		if (strncmp(p, "W/", 2) == 0)
+		/* If-Match compares strongly: a weak tag never matches. */
+		bool weak = strncmp(p, "W/", 2) == 0;
+		if (weak)
 			p += 2;
-		if (strncmp(p, etag, n) == 0 &&
+		if ((!weak || weak_ok) && strncmp(p, etag, n) == 0 &&
 		    (p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '\t'))
 			return true;
 		while (*p && *p != ',')
@@ -311,7 +313,7 @@ static int check_if_match(struct reply *rep, const char *if_match,
 		return 0;
 	if (current) {
 		resource_etag(current, etag);
-		if (etag_listed(if_match, etag))
+		if (etag_listed(if_match, etag, false))
 			return 0;
 	}
 	reply_problem(rep, PROBLEM_PRECONDITION_FAILED,
@@ -561,7 +563,7 @@ int handle_resource_get(const struct request *req, struct reply *rep)
 	etag_of(&text, etag);
 	reply_header(rep, "ETag", etag);
 	const char *if_none_match = request_header(req, "If-None-Match");
-	if (if_none_match && etag_listed(if_none_match, etag)) {
+	if (if_none_match && etag_listed(if_none_match, etag, true)) {
 		strbuf_release(&text);
 		reply_json(rep, 304, NULL);
 		return 304;

@@ -212,9 +212,9 @@ int resource_write(struct store *st, const struct resource *res,
 /* The strong ETag of a representation: a quoted hash of its JSON. */
 void resource_etag(json_t *representation, char etag[24]);
 
-/* True when an If-Match / If-None-Match header value lists `etag`
- * (or is "*"). */
-bool etag_listed(const char *header, const char *etag);
+/* True when an If-Match / If-None-Match header value lists `etag` (or is
+ * "*"); weak tags (W/"...") count only when `weak_ok` (If-None-Match). */
+bool etag_listed(const char *header, const char *etag, bool weak_ok);
 
 /* The current UTC time as RFC 3339 ("2026-11-27T10:00:00Z"). */
 void resource_now(char buf[32]);

@@ -311,13 +311,15 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 		if (resp)
 			rep->stream = NULL;
 	} else {
-		/* An owned raw body dies with the reply, before MHD sends
-		 * it. */
+		/* An owned raw body moves to MHD, which frees it. */
 		resp = MHD_create_response_from_buffer(
 			len, text ? text : rep->raw ? (char *)rep->raw : (char *)"",
-			text		 ? MHD_RESPMEM_MUST_FREE
-			: rep->raw_owned ? MHD_RESPMEM_MUST_COPY
-					 : MHD_RESPMEM_PERSISTENT);
+			text || rep->raw_owned ? MHD_RESPMEM_MUST_FREE
+					       : MHD_RESPMEM_PERSISTENT);
+		if (resp && !text && rep->raw_owned) {
+			rep->raw_owned = NULL;
+			rep->raw = NULL;
+		}
 	}
 	if (!resp) {
 		free(text);
@@ -860,7 +862,9 @@ struct http_server *http_start(const struct config *cfg, char *err,
 			MHD_USE_ITC,
 		0, NULL, NULL, access_handler, srv,
 		MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+		/* 1 is no pool: passing it only earns a warning. */
+		MHD_OPTION_THREAD_POOL_SIZE,
+		cfg->threads > 1 ? cfg->threads : 0u,
 		MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_received, NULL,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout,

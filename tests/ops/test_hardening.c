@@ -1,0 +1,183 @@
+/*
+ * Hardening options reach libmicrohttpd: the per-IP and overall
+ * connection limits refuse the connection past the limit, the idle
+ * timeout closes a silent connection, strict mode refuses an HTTP/1.1
+ * request without Host (and --strict 0 takes it), and the per-connection
+ * memory limit refuses headers that do not fit.
+ */
+#include "tests/ops/opslib.h"
+
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char get_healthz[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+
+/* Opens a connection and completes one keep-alive request on it, so the
+ * server has surely counted it.  Returns the socket or -1. */
+static int held_connection(int port)
+{
+	int fd = ops_connect(port);
+	if (fd < 0)
+		return -1;
+	if (ops_send(fd, get_healthz, strlen(get_healthz)) != 0 ||
+	    ops_read_response(fd, 5000, NULL) != 200) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A new connection's request gets no answer: closed or reset (past the
+ * per-IP limit, MHD accepts and closes), or left waiting in the backlog
+ * (past the overall limit, MHD stops accepting). */
+static bool refused(int port)
+{
+	int fd = ops_connect(port);
+	if (fd < 0)
+		return true;
+	int st = ops_send(fd, get_healthz, strlen(get_healthz)) == 0
+			 ? ops_read_response(fd, 3000, NULL)
+			 : 0;
+	close(fd);
+	return st <= 0;
+}
+
+static void check_limit(const char *file, int line, struct tl_server *s,
+			int limit)
+{
+	int fds[8];
+	int n = 0;
+	for (; n < limit; n++) {
+		fds[n] = held_connection(s->port);
+		if (fds[n] < 0) {
+			tl_fail(file, line, "connection %d of %d failed", n + 1,
+				limit);
+			break;
+		}
+	}
+	if (n == limit && !refused(s->port))
+		tl_fail(file, line, "connection %d was served", limit + 1);
+	/* One closes: a new one is served again. */
+	if (n > 0) {
+		close(fds[--n]);
+		struct timespec ts = {0, 200 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		int again = held_connection(s->port);
+		if (again < 0)
+			tl_fail(file, line, "no connection after one closed");
+		else
+			close(again);
+	}
+	while (n > 0)
+		close(fds[--n]);
+}
+
+static void test_per_ip_connection_limit(struct tl_server *srv)
+{
+	struct tl_server s;
+
+	(void)srv;
+	tl_server_init(&s);
+	REQUIRE(ops_start(&s, NULL,
+			  ((const char *[]){
+				  "CLAIMLINE_PER_IP_CONNECTION_LIMIT=3", NULL}),
+			  NULL) == 0);
+	check_limit(__FILE__, __LINE__, &s, 3);
+	tl_server_stop(&s);
+	tl_server_destroy(&s);
+}
+
+static void test_connection_limit(struct tl_server *srv)
+{
+	struct tl_server s;
+	struct tl_server_opts o = {.threads = 1};
+
+	(void)srv;
+	tl_server_init(&s);
+	REQUIRE(ops_start(&s, &o, NULL,
+			  ((const char *[]){"--connection-limit", "2",
+					    "--per-ip-connection-limit", "0",
+					    NULL})) == 0);
+	check_limit(__FILE__, __LINE__, &s, 2);
+	tl_server_stop(&s);
+	tl_server_destroy(&s);
+}
+
+static void test_idle_timeout(struct tl_server *srv)
+{
+	struct tl_server s;
+
+	(void)srv;
+	tl_server_init(&s);
+	REQUIRE(ops_start(&s, NULL,
+			  ((const char *[]){"CLAIMLINE_CONNECTION_TIMEOUT=1",
+					    NULL}),
+			  NULL) == 0);
+	int fd = ops_connect(s.port);
+	REQUIRE(fd >= 0);
+	long long t0 = tl_now_ms();
+	/* Silent: the server closes it after about a second. */
+	CHECK_INT(ops_read_response(fd, 6000, NULL), 0);
+	CHECK(tl_now_ms() - t0 < 5000);
+	close(fd);
+	tl_server_stop(&s);
+	tl_server_destroy(&s);
+}
+
+static const char no_host[] = "GET /healthz HTTP/1.1\r\n\r\n";
+
+static void test_strict_mode(struct tl_server *srv)
+{
+	/* The default is strict: HTTP/1.1 needs Host. */
+	struct tl_resp *r = tl_raw(no_host, strlen(no_host), 5000);
+	CHECK_INT(r->status, 400);
+	CHECK_STATUS(tl_raw(get_healthz, strlen(get_healthz), 5000), 200);
+	tl_server_stop(srv);
+
+	struct tl_server s;
+	tl_server_init(&s);
+	REQUIRE(ops_start(&s, NULL, NULL,
+			  ((const char *[]){"--strict", "0", NULL})) == 0);
+	r = tl_raw(no_host, strlen(no_host), 5000);
+	CHECK_INT(r->status, 200);
+	tl_server_stop(&s);
+	tl_server_destroy(&s);
+}
+
+static void test_connection_memory_limit(struct tl_server *srv)
+{
+	const char *big = tl_fmt("GET /healthz HTTP/1.1\r\nHost: x\r\n"
+				 "X-Padding: %s\r\n\r\n",
+				 tl_repeat('p', 24000));
+	/* The default (64 KiB) takes a 24 KB header... */
+	CHECK_INT(tl_raw(big, strlen(big), 5000)->status, 200);
+	tl_server_stop(srv);
+
+	/* ...16 KiB does not. */
+	struct tl_server s;
+	tl_server_init(&s);
+	REQUIRE(ops_start(&s, NULL,
+			  ((const char *[]){
+				  "CLAIMLINE_CONNECTION_MEMORY_LIMIT=16384",
+				  NULL}),
+			  NULL) == 0);
+	struct tl_resp *r = tl_raw(big, strlen(big), 5000);
+	CHECK(r->status != 200);
+	CHECK_STATUS(tl_raw(get_healthz, strlen(get_healthz), 5000), 200);
+	tl_server_stop(&s);
+	tl_server_destroy(&s);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct tl_test tests[] = {
+		TL_TEST(test_per_ip_connection_limit, TL_NO_SERVER),
+		TL_TEST(test_connection_limit, TL_NO_SERVER),
+		TL_TEST(test_idle_timeout, TL_NO_SERVER),
+		TL_TEST(test_strict_mode, TL_SERVER),
+		TL_TEST(test_connection_memory_limit, TL_SERVER),
+		{NULL, NULL, 0},
+	};
+	return tl_main(argc, argv, tests);
+}
