@@ -10,6 +10,7 @@
 
 #include "common/ids.h"
 #include "common/pdate.h"
+#include "common/strbuf.h"
 #include "store/store.h"
 
 int reading_subtree(struct store *st, const struct resource *res,
@@ -84,83 +85,147 @@ json_t *reading_event_ref(struct store *st, const char *id)
 			 "title", id);
 }
 
-static void set_date(json_t *entry, const char *date)
+/* Appends ,"date":...,"precision":... for a partial date (or nulls). */
+static void add_date(struct strbuf *out, const char *date)
 {
 	struct pdate d;
 	const char *why;
-	json_object_set_new(entry, "date", date ? json_string(date) : json_null());
-	json_object_set_new(entry, "precision",
-			    date && pdate_parse(date, strlen(date), &d, &why) == 0
-				    ? json_string(pdate_precision_name(d.precision))
-				    : json_null());
+	bool valid = date && pdate_parse(date, strlen(date), &d, &why) == 0;
+	strbuf_adds(out, ",\"date\":");
+	strbuf_add_json_string(out, valid ? date : NULL);
+	strbuf_adds(out, ",\"precision\":");
+	strbuf_add_json_string(out, valid ? pdate_precision_name(d.precision)
+					  : NULL);
 }
 
-int reading_event_entry(struct store *st, const char *id, json_t **out)
+/* Appends {"id": id, key: name} or null when id is NULL. */
+static void add_named_ref(struct strbuf *out, const char *id,
+			  const char *key, const char *name)
 {
-	json_t *event = NULL;
-	int rc = resource_load(st, &event_resource, id, &event, NULL);
-	*out = NULL;
-	if (rc != STORE_ROW)
-		return rc;
-	json_t *entry = json_pack("{s:s}", "type", "event");
-	set_date(entry, json_string_value(json_object_get(event, "start")));
-	json_object_set_new(entry, "event", event);
-	json_object_set_new(entry, "part_of",
-			    reading_event_ref(st, json_string_value(json_object_get(
-							  event, "part_of"))));
-	*out = entry;
-	return STORE_ROW;
-}
-
-int reading_claim_entry(struct store *st, const char *id, json_t **out)
-{
-	json_t *claim = NULL;
-	int rc = resource_load(st, &claim_resource, id, &claim, NULL);
-	*out = NULL;
-	if (rc != STORE_ROW)
-		return rc;
-	json_t *entry = json_pack("{s:s}", "type", "claim");
-	const char *stated = json_string_value(json_object_get(claim, "stated"));
-	const char *source_id = json_string_value(json_object_get(claim, "source"));
-	json_t *source = json_null();
-	const char *published = NULL;
-	if (source_id) {
-		json_t *src = NULL;
-		if (resource_load(st, &source_resource, source_id, &src, NULL) ==
-		    STORE_ROW) {
-			json_decref(source);
-			source = json_pack("{s:s, s:O, s:O, s:O}", "id", source_id,
-					   "title", json_object_get(src, "title"),
-					   "url", json_object_get(src, "url"),
-					   "published",
-					   json_object_get(src, "published"));
-			published = json_string_value(
-				json_object_get(source, "published"));
-		}
-		json_decref(src);
+	if (!id) {
+		strbuf_adds(out, "null");
+		return;
 	}
-	set_date(entry, stated ? stated : published);
-	json_object_set_new(entry, "dated_by",
-			    stated ? json_string("stated")
-			    : published ? json_string("source")
-					: json_null());
-	json_t *events = json_array();
-	size_t i;
-	json_t *ev;
-	json_array_foreach(json_object_get(claim, "events"), i, ev)
-		json_array_append_new(events,
-				      reading_event_ref(st, json_string_value(ev)));
-	json_object_set_new(entry, "claim", claim);
-	json_object_set_new(entry, "claimant",
-			    reading_actor_ref(st, json_string_value(json_object_get(
-							  claim, "claimant"))));
-	json_object_set_new(entry, "via",
-			    reading_actor_ref(st, json_string_value(json_object_get(
-							  claim, "via"))));
-	json_object_set_new(entry, "events", events);
-	json_object_set_new(entry, "source", source);
-	*out = entry;
-	return STORE_ROW;
+	strbuf_adds(out, "{\"id\":");
+	strbuf_add_json_string(out, id);
+	strbuf_adds(out, ",\"");
+	strbuf_adds(out, key);
+	strbuf_adds(out, "\":");
+	strbuf_add_json_string(out, name);
+	strbuf_addch(out, '}');
+}
+
+/* The row columns 0-6 are RESOURCE_COLUMNS, so resource_render can write
+ * the resource itself; what follows is what the entry embeds. */
+#define EVENT_ENTRY_SQL                                                      \
+	"SELECT " RESOURCE_COLUMNS ", json_extract(r.body, '$.start'), p.id, " \
+	"json_extract(p.body, '$.title') FROM events AS r LEFT JOIN events "  \
+	"AS p ON p.id = r.part_of WHERE r.id = ?1"
+#define CLAIM_ENTRY_SQL                                                      \
+	"SELECT " RESOURCE_COLUMNS ", json_extract(r.body, '$.stated'), "     \
+	"src.id, json_extract(src.body, '$.title'), json_extract(src.body, "  \
+	"'$.url'), json_extract(src.body, '$.published'), a.id, "             \
+	"json_extract(a.body, '$.name'), v.id, json_extract(v.body, '$.name') " \
+	"FROM claims AS r LEFT JOIN sources AS src ON src.id = r.source "     \
+	"LEFT JOIN actors AS a ON a.id = r.claimant LEFT JOIN actors AS v ON " \
+	"v.id = r.via WHERE r.id = ?1"
+
+int reading_event_entry_text(struct store *st, const char *id,
+			     struct strbuf *out)
+{
+	struct store_stmt *s = store_prepare(st, EVENT_ENTRY_SQL);
+	if (!s)
+		return STORE_ERROR;
+	store_bind_text(s, 1, id);
+	int rc = store_step(s);
+	if (rc == STORE_ROW) {
+		strbuf_adds(out, "{\"type\":\"event\"");
+		add_date(out, store_column_text(s, 7));
+		strbuf_adds(out, ",\"event\":");
+		int render = resource_render(st, &event_resource, s, out);
+		strbuf_adds(out, ",\"part_of\":");
+		add_named_ref(out, store_column_text(s, 8), "title",
+			      store_column_text(s, 9));
+		strbuf_addch(out, '}');
+		rc = render == STORE_OK ? STORE_ROW : render;
+	}
+	store_reset(s);
+	return rc;
+}
+
+/* Appends the [{"id","title"}] of the events claim `seq` is about, in
+ * the claim's order (json_each walks an array in order). */
+static int add_claim_events(struct store *st, int64_t seq, struct strbuf *out)
+{
+	struct store_stmt *s = store_prepare(
+		st, "SELECT je.value, json_extract(e.body, '$.title') FROM "
+		    "claims AS r, json_each(r.body, '$.events') AS je LEFT JOIN "
+		    "events AS e ON e.id = je.value WHERE r.seq = ?1");
+	if (!s)
+		return STORE_ERROR;
+	store_bind_int64(s, 1, seq);
+	int rc, n = 0;
+	strbuf_addch(out, '[');
+	while ((rc = store_step(s)) == STORE_ROW) {
+		if (n++)
+			strbuf_addch(out, ',');
+		add_named_ref(out, store_column_text(s, 0), "title",
+			      store_column_text(s, 1));
+	}
+	strbuf_addch(out, ']');
+	store_reset(s);
+	return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+int reading_claim_entry_text(struct store *st, const char *id,
+			     struct strbuf *out)
+{
+	struct store_stmt *s = store_prepare(st, CLAIM_ENTRY_SQL);
+	if (!s)
+		return STORE_ERROR;
+	store_bind_text(s, 1, id);
+	int rc = store_step(s);
+	if (rc != STORE_ROW) {
+		store_reset(s);
+		return rc;
+	}
+	const char *stated = store_column_text(s, 7);
+	const char *published = store_column_text(s, 11);
+	strbuf_adds(out, "{\"type\":\"claim\"");
+	add_date(out, stated ? stated : published);
+	strbuf_adds(out, stated      ? ",\"dated_by\":\"stated\""
+			 : published ? ",\"dated_by\":\"source\""
+				     : ",\"dated_by\":null");
+	strbuf_adds(out, ",\"claim\":");
+	rc = resource_render(st, &claim_resource, s, out);
+	strbuf_adds(out, ",\"claimant\":");
+	add_named_ref(out, store_column_text(s, 12), "name",
+		      store_column_text(s, 13));
+	strbuf_adds(out, ",\"via\":");
+	add_named_ref(out, store_column_text(s, 14), "name",
+		      store_column_text(s, 15));
+	strbuf_adds(out, ",\"events\":");
+	if (rc == STORE_OK)
+		rc = add_claim_events(st, store_column_int64(s, 0), out);
+	strbuf_adds(out, ",\"source\":");
+	if (store_column_text(s, 8)) {
+		strbuf_adds(out, "{\"id\":");
+		strbuf_add_json_string(out, store_column_text(s, 8));
+		strbuf_adds(out, ",\"title\":");
+		strbuf_add_json_string(out, store_column_text(s, 9));
+		strbuf_adds(out, ",\"url\":");
+		strbuf_add_json_string(out, store_column_text(s, 10));
+		strbuf_adds(out, ",\"published\":");
+		strbuf_add_json_string(out, published);
+		strbuf_addch(out, '}');
+	} else {
+		strbuf_adds(out, "null");
+	}
+	strbuf_addch(out, '}');
+	store_reset(s);
+	if (rc == STORE_OK && out->failed)
+		rc = STORE_ERROR;
+	return rc == STORE_OK ? STORE_ROW : rc;
 }
 
 void reading_range(const struct request *req, json_t *errors, int64_t *from,
@@ -255,4 +320,36 @@ int reading_id_set(const struct request *req, const char *param,
 		errors_add_param(errors, param, "no %s with id \"%s\"",
 				 res->name, value);
 	return rc < 0 ? rc : STORE_OK;
+}
+
+json_t *reading_parse_items(struct strbuf *items)
+{
+	json_error_t jerr;
+	json_t *parsed = items->failed ? NULL
+				       : json_loadb(items->buf, items->len, 0, &jerr);
+	strbuf_release(items);
+	return parsed;
+}
+
+int reading_reply_page(const struct request *req, struct reply *rep,
+		       const char *key, struct strbuf *items,
+		       const char *next_cursor)
+{
+	struct strbuf page = STRBUF_INIT;
+	strbuf_adds(&page, "{\"");
+	strbuf_adds(&page, key);
+	strbuf_adds(&page, "\":");
+	strbuf_add(&page, items->buf, items->len);
+	strbuf_adds(&page, ",\"next_cursor\":");
+	strbuf_add_json_string(&page, next_cursor);
+	strbuf_addch(&page, '}');
+	if (items->failed)
+		page.failed = true;
+	strbuf_release(items);
+	list_link_header(req, rep, next_cursor);
+	size_t len;
+	char *text = strbuf_detach(&page, &len);
+	if (!text)
+		return reply_store_error(rep, STORE_ERROR);
+	return reply_text(rep, 200, "application/json", text, len);
 }

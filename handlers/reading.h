@@ -15,6 +15,7 @@
 struct store_stmt;
 
 struct store;
+struct strbuf;
 
 /*
  * Collects `root` and, when `with_parts`, everything part_of it at any
@@ -26,12 +27,28 @@ int reading_subtree(struct store *st, const struct resource *res,
 		    const char *root, bool with_parts, char **ids);
 
 /*
- * A timeline entry for event or claim `id`: {"type", "date", "precision",
- * "event"|"claim", and embedded names}.  New reference in *out.  Returns
- * STORE_ROW, STORE_DONE when the row is gone, or a store error.
+ * Appends the timeline entry of event or claim `id` to `out` as JSON text:
+ * {"type", "date", "precision", "event"|"claim", and the names a front end
+ * needs (part_of; claimant, via, events, source)}.  Returns STORE_ROW,
+ * STORE_DONE when the row is gone, or a store error.
  */
-int reading_event_entry(struct store *st, const char *id, json_t **out);
-int reading_claim_entry(struct store *st, const char *id, json_t **out);
+int reading_event_entry_text(struct store *st, const char *id,
+			     struct strbuf *out);
+int reading_claim_entry_text(struct store *st, const char *id,
+			     struct strbuf *out);
+
+/* Parses an items array written as text (and releases `items`); a new
+ * reference, NULL on a failed buffer. */
+json_t *reading_parse_items(struct strbuf *items);
+
+/*
+ * Replies {key: items, "next_cursor": next_cursor} from `items`, a JSON
+ * array written as text (released here), with the Link header.  Returns
+ * the status.
+ */
+int reading_reply_page(const struct request *req, struct reply *rep,
+		       const char *key, struct strbuf *items,
+		       const char *next_cursor);
 
 /* {"id", "name"} of an actor, {"id", "title"} of an event or source; a
  * new reference, or JSON null when `id` is NULL or unknown. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/ids.h"
+#include "common/strbuf.h"
 #include "handlers/reading.h"
 #include "handlers/timeline.h"
 #include "store/store.h"
@@ -227,26 +228,26 @@ static int statements_reply(const struct request *req, struct reply *rep,
 		rc = run_phase(req->store, &f, &undated,
 			       limit + 1 - (int64_t)json_array_size(rows), rows);
 	}
-	json_t *items = json_array();
+	struct strbuf items = STRBUF_INIT;
 	bool more = (int64_t)json_array_size(rows) > limit;
 	size_t i;
 	json_t *row;
+	strbuf_addch(&items, '[');
 	json_array_foreach(rows, i, row) {
 		if ((int64_t)i == limit || rc != STORE_OK)
 			break;
-		json_t *entry = NULL;
-		int erc = reading_claim_entry(
+		if (i)
+			strbuf_addch(&items, ',');
+		int erc = reading_claim_entry_text(
 			req->store, json_string_value(json_object_get(row, "id")),
-			&entry);
-		if (erc != STORE_ROW) {
+			&items);
+		if (erc != STORE_ROW)
 			rc = STORE_ERROR;
-			break;
-		}
-		json_array_append_new(items, entry);
 	}
+	strbuf_addch(&items, ']');
 	store_rollback(req->store); /* ends the read transaction */
 	if (rc != STORE_OK) {
-		json_decref(items);
+		strbuf_release(&items);
 		status = reply_store_error(rep, rc);
 		goto done;
 	}
@@ -263,9 +264,19 @@ static int statements_reply(const struct request *req, struct reply *rep,
 			 json_string_value(json_object_get(at, "id")));
 		position_encode(&p, next, sizeof(next));
 	}
-	json_t *page = group_by ? json_pack("{s:o}", "groups",
-					    group_entries(items, group_by))
-				: json_pack("{s:o}", "items", items);
+	if (!group_by) {
+		status = reading_reply_page(req, rep, "items", &items,
+					    more ? next : NULL);
+		goto done;
+	}
+	json_t *entries = reading_parse_items(&items);
+	json_t *page = entries ? json_pack("{s:o}", "groups",
+					   group_entries(entries, group_by))
+			       : NULL;
+	if (!page) {
+		status = reply_store_error(rep, STORE_ERROR);
+		goto done;
+	}
 	list_reply_next(req, rep, page, more ? next : NULL);
 	status = reply_json(rep, 200, page);
 done:

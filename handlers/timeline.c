@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "common/ids.h"
+#include "common/strbuf.h"
 #include "handlers/reading.h"
 #include "handlers/timeline.h"
 #include "store/store.h"
@@ -337,11 +338,13 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 		goto done;
 	}
 
-	/* Merge the two sorted runs. */
-	json_t *items = json_array();
+	/* Merge the two sorted runs, writing each entry as text. */
+	struct strbuf items = STRBUF_INIT;
 	struct tl_row *ev = rows, *cl = rows + nev, *last = NULL;
 	size_t ie = 0, ic = 0;
+	int64_t count = 0;
 	bool more = false;
+	strbuf_addch(&items, '[');
 	while (ie < nev || ic < ncl) {
 		struct tl_row *next;
 		if (ie == nev)
@@ -352,24 +355,25 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 			next = &ev[ie++];
 		else
 			next = &cl[ic++];
-		if ((int64_t)json_array_size(items) == limit) {
+		if (count == limit) {
 			more = true;
 			break;
 		}
-		json_t *entry = NULL;
+		if (count++)
+			strbuf_addch(&items, ',');
 		rc = next->rank == RANK_EVENT
-			     ? reading_event_entry(req->store, next->id, &entry)
-			     : reading_claim_entry(req->store, next->id, &entry);
+			     ? reading_event_entry_text(req->store, next->id, &items)
+			     : reading_claim_entry_text(req->store, next->id, &items);
 		if (rc != STORE_ROW) {
 			rc = STORE_ERROR;
 			break;
 		}
-		json_array_append_new(items, entry);
 		last = next;
 	}
+	strbuf_addch(&items, ']');
 	store_rollback(req->store); /* ends the read transaction */
 	if (rc != STORE_ROW && rc != STORE_OK) {
-		json_decref(items);
+		strbuf_release(&items);
 		status = reply_store_error(rep, rc);
 		goto done;
 	}
@@ -377,17 +381,17 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	if (more && last)
 		position_encode(last, next_cursor, sizeof(next_cursor));
 	if (format && strcmp(format, "timelinejs") == 0) {
-		json_t *page = timelinejs_from_entries(req->store, items);
-		json_decref(items);
-		json_t *scratch = json_object();
-		list_reply_next(req, rep, scratch, more ? next_cursor : NULL);
-		json_decref(scratch);
-		status = reply_json(rep, 200, page);
+		json_t *entries = reading_parse_items(&items);
+		json_t *page = entries ? timelinejs_from_entries(req->store, entries)
+				       : NULL;
+		json_decref(entries);
+		list_link_header(req, rep, more ? next_cursor : NULL);
+		status = page ? reply_json(rep, 200, page)
+			      : reply_store_error(rep, STORE_ERROR);
 		goto done;
 	}
-	json_t *page = json_pack("{s:o}", "items", items);
-	list_reply_next(req, rep, page, more ? next_cursor : NULL);
-	status = reply_json(rep, 200, page);
+	status = reading_reply_page(req, rep, "items", &items,
+				    more ? next_cursor : NULL);
 done:
 	free(rows);
 	reading_filters_release(&f);
