@@ -122,6 +122,13 @@ static int split_lines(struct import *im, const char *data, size_t len)
 			line_error(im, number, "", why);
 			continue;
 		}
+		char pointer[256];
+		if (http_check_numbers(text, n, pointer, sizeof(pointer), why,
+				       sizeof(why)) != 0) {
+			line_error(im, number, pointer, why);
+			json_decref(obj);
+			continue;
+		}
 		const char *type = json_string_value(json_object_get(obj, "type"));
 		const char *id = json_string_value(json_object_get(obj, "id"));
 		const char *parent = json_string_value(json_object_get(obj, "part_of"));
@@ -254,8 +261,8 @@ static int import_relation(struct store *st, struct import *im,
 		json_t *note = json_object_get(obj, "note");
 		const char *n = json_string_value(note);
 		const char *stored = store_column_text(s, 3);
-		same = json_equal(json_object_get(obj, "relation"),
-				  json_string(store_column_text(s, 0))) &&
+		const char *type = json_string_value(json_object_get(obj, "relation"));
+		same = type && strcmp(type, store_column_text(s, 0)) == 0 &&
 		       strcmp(from, store_column_text(s, 1)) == 0 &&
 		       json_is_string(json_object_get(obj, "to")) &&
 		       strcmp(json_string_value(json_object_get(obj, "to")),

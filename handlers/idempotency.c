@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "handlers/resource.h"
 #include "store/store.h"
 
 #define IDEMPOTENCY_TTL_MS (24LL * 3600 * 1000)
@@ -98,6 +99,12 @@ int idempotency_replay(const struct request *req, struct reply *rep,
 					       ? NULL
 					       : json_loads(store_column_text(s, 3),
 							    0, &jerr);
+			/* The first response, its ETag included. */
+			if (body) {
+				char etag[24];
+				resource_etag(body, etag);
+				reply_header(rep, "ETag", etag);
+			}
 			reply_json(rep, (int)store_column_int64(s, 1), body);
 			if (!store_column_is_null(s, 2))
 				reply_header(rep, "Location",

@@ -283,7 +283,7 @@ int handle_relation_create(const struct request *req, struct reply *rep)
 		return reply_store_error(rep, rc);
 	}
 	reply_header(rep, "Location", location);
-	return reply_json(rep, 201, out);
+	return reply_with_etag(rep, 201, out);
 }
 
 static int claim_missing(struct store *st, const char *id, struct reply *rep)
@@ -336,7 +336,7 @@ int handle_relation_get(const struct request *req, struct reply *rep)
 				     req->args[0], req->args[1]);
 	if (rc != STORE_ROW)
 		return reply_store_error(rep, rc);
-	return reply_json(rep, 200, out);
+	return reply_with_etag(rep, 200, out);
 }
 
 int handle_relation_delete(const struct request *req, struct reply *rep)

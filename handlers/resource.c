@@ -439,8 +439,7 @@ done:
 	return status;
 }
 
-/* Replies a representation with its ETag. */
-static int reply_representation(struct reply *rep, int status, json_t *out)
+int reply_with_etag(struct reply *rep, int status, json_t *out)
 {
 	char etag[24];
 	resource_etag(out, etag);
@@ -516,7 +515,7 @@ static int write_reply(const struct request *req, struct reply *rep,
 	}
 	if (status == 201)
 		reply_header(rep, "Location", location);
-	status = reply_representation(rep, status, out);
+	status = reply_with_etag(rep, status, out);
 	goto done;
 rollback:
 	store_rollback(req->store);

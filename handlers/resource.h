@@ -212,6 +212,10 @@ int resource_write(struct store *st, const struct resource *res,
 /* The strong ETag of a representation: a quoted hash of its JSON. */
 void resource_etag(json_t *representation, char etag[24]);
 
+/* Replies `representation` (reference taken) with its ETag; returns
+ * `status`. */
+int reply_with_etag(struct reply *rep, int status, json_t *representation);
+
 /* True when an If-Match / If-None-Match header value lists `etag` (or is
  * "*"); weak tags (W/"...") count only when `weak_ok` (If-None-Match). */
 bool etag_listed(const char *header, const char *etag, bool weak_ok);

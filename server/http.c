@@ -166,21 +166,24 @@ static void scan_pointer(const struct scan_frame *stack, int depth,
  * overflows), or a real whose non-zero digits underflow to 0. */
 static const char *number_problem(const char *t, size_t n)
 {
-	char buf[128];
-	if (n >= sizeof(buf))
-		return NULL; /* jansson already judged long literals */
-	memcpy(buf, t, n);
-	buf[n] = '\0';
-	if (!strpbrk(buf, ".eE"))
-		return strcmp(buf, "-9223372036854775808") == 0
+	bool real = false, nonzero = false;
+	for (size_t i = 0; i < n; i++) {
+		real = real || t[i] == '.' || t[i] == 'e' || t[i] == 'E';
+		/* Digits of the mantissa only: an exponent may be non-zero. */
+		if (t[i] == 'e' || t[i] == 'E')
+			break;
+		nonzero = nonzero || (t[i] >= '1' && t[i] <= '9');
+	}
+	if (!real)
+		return n == 20 && memcmp(t, "-9223372036854775808", 20) == 0
 			       ? "-2^63 is out of range"
 			       : NULL;
-	bool nonzero = false;
-	for (const char *p = buf; *p && *p != 'e' && *p != 'E'; p++)
-		nonzero = nonzero || (*p >= '1' && *p <= '9');
-	return nonzero && strtod(buf, NULL) == 0.0
-		       ? "too small: it would be stored as 0"
-		       : NULL;
+	if (!nonzero)
+		return NULL;
+	char *copy = strndup(t, n);
+	double v = copy ? strtod(copy, NULL) : 1.0;
+	free(copy);
+	return v == 0.0 ? "too small: it would be stored as 0" : NULL;
 }
 
 int http_check_numbers(const char *s, size_t len, char *pointer,
