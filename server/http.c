@@ -412,6 +412,8 @@ static enum MHD_Result send_unrouted(struct MHD_Connection *conn,
 	return ret;
 }
 
+static bool utf8_valid(const unsigned char *s);
+
 /* The largest body the request's route takes. */
 static size_t body_limit_of(const struct http_server *srv,
 			    const struct conn_state *cs)
@@ -445,6 +447,11 @@ static enum MHD_Result begin_request(struct http_server *srv,
 	cs->req.path = url;
 	cs->method = method;
 	cs->req.method = parse_method(method);
+	/* Ids and every path segment are UTF-8: a path that decodes to
+	 * anything else names nothing we could answer about. */
+	if (!utf8_valid((const unsigned char *)url))
+		return send_problem(conn, cs, PROBLEM_BAD_REQUEST,
+				    "the path is not UTF-8");
 	cs->route = route_match(url, cs->req.method, &cs->req, cs->scratch,
 				&cs->allowed);
 	/* Framing MHD leaves to us: one Content-Length, never together with

@@ -168,7 +168,16 @@ int reply_problem(struct reply *rep, enum problem kind, const char *fmt, ...)
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
 
-	reply_json(rep, problem_table[kind].status, problem_body(kind, detail));
+	json_t *body = problem_body(kind, detail);
+	if (!body) {
+		/* The detail quoted bytes that are not UTF-8 (a path, say):
+		 * keep the problem, lose the quote. */
+		for (char *p = detail; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+		body = problem_body(kind, detail);
+	}
+	reply_json(rep, problem_table[kind].status, body);
 	rep->content_type = "application/problem+json";
 	return rep->status;
 }

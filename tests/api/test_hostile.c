@@ -222,6 +222,26 @@ static void test_numbers_we_cannot_hold_in_import(struct tl_server *srv)
 }
 
 /* A body trickled in a byte at a time is cut off after about 120 s. */
+/* A path that percent-decodes to bytes that are not UTF-8 is a clear 400,
+ * and a problem about a UTF-8 id still quotes it (found by the fuzzer:
+ * such a detail once left a 404 without a body). */
+static void test_paths_that_are_not_utf8(struct tl_server *srv)
+{
+	(void)srv;
+	const char *bad[] = {"/v1/actors/%FF", "/v1/claims/%C0%AF",
+			     "/v1/events/%E2%82", "/v1/%FF"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct tl_resp *r = tl_get(bad[i]);
+		CHECK_PROBLEM(r, 400, "bad-request");
+		CHECK_JSTR(r->json, "/detail", "the path is not UTF-8");
+		tl_resp_free(r);
+	}
+	struct tl_resp *r = tl_get("/v1/actors/%C3%A9t%C3%A9");
+	CHECK_PROBLEM(r, 404, "not-found");
+	CHECK_JSTR(r->json, "/detail", "no actor with id \"\u00e9t\u00e9\"");
+	tl_resp_free(r);
+}
+
 static void test_slow_body_is_cut(struct tl_server *srv)
 {
 	const char *head;
@@ -278,6 +298,7 @@ int main(int argc, char **argv)
 		TL_TEST(test_unknown_methods_are_405, TL_SERVER),
 		TL_TEST(test_numbers_we_cannot_hold, TL_SERVER),
 		TL_TEST(test_numbers_we_cannot_hold_in_import, TL_SERVER),
+		TL_TEST(test_paths_that_are_not_utf8, TL_SERVER),
 		TL_TEST(test_slow_body_is_cut, TL_SERVER),
 		{NULL, NULL, 0},
 	};
