@@ -201,7 +201,8 @@ done:
 /* quote_span (stored), disputed and relations (from the relations
  * table), in the order of the claim's fields. */
 static int claim_render_computed(struct store *st, int64_t seq,
-				 const char *computed, struct strbuf *out)
+				 const char *computed, int64_t links,
+				 struct strbuf *out)
 {
 	strbuf_adds(out, ",\"quote_span\":");
 	json_t *stored = NULL;
@@ -214,6 +215,11 @@ static int claim_render_computed(struct store *st, int64_t seq,
 	strbuf_adds(out, span_text ? span_text : "null");
 	free(span_text);
 	json_decref(stored);
+	/* Most claims are in no relation: no query for them. */
+	if (links == 0) {
+		strbuf_adds(out, ",\"disputed\":false,\"relations\":[]");
+		return STORE_OK;
+	}
 
 	struct store_stmt *s = store_prepare(
 		st,

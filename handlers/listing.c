@@ -174,7 +174,7 @@ int list_collect(const struct request *req, struct reply *rep,
 	const struct resource *res = req->route_arg;
 	struct strbuf page = STRBUF_INIT;
 	char cursor[64] = "";
-	int64_t count = 0;
+	int64_t count = 0, last_seq = 0;
 	bool more = false;
 	int rc;
 	/* The page is written as text, each item spliced from its stored
@@ -191,7 +191,7 @@ int list_collect(const struct request *req, struct reply *rep,
 		rc = resource_render(req->store, res, s, &page);
 		if (rc != STORE_OK)
 			break;
-		cursor_encode(store_column_int64(s, 0), cursor, sizeof(cursor));
+		last_seq = store_column_int64(s, 0);
 		count++;
 	}
 	store_reset(s);
@@ -199,6 +199,8 @@ int list_collect(const struct request *req, struct reply *rep,
 		strbuf_release(&page);
 		return reply_store_error(rep, rc == STORE_OK ? STORE_ERROR : rc);
 	}
+	if (more)
+		cursor_encode(last_seq, cursor, sizeof(cursor));
 	strbuf_adds(&page, "],\"next_cursor\":");
 	strbuf_add_json_string(&page, more ? cursor : NULL);
 	strbuf_addch(&page, '}');

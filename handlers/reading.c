@@ -71,18 +71,14 @@ static json_t *named_ref(struct store *st, const char *sql, const char *key,
 
 json_t *reading_actor_ref(struct store *st, const char *id)
 {
-	return named_ref(st,
-			 "SELECT json_extract(body, '$.name') FROM actors "
-			 "WHERE id = ?1",
-			 "name", id);
+	return named_ref(st, "SELECT name FROM actors WHERE id = ?1", "name",
+			 id);
 }
 
 json_t *reading_event_ref(struct store *st, const char *id)
 {
-	return named_ref(st,
-			 "SELECT json_extract(body, '$.title') FROM events "
-			 "WHERE id = ?1",
-			 "title", id);
+	return named_ref(st, "SELECT title FROM events WHERE id = ?1", "title",
+			 id);
 }
 
 /* Appends ,"date":...,"precision":... for a partial date (or nulls). */
@@ -119,16 +115,24 @@ static void add_named_ref(struct strbuf *out, const char *id,
  * the resource itself; what follows is what the entry embeds. */
 #define EVENT_ENTRY_SQL                                                      \
 	"SELECT " RESOURCE_COLUMNS ", json_extract(r.body, '$.start'), p.id, " \
-	"json_extract(p.body, '$.title') FROM events AS r LEFT JOIN events "  \
-	"AS p ON p.id = r.part_of WHERE r.id = ?1"
+	"p.title FROM events AS r LEFT JOIN events AS p ON p.id = r.part_of " \
+	"WHERE r.id = ?1"
 #define CLAIM_ENTRY_SQL                                                      \
-	"SELECT " RESOURCE_COLUMNS ", json_extract(r.body, '$.stated'), "     \
-	"src.id, json_extract(src.body, '$.title'), json_extract(src.body, "  \
-	"'$.url'), json_extract(src.body, '$.published'), a.id, "             \
-	"json_extract(a.body, '$.name'), v.id, json_extract(v.body, '$.name') " \
-	"FROM claims AS r LEFT JOIN sources AS src ON src.id = r.source "     \
-	"LEFT JOIN actors AS a ON a.id = r.claimant LEFT JOIN actors AS v ON " \
-	"v.id = r.via WHERE r.id = ?1"
+	"SELECT " RESOURCE_COLUMNS ", r.stated, src.id, src.title, src.url, "  \
+	"src.published, a.id, a.name, v.id, v.name FROM claims AS r LEFT "    \
+	"JOIN sources AS src ON src.id = r.source LEFT JOIN actors AS a ON "  \
+	"a.id = r.claimant LEFT JOIN actors AS v ON v.id = r.via WHERE "      \
+	"r.id = ?1"
+
+/* Columns after RESOURCE_COLUMNS in the entry queries. */
+enum {
+	EV_START = RESOURCE_NCOLUMNS, EV_PARENT, EV_PARENT_TITLE,
+};
+enum {
+	CL_STATED = RESOURCE_NCOLUMNS, CL_SOURCE, CL_SOURCE_TITLE,
+	CL_SOURCE_URL, CL_PUBLISHED, CL_CLAIMANT, CL_CLAIMANT_NAME, CL_VIA,
+	CL_VIA_NAME,
+};
 
 int reading_event_entry_text(struct store *st, const char *id,
 			     struct strbuf *out)
@@ -140,12 +144,12 @@ int reading_event_entry_text(struct store *st, const char *id,
 	int rc = store_step(s);
 	if (rc == STORE_ROW) {
 		strbuf_adds(out, "{\"type\":\"event\"");
-		add_date(out, store_column_text(s, 7));
+		add_date(out, store_column_text(s, EV_START));
 		strbuf_adds(out, ",\"event\":");
 		int render = resource_render(st, &event_resource, s, out);
 		strbuf_adds(out, ",\"part_of\":");
-		add_named_ref(out, store_column_text(s, 8), "title",
-			      store_column_text(s, 9));
+		add_named_ref(out, store_column_text(s, EV_PARENT), "title",
+			      store_column_text(s, EV_PARENT_TITLE));
 		strbuf_addch(out, '}');
 		rc = render == STORE_OK ? STORE_ROW : render;
 	}
@@ -189,8 +193,8 @@ int reading_claim_entry_text(struct store *st, const char *id,
 		store_reset(s);
 		return rc;
 	}
-	const char *stated = store_column_text(s, 7);
-	const char *published = store_column_text(s, 11);
+	const char *stated = store_column_text(s, CL_STATED);
+	const char *published = store_column_text(s, CL_PUBLISHED);
 	strbuf_adds(out, "{\"type\":\"claim\"");
 	add_date(out, stated ? stated : published);
 	strbuf_adds(out, stated      ? ",\"dated_by\":\"stated\""
@@ -199,22 +203,22 @@ int reading_claim_entry_text(struct store *st, const char *id,
 	strbuf_adds(out, ",\"claim\":");
 	rc = resource_render(st, &claim_resource, s, out);
 	strbuf_adds(out, ",\"claimant\":");
-	add_named_ref(out, store_column_text(s, 12), "name",
-		      store_column_text(s, 13));
+	add_named_ref(out, store_column_text(s, CL_CLAIMANT), "name",
+		      store_column_text(s, CL_CLAIMANT_NAME));
 	strbuf_adds(out, ",\"via\":");
-	add_named_ref(out, store_column_text(s, 14), "name",
-		      store_column_text(s, 15));
+	add_named_ref(out, store_column_text(s, CL_VIA), "name",
+		      store_column_text(s, CL_VIA_NAME));
 	strbuf_adds(out, ",\"events\":");
 	if (rc == STORE_OK)
 		rc = add_claim_events(st, store_column_int64(s, 0), out);
 	strbuf_adds(out, ",\"source\":");
-	if (store_column_text(s, 8)) {
+	if (store_column_text(s, CL_SOURCE)) {
 		strbuf_adds(out, "{\"id\":");
-		strbuf_add_json_string(out, store_column_text(s, 8));
+		strbuf_add_json_string(out, store_column_text(s, CL_SOURCE));
 		strbuf_adds(out, ",\"title\":");
-		strbuf_add_json_string(out, store_column_text(s, 9));
+		strbuf_add_json_string(out, store_column_text(s, CL_SOURCE_TITLE));
 		strbuf_adds(out, ",\"url\":");
-		strbuf_add_json_string(out, store_column_text(s, 10));
+		strbuf_add_json_string(out, store_column_text(s, CL_SOURCE_URL));
 		strbuf_adds(out, ",\"published\":");
 		strbuf_add_json_string(out, published);
 		strbuf_addch(out, '}');

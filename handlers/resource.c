@@ -63,7 +63,8 @@ int resource_render(struct store *st, const struct resource *res,
 	}
 	if (res->render_computed) {
 		int rc = res->render_computed(st, store_column_int64(s, 0),
-					      store_column_text(s, 3), out);
+					      store_column_text(s, 3),
+					      store_column_int64(s, 7), out);
 		if (rc != STORE_OK)
 			return rc;
 	}

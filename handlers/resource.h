@@ -95,7 +95,9 @@ struct table_sql {
  * schema/001_init.sql.  `t` must be a string literal.
  */
 #define RESOURCE_COLUMNS "r.seq, r.id, r.body, r.computed, r.version, " \
-	"r.created_at, r.updated_at"
+	"r.created_at, r.updated_at, r.links"
+/* How many columns RESOURCE_COLUMNS selects. */
+#define RESOURCE_NCOLUMNS 8
 #define RESOURCE_TABLE_SQL(t)                                                 \
 	.get = "SELECT " RESOURCE_COLUMNS " FROM " t " AS r WHERE r.id = ?1", \
 	.exists = "SELECT 1 FROM " t " WHERE id = ?1",                       \
@@ -149,9 +151,11 @@ struct resource {
 			     const char *key_name);
 	/* Appends the computed fields (",\"name\":value" each, in field
 	 * order) of row `seq`, whose stored computed fields are the JSON
-	 * object `computed` (NULL for none).  Returns STORE_OK or an error. */
+	 * object `computed` (NULL for none) and which `links` relations
+	 * involve.  Returns STORE_OK or an error. */
 	int (*render_computed)(struct store *st, int64_t seq,
-			       const char *computed, struct strbuf *out);
+			       const char *computed, int64_t links,
+			       struct strbuf *out);
 };
 
 extern const struct resource actor_resource;
