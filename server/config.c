@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,7 +30,11 @@ struct option_spec {
 	const char *help;
 	unsigned commands;
 	bool repeatable; /* values from several flags add up */
-	setter_fn set;
+	setter_fn set;   /* its own setter; NULL for the plain kinds below */
+	/* Plain numbers and switches: the field and the allowed range. */
+	enum { VALUE_UNSIGNED, VALUE_SIZE, VALUE_INT, VALUE_BOOL } kind;
+	size_t offset;
+	long long lo, hi;
 };
 
 /* Parses a whole decimal number in [lo, hi]. */
@@ -110,50 +115,6 @@ static int parse_bool(const char *value, bool *out, char *why, size_t whysz)
 	return -1;
 }
 
-static int set_demo(struct config *cfg, const char *value, char *why,
-		    size_t whysz)
-{
-	return parse_bool(value, &cfg->demo, why, whysz);
-}
-
-static int set_read_auth(struct config *cfg, const char *value, char *why,
-			 size_t whysz)
-{
-	return parse_bool(value, &cfg->read_auth, why, whysz);
-}
-
-static int set_import_limit(struct config *cfg, const char *value, char *why,
-			    size_t whysz)
-{
-	long long n;
-	if (number_in(value, 1024, 1LL << 34, &n, why, whysz) != 0)
-		return -1;
-	cfg->import_limit = (size_t)n;
-	return 0;
-}
-
-static int set_threads(struct config *cfg, const char *value, char *why,
-		       size_t whysz)
-{
-	long long n;
-	if (number_in(value, 1, 256, &n, why, whysz) != 0)
-		return -1;
-	cfg->threads = (unsigned)n;
-	return 0;
-}
-
-static int set_body_limit(struct config *cfg, const char *value, char *why,
-			  size_t whysz)
-{
-	long long n;
-	if (parse_number(value, 1024, 1LL << 32, &n) != 0) {
-		snprintf(why, whysz, "not a size from 1024 bytes to 4 GiB");
-		return -1;
-	}
-	cfg->body_limit = (size_t)n;
-	return 0;
-}
-
 static int set_log_format(struct config *cfg, const char *value, char *why,
 			  size_t whysz)
 {
@@ -224,63 +185,25 @@ static int set_cors_origin(struct config *cfg, const char *value, char *why,
 	return 0;
 }
 
-static int set_connection_limit(struct config *cfg, const char *value,
-				char *why, size_t whysz)
+/* Checks and stores a value: the option's own setter, or the plain kind
+ * it declares. */
+static int set_value(const struct option_spec *o, struct config *cfg,
+		     const char *value, char *why, size_t whysz)
 {
+	if (o->set)
+		return o->set(cfg, value, why, whysz);
+	char *field = (char *)cfg + o->offset;
+	if (o->kind == VALUE_BOOL)
+		return parse_bool(value, (bool *)field, why, whysz);
 	long long n;
-	if (number_in(value, 1, 1000000, &n, why, whysz) != 0)
+	if (number_in(value, o->lo, o->hi, &n, why, whysz) != 0)
 		return -1;
-	cfg->connection_limit = (unsigned)n;
-	return 0;
-}
-
-static int set_per_ip_limit(struct config *cfg, const char *value, char *why,
-			    size_t whysz)
-{
-	long long n;
-	if (number_in(value, 0, 1000000, &n, why, whysz) != 0)
-		return -1;
-	cfg->per_ip_limit = (unsigned)n;
-	return 0;
-}
-
-static int set_connection_timeout(struct config *cfg, const char *value,
-				  char *why, size_t whysz)
-{
-	long long n;
-	if (number_in(value, 0, 86400, &n, why, whysz) != 0)
-		return -1;
-	cfg->connection_timeout = (unsigned)n;
-	return 0;
-}
-
-static int set_memory_limit(struct config *cfg, const char *value, char *why,
-			    size_t whysz)
-{
-	long long n;
-	if (number_in(value, 16384, 16 * 1024 * 1024, &n, why, whysz) != 0)
-		return -1;
-	cfg->memory_limit = (size_t)n;
-	return 0;
-}
-
-static int set_strict(struct config *cfg, const char *value, char *why,
-		      size_t whysz)
-{
-	long long n;
-	if (number_in(value, -1, 1, &n, why, whysz) != 0)
-		return -1;
-	cfg->strict = (int)n;
-	return 0;
-}
-
-static int set_drain_timeout(struct config *cfg, const char *value,
-			     char *why, size_t whysz)
-{
-	long long n;
-	if (number_in(value, 0, 3600, &n, why, whysz) != 0)
-		return -1;
-	cfg->drain_timeout = (unsigned)n;
+	if (o->kind == VALUE_UNSIGNED)
+		*(unsigned *)field = (unsigned)n;
+	else if (o->kind == VALUE_SIZE)
+		*(size_t *)field = (size_t)n;
+	else
+		*(int *)field = (int)n;
 	return 0;
 }
 
@@ -289,52 +212,68 @@ static int set_drain_timeout(struct config *cfg, const char *value,
 
 static const struct option_spec options[] = {
 	{"--port", "CLAIMLINE_PORT", "N", "8080",
-	 "TCP port; 0 picks a free one", BOTH, false, set_port},
+	 "TCP port; 0 picks a free one", BOTH, false, .set = set_port},
 	{"--bind", "CLAIMLINE_BIND", "ADDR", "127.0.0.1",
-	 "IPv4 or IPv6 address to listen on", BOTH, false, set_bind},
+	 "IPv4 or IPv6 address to listen on", BOTH, false, .set = set_bind},
 	{"--db", "CLAIMLINE_DB", "PATH", "./claimline.db",
-	 "SQLite store, created and migrated on start", SERVE, false, set_db},
+	 "SQLite store, created and migrated on start", SERVE, false,
+	 .set = set_db},
 	{"--demo", "CLAIMLINE_DEMO", NULL, "off",
 	 "load the demo data into an empty store (variable: 1 or 0)", SERVE,
-	 false, set_demo},
+	 false,
+	 .kind = VALUE_BOOL, .offset = offsetof(struct config, demo)},
 	{"--threads", "CLAIMLINE_THREADS", "N", "one per CPU core",
 	 "worker threads, each with its own store connection", SERVE, false,
-	 set_threads},
+	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, threads),
+	 .lo = 1, .hi = 256},
 	{"--body-limit", "CLAIMLINE_BODY_LIMIT", "BYTES", "1048576",
 	 "largest request body; a larger one is answered 413", SERVE, false,
-	 set_body_limit},
+	 .kind = VALUE_SIZE, .offset = offsetof(struct config, body_limit),
+	 .lo = 1024, .hi = 1LL << 32},
 	{"--import-limit", "CLAIMLINE_IMPORT_LIMIT", "BYTES", "67108864",
 	 "largest NDJSON body POST /v1/import takes", SERVE, false,
-	 set_import_limit},
+	 .kind = VALUE_SIZE, .offset = offsetof(struct config, import_limit),
+	 .lo = 1024, .hi = 1LL << 34},
 	{"--read-auth", "CLAIMLINE_READ_AUTH", NULL, "off",
 	 "reads need a key too (writes always do; variable: 1 or 0)", SERVE,
-	 false, set_read_auth},
+	 false,
+	 .kind = VALUE_BOOL, .offset = offsetof(struct config, read_auth)},
 	{"--cors-origin", "CLAIMLINE_CORS_ORIGIN", "ORIGIN[,ORIGIN...]",
 	 "none",
 	 "origins allowed to call the API from a browser (exact, repeatable)",
-	 SERVE, true, set_cors_origin},
+	 SERVE, true, .set = set_cors_origin},
 	{"--log-format", "CLAIMLINE_LOG_FORMAT", "json|text", "json",
 	 "request log on stderr: JSON lines, or text for people", SERVE, false,
-	 set_log_format},
+	 .set = set_log_format},
 	{"--connection-limit", "CLAIMLINE_CONNECTION_LIMIT", "N", "1024",
-	 "connections at once, overall", SERVE, false, set_connection_limit},
+	 "connections at once, overall", SERVE, false,
+	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, connection_limit),
+	 .lo = 1, .hi = 1000000},
 	{"--per-ip-connection-limit", "CLAIMLINE_PER_IP_CONNECTION_LIMIT", "N",
 	 "64", "connections at once from one client address; 0: no limit",
-	 SERVE, false, set_per_ip_limit},
+	 SERVE, false,
+	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, per_ip_limit),
+	 .lo = 0, .hi = 1000000},
 	{"--connection-timeout", "CLAIMLINE_CONNECTION_TIMEOUT", "SECONDS",
 	 "30", "close a connection idle this long; 0: never", SERVE, false,
-	 set_connection_timeout},
+	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, connection_timeout),
+	 .lo = 0, .hi = 86400},
 	{"--connection-memory-limit", "CLAIMLINE_CONNECTION_MEMORY_LIMIT",
 	 "BYTES", "65536",
 	 "buffer memory per connection (request line and headers must fit)",
-	 SERVE, false, set_memory_limit},
+	 SERVE, false,
+	 .kind = VALUE_SIZE, .offset = offsetof(struct config, memory_limit),
+	 .lo = 16384, .hi = 16 * 1024 * 1024},
 	{"--strict", "CLAIMLINE_STRICT", "-1|0|1", "1",
 	 "HTTP parsing: 1 strict (Host required, no spaces in URLs), "
 	 "0 normal, -1 lenient",
-	 SERVE, false, set_strict},
+	 SERVE, false,
+	 .kind = VALUE_INT, .offset = offsetof(struct config, strict),
+	 .lo = -1, .hi = 1},
 	{"--drain-timeout", "CLAIMLINE_DRAIN_TIMEOUT", "SECONDS", "8",
 	 "on SIGTERM, wait this long for in-flight requests", SERVE, false,
-	 set_drain_timeout},
+	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, drain_timeout),
+	 .lo = 0, .hi = 3600},
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -390,7 +329,7 @@ static int apply(const struct option_spec *o, bool from_env,
 		 size_t errsz)
 {
 	char why[384];
-	if (o->set(cfg, value, why, sizeof(why)) == 0)
+	if (set_value(o, cfg, value, why, sizeof(why)) == 0)
 		return 0;
 	if (from_env)
 		snprintf(err, errsz, "%s=%.200s: %s", o->env, value, why);
