@@ -10,6 +10,7 @@
  * configuration error (one line on stderr).
  */
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,10 @@ static int prepare_store(const struct config *cfg)
 static int run_server(const struct config *cfg)
 {
 	char err[512];
+	/* Key checks and idempotency hashes use libsodium from the worker
+	 * threads; it must be set up once before. */
+	if (sodium_init() < 0)
+		return fail(1, "libsodium failed to start");
 	if (prepare_store(cfg) != 0)
 		return 1;
 	if (store_thread_init(cfg->db) != STORE_OK)
