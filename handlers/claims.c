@@ -66,9 +66,7 @@ static const struct filter claim_filters[] = {
 	{.param = "verdict", .kind = FILTER_ENUM, .choices = claim_verdicts,
 	 .sql = "r.verdict = :verdict"},
 	{.param = "disputed", .kind = FILTER_BOOL,
-	 .sql = "EXISTS (SELECT 1 FROM relations AS d WHERE d.type = "
-		"'contradicts' AND (d.from_seq = r.seq OR d.to_seq = r.seq)) "
-		"= :disputed"},
+	 .sql = "r.disputed = :disputed"},
 	{.param = "from", .kind = FILTER_DATE_FROM, .sql = "r.date_hi > :from"},
 	{.param = "to", .kind = FILTER_DATE_TO, .sql = "r.date_lo < :to"},
 	{.param = "q", .kind = FILTER_TEXT,

@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/ids.h"
+#include "common/pdate.h"
 #include "common/strbuf.h"
 #include "handlers/reading.h"
 #include "handlers/timeline.h"
@@ -52,24 +54,60 @@ static void sql_add(struct sql_buf *b, const char *fragment)
 
 /* ---- the two keyset queries ---- */
 
-static void build_part_sql(const struct read_filters *f, int rank,
-			   struct sql_buf *b)
+/* The start of the UTC year holding `ms`. */
+static int64_t year_start_ms(int64_t ms)
+{
+	if (ms == INT64_MIN)
+		return ms;
+	time_t secs = (time_t)(ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000));
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	char year[16];
+	snprintf(year, sizeof(year), "%04d", tm.tm_year + 1900);
+	struct pdate d;
+	const char *why;
+	return pdate_parse(year, strlen(year), &d, &why) == 0 ? d.lo_ms : INT64_MIN;
+}
+
+/* Which entries of a part a query reads, for `from`: all of them, or the
+ * events up to a year long, or the longer ones. */
+enum span_class { SPAN_ALL, SPAN_SHORT, SPAN_LONG };
+
+/* A year and a day, in ms: the longest interval of one partial date. */
+#define SPAN_YEAR_MS "31622400000"
+
+static const char *const span_suffix[] = {"_a", "_s", "_l"};
+
+static void build_part_query(const struct read_filters *f, int rank,
+			     enum span_class span, struct sql_buf *b)
 {
 	bool ev = rank == RANK_EVENT;
+	char where[160];
 	sql_add(b, ev ? "SELECT r.id, r.date_lo, r.date_prec FROM events AS r"
 		      : "SELECT r.id, r.date_lo, r.date_prec FROM claims AS r");
-	sql_add(b, f->desc ? " WHERE (r.date_lo, r.date_prec, r.id) < "
-			     "(:lo, :prec, :bound)"
-			   : " WHERE (r.date_lo, r.date_prec, r.id) > "
-			     "(:lo, :prec, :bound)");
-	if (f->to != INT64_MAX)
+	/* The walk starts at one row-value bound that folds in the cursor
+	 * and the near end of the date range, so the index range is tight
+	 * on every page; the far end is a plain bound on date_lo. */
+	snprintf(where, sizeof(where),
+		 " WHERE (r.date_lo, r.date_prec, r.id) %s (:lo%s, :prec%s, "
+		 ":bound%s)",
+		 f->desc ? "<" : ">", span_suffix[span], span_suffix[span],
+		 span_suffix[span]);
+	sql_add(b, where);
+	if (f->to != INT64_MAX && !f->desc)
 		sql_add(b, " AND r.date_lo < :to");
-	/* Nothing starts earlier than `from` minus the longest interval. */
-	if (f->from != INT64_MIN)
-		sql_add(b, ev ? " AND r.date_hi > :from AND r.date_lo >= :from - "
-				"(SELECT max(date_hi - date_lo) FROM events)"
-			      : " AND r.date_hi > :from AND r.date_lo >= :from - "
-				"(SELECT max(date_hi - date_lo) FROM claims)");
+	if (f->from != INT64_MIN) {
+		sql_add(b, " AND r.date_hi > :from");
+		if (f->desc) {
+			snprintf(where, sizeof(where), " AND r.date_lo >= :floor%s",
+				 span_suffix[span]);
+			sql_add(b, where);
+		}
+	}
+	if (span == SPAN_SHORT)
+		sql_add(b, " AND r.date_hi - r.date_lo <= " SPAN_YEAR_MS);
+	if (span == SPAN_LONG)
+		sql_add(b, " AND r.date_hi - r.date_lo > " SPAN_YEAR_MS);
 	if (ev) {
 		if (f->event_set)
 			sql_add(b, " AND r.id IN (SELECT value FROM "
@@ -115,9 +153,7 @@ static void build_part_sql(const struct read_filters *f, int rank,
 		if (f->stance)
 			sql_add(b, " AND r.stance = :stance");
 		if (f->disputed >= 0)
-			sql_add(b, " AND EXISTS (SELECT 1 FROM relations AS d "
-				   "WHERE d.type = 'contradicts' AND (d.from_seq "
-				   "= r.seq OR d.to_seq = r.seq)) = :disputed");
+			sql_add(b, " AND r.disputed = :disputed");
 		if (f->actor_set)
 			sql_add(b, " AND r.claimant IN (SELECT value FROM "
 				   "json_each(:actor_set))");
@@ -125,6 +161,23 @@ static void build_part_sql(const struct read_filters *f, int rank,
 	sql_add(b, f->desc ? " ORDER BY r.date_lo DESC, r.date_prec DESC, "
 			     "r.id DESC LIMIT :limit"
 			   : " ORDER BY r.date_lo, r.date_prec, r.id LIMIT :limit");
+}
+
+/* The query of one part: events from a date are the merge of the short
+ * and the long ones, each read from its own index range. */
+static void build_part_sql(const struct read_filters *f, int rank,
+			   struct sql_buf *b)
+{
+	if (rank != RANK_EVENT || f->from == INT64_MIN) {
+		build_part_query(f, rank, SPAN_ALL, b);
+		return;
+	}
+	sql_add(b, "SELECT * FROM (");
+	build_part_query(f, rank, SPAN_SHORT, b);
+	sql_add(b, ") UNION ALL SELECT * FROM (");
+	build_part_query(f, rank, SPAN_LONG, b);
+	sql_add(b, f->desc ? ") ORDER BY 2 DESC, 3 DESC, 1 DESC LIMIT :limit"
+			   : ") ORDER BY 2, 3, 1 LIMIT :limit");
 }
 
 /* The id bound that makes "(lo, prec, id) after the cursor" right for a
@@ -140,6 +193,70 @@ static const char *part_bound(const struct read_filters *f,
 	return after == !f->desc ? "" : "~";
 }
 
+/* The earliest start an entry of `span` overlapping `from` can have:
+ * nothing starts earlier than `from` minus the longest interval.  A
+ * claim's interval is one partial date, so one that starts before the
+ * year of `from` has ended before it; events go in two classes, each
+ * with its own longest interval. */
+static int floor_of(struct store *st, const struct read_filters *f, int rank,
+		    enum span_class span, int64_t *floor)
+{
+	*floor = INT64_MIN;
+	if (f->from == INT64_MIN)
+		return STORE_OK;
+	if (rank == RANK_CLAIM) {
+		*floor = year_start_ms(f->from);
+		return STORE_OK;
+	}
+	if (span == SPAN_SHORT) {
+		*floor = f->from - strtoll(SPAN_YEAR_MS, NULL, 10);
+		return STORE_OK;
+	}
+	struct store_stmt *s =
+		store_prepare(st, "SELECT max(date_hi - date_lo) FROM events");
+	if (!s)
+		return STORE_ERROR;
+	int rc = store_step(s);
+	if (rc == STORE_ROW && !store_column_is_null(s, 0))
+		*floor = f->from - store_column_int64(s, 0);
+	store_reset(s);
+	return rc == STORE_ROW ? STORE_OK : rc;
+}
+
+/* Binds the start of the walk of `span`: the cursor, moved up to the
+ * floor (ascending) or down to `to` (descending) when that is tighter. */
+static int bind_start(struct store *st, struct store_stmt *s,
+		      const struct read_filters *f, int rank,
+		      enum span_class span, const struct tl_position *pos)
+{
+	int64_t floor;
+	int rc = floor_of(st, f, rank, span, &floor);
+	if (rc != STORE_OK)
+		return rc;
+	int64_t lo = pos->lo;
+	int prec = pos->prec;
+	const char *bound = part_bound(f, pos, rank);
+	if (!f->desc && floor > lo) {
+		lo = floor; /* (floor, 0, "") precedes every row from floor */
+		prec = 0;
+		bound = "";
+	} else if (f->desc && f->to != INT64_MAX && f->to <= lo) {
+		lo = f->to; /* (to, 0, "") follows every row before to */
+		prec = 0;
+		bound = "";
+	}
+	char name[16];
+	snprintf(name, sizeof(name), ":lo%s", span_suffix[span]);
+	store_bind_int64_named(s, name, lo);
+	snprintf(name, sizeof(name), ":prec%s", span_suffix[span]);
+	store_bind_int64_named(s, name, prec);
+	snprintf(name, sizeof(name), ":bound%s", span_suffix[span]);
+	store_bind_text_named(s, name, bound);
+	snprintf(name, sizeof(name), ":floor%s", span_suffix[span]);
+	store_bind_int64_named(s, name, floor);
+	return STORE_OK;
+}
+
 static int run_part(struct store *st, const struct read_filters *f, int rank,
 		    const struct tl_position *pos, int64_t limit,
 		    struct tl_row *rows, size_t *nrows)
@@ -149,12 +266,17 @@ static int run_part(struct store *st, const struct read_filters *f, int rank,
 	struct store_stmt *s = store_prepare(st, b.text);
 	if (!s)
 		return STORE_ERROR;
-	store_bind_int64_named(s, ":lo", pos->lo);
-	store_bind_int64_named(s, ":prec", pos->prec);
-	store_bind_text_named(s, ":bound", part_bound(f, pos, rank));
+	int rc = STORE_OK;
+	bool split = rank == RANK_EVENT && f->from != INT64_MIN;
+	for (int span = split ? SPAN_SHORT : SPAN_ALL;
+	     rc == STORE_OK && span <= (split ? SPAN_LONG : SPAN_ALL); span++)
+		rc = bind_start(st, s, f, rank, (enum span_class)span, pos);
+	if (rc != STORE_OK) {
+		store_reset(s);
+		return rc;
+	}
 	reading_bind_filters(s, f);
 	store_bind_int64_named(s, ":limit", limit);
-	int rc;
 	*nrows = 0;
 	while ((rc = store_step(s)) == STORE_ROW) {
 		struct tl_row *r = &rows[(*nrows)++];
