@@ -180,8 +180,14 @@ static const char *number_problem(const char *t, size_t n)
 			       : NULL;
 	if (!nonzero)
 		return NULL;
-	char *copy = strndup(t, n);
-	double v = copy ? strtod(copy, NULL) : 1.0;
+	/* The body is not NUL-terminated: copy the literal out first. */
+	char *copy = malloc(n + 1);
+	double v = 1.0;
+	if (copy) {
+		memcpy(copy, t, n);
+		copy[n] = '\0';
+		v = strtod(copy, NULL);
+	}
 	free(copy);
 	return v == 0.0 ? "too small: it would be stored as 0" : NULL;
 }
