@@ -27,6 +27,10 @@ struct cached_stmt {
 struct store {
 	sqlite3 *db;
 	bool log_plans; /* CLAIMLINE_LOG_QUERY_PLANS: for the plan tests */
+	/* Statements dropped from the cache while a caller may still hold
+	 * them (prepared, not yet stepped): finalized at the next request. */
+	struct cached_stmt *retired;
+	size_t nretired, retired_cap;
 	size_t ncached;
 	struct cached_stmt cache[STMT_CACHE_SIZE];
 };
@@ -193,6 +197,8 @@ void store_close(struct store *st)
 		sqlite3_finalize(st->cache[i].stmt);
 		free(st->cache[i].sql);
 	}
+	store_release_retired(st);
+	free(st->retired);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -281,8 +287,11 @@ const char *store_thread_path(void)
 struct store *store_thread(void)
 {
 	struct store *st = pthread_getspecific(thread_store_key);
-	if (st)
+	if (st) {
+		/* A new request: nothing holds the retired statements. */
+		store_release_retired(st);
 		return st;
+	}
 	char err[512];
 	st = store_open(thread_store_path, err, sizeof(err));
 	if (!st) {
@@ -316,16 +325,6 @@ static uint64_t hash_sql(const char *sql)
 	return h;
 }
 
-static void cache_clear(struct store *st)
-{
-	for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
-		sqlite3_finalize(st->cache[i].stmt);
-		free(st->cache[i].sql);
-		st->cache[i] = (struct cached_stmt){0};
-	}
-	st->ncached = 0;
-}
-
 static void cache_insert(struct store *st, struct cached_stmt entry)
 {
 	size_t i = entry.hash & (STMT_CACHE_SIZE - 1);
@@ -335,21 +334,50 @@ static void cache_insert(struct store *st, struct cached_stmt entry)
 	st->ncached++;
 }
 
-/* Makes room by dropping every statement not in the middle of a query: a
- * caller may be stepping one while it prepares another. */
+/* Makes room by dropping every statement not in the middle of a query.
+ * A caller may hold one it prepared and has not stepped yet, so dropped
+ * statements are retired, not finalized: store_release_retired() frees
+ * them when no request holds any (at the next request on this
+ * connection, or when it closes). */
 static void cache_evict_idle(struct store *st)
 {
 	struct cached_stmt busy[STMT_CACHE_SIZE];
 	size_t nbusy = 0;
 	for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
-		if (st->cache[i].sql && sqlite3_stmt_busy(st->cache[i].stmt)) {
-			busy[nbusy++] = st->cache[i];
-			st->cache[i] = (struct cached_stmt){0};
+		struct cached_stmt *c = &st->cache[i];
+		if (!c->sql)
+			continue;
+		if (sqlite3_stmt_busy(c->stmt)) {
+			busy[nbusy++] = *c;
+		} else {
+			if (st->nretired == st->retired_cap) {
+				size_t cap = st->retired_cap ? st->retired_cap * 2 : 64;
+				struct cached_stmt *grown =
+					realloc(st->retired, cap * sizeof(*grown));
+				if (!grown) {
+					busy[nbusy++] = *c; /* keep it cached */
+					*c = (struct cached_stmt){0};
+					continue;
+				}
+				st->retired = grown;
+				st->retired_cap = cap;
+			}
+			st->retired[st->nretired++] = *c;
 		}
+		*c = (struct cached_stmt){0};
 	}
-	cache_clear(st);
+	st->ncached = 0;
 	for (size_t i = 0; i < nbusy; i++)
 		cache_insert(st, busy[i]);
+}
+
+void store_release_retired(struct store *st)
+{
+	for (size_t i = 0; i < st->nretired; i++) {
+		sqlite3_finalize(st->retired[i].stmt);
+		free(st->retired[i].sql);
+	}
+	st->nretired = 0;
 }
 
 /* Writes the query plan of `sql` to stderr, one "plan:" block per

@@ -68,10 +68,15 @@ int store_begin_read(struct store *st);
 /*
  * Returns the cached statement for the literal `sql`, preparing it on first
  * use; it is reset and its bindings cleared.  Borrowed: valid until the
- * next store_prepare of the same SQL or store_close.  NULL on a prepare
- * error (logged with the SQL).
+ * next store_prepare of the same SQL, store_release_retired() or
+ * store_close.  NULL on a prepare error (logged with the SQL).
  */
 struct store_stmt *store_prepare(struct store *st, const char *sql);
+
+/* Finalizes the statements the cache dropped (see store_prepare); only
+ * when no caller holds a statement of this connection.  store_thread()
+ * does it at the start of each request. */
+void store_release_retired(struct store *st);
 
 /* Binding, 1-based like SQLite.  `text` is copied. NULL text binds NULL. */
 void store_bind_text(struct store_stmt *s, int idx, const char *text);
