@@ -119,10 +119,12 @@ static void add_named_ref(struct strbuf *out, const char *id,
 	"WHERE r.id = ?1"
 #define CLAIM_ENTRY_SQL                                                      \
 	"SELECT " RESOURCE_COLUMNS ", r.stated, src.id, src.title, src.url, "  \
-	"src.published, a.id, a.name, v.id, v.name FROM claims AS r LEFT "    \
-	"JOIN sources AS src ON src.id = r.source LEFT JOIN actors AS a ON "  \
-	"a.id = r.claimant LEFT JOIN actors AS v ON v.id = r.via WHERE "      \
-	"r.id = ?1"
+	"src.published, a.id, a.name, v.id, v.name, (SELECT "                 \
+	"json_group_array(json_object('id', je.value, 'title', e.title)) "    \
+	"FROM json_each(r.body, '$.events') AS je LEFT JOIN events AS e ON "  \
+	"e.id = je.value) FROM claims AS r LEFT JOIN sources AS src ON "      \
+	"src.id = r.source LEFT JOIN actors AS a ON a.id = r.claimant LEFT "  \
+	"JOIN actors AS v ON v.id = r.via WHERE r.id = ?1"
 
 /* Columns after RESOURCE_COLUMNS in the entry queries. */
 enum {
@@ -131,7 +133,7 @@ enum {
 enum {
 	CL_STATED = RESOURCE_NCOLUMNS, CL_SOURCE, CL_SOURCE_TITLE,
 	CL_SOURCE_URL, CL_PUBLISHED, CL_CLAIMANT, CL_CLAIMANT_NAME, CL_VIA,
-	CL_VIA_NAME,
+	CL_VIA_NAME, CL_EVENTS,
 };
 
 int reading_event_entry_text(struct store *st, const char *id,
@@ -155,30 +157,6 @@ int reading_event_entry_text(struct store *st, const char *id,
 	}
 	store_reset(s);
 	return rc;
-}
-
-/* Appends the [{"id","title"}] of the events claim `seq` is about, in
- * the claim's order (json_each walks an array in order). */
-static int add_claim_events(struct store *st, int64_t seq, struct strbuf *out)
-{
-	struct store_stmt *s = store_prepare(
-		st, "SELECT je.value, json_extract(e.body, '$.title') FROM "
-		    "claims AS r, json_each(r.body, '$.events') AS je LEFT JOIN "
-		    "events AS e ON e.id = je.value WHERE r.seq = ?1");
-	if (!s)
-		return STORE_ERROR;
-	store_bind_int64(s, 1, seq);
-	int rc, n = 0;
-	strbuf_addch(out, '[');
-	while ((rc = store_step(s)) == STORE_ROW) {
-		if (n++)
-			strbuf_addch(out, ',');
-		add_named_ref(out, store_column_text(s, 0), "title",
-			      store_column_text(s, 1));
-	}
-	strbuf_addch(out, ']');
-	store_reset(s);
-	return rc == STORE_DONE ? STORE_OK : rc;
 }
 
 int reading_claim_entry_text(struct store *st, const char *id,
@@ -208,9 +186,11 @@ int reading_claim_entry_text(struct store *st, const char *id,
 	strbuf_adds(out, ",\"via\":");
 	add_named_ref(out, store_column_text(s, CL_VIA), "name",
 		      store_column_text(s, CL_VIA_NAME));
+	/* [{"id","title"}] of its events, in its order, from the same row. */
 	strbuf_adds(out, ",\"events\":");
-	if (rc == STORE_OK)
-		rc = add_claim_events(st, store_column_int64(s, 0), out);
+	strbuf_adds(out, store_column_text(s, CL_EVENTS)
+				 ? store_column_text(s, CL_EVENTS)
+				 : "[]");
 	strbuf_adds(out, ",\"source\":");
 	if (store_column_text(s, CL_SOURCE)) {
 		strbuf_adds(out, "{\"id\":");
