@@ -12,10 +12,9 @@
  * the path and the query are percent-decoded leniently (a bad escape stays
  * as it is), '+' is a space in the query only, a decoded NUL ends the
  * string.  A path that is not UTF-8 is a 400 before routing, as in
- * begin_request.  server/http.c keeps parse_method, utf8_valid,
- * query_well_formed and media_type_is static, so this file has faithful
- * copies of them (fuzz_method, fuzz_utf8_valid, fuzz_query_well_formed,
- * fuzz_media_type_is); keep them in step with http.c.
+ * begin_request.  The front end's own checks (the method allowlist, UTF-8,
+ * the query's escapes, media types) are called from server/http.h, so
+ * the harness runs the server's code, not a copy of it.
  *
  * The store lives in memory, migrated and loaded with the demo data, and
  * is made again every FUZZ_RECYCLE_INPUTS inputs or FUZZ_RECYCLE_WRITES
@@ -126,82 +125,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 /* ---- what the front end (and libmicrohttpd before it) does ---- */
 
-/* http.c parse_method: the allowlist; 0 for anything else. */
-static enum http_method fuzz_method(const char *m)
-{
-	static const struct {
-		const char *name;
-		enum http_method method;
-	} methods[] = {
-		{"GET", METHOD_GET},	 {"HEAD", METHOD_HEAD},
-		{"POST", METHOD_POST},	 {"PUT", METHOD_PUT},
-		{"PATCH", METHOD_PATCH}, {"DELETE", METHOD_DELETE},
-		{"OPTIONS", METHOD_OPTIONS},
-	};
-	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-		if (strcmp(m, methods[i].name) == 0)
-			return methods[i].method;
-	return 0;
-}
-
-static bool fuzz_takes_body(enum http_method m)
-{
-	return m == METHOD_POST || m == METHOD_PUT || m == METHOD_PATCH;
-}
-
-/* http.c utf8_valid, unchanged in substance. */
-static bool fuzz_utf8_valid(const unsigned char *s)
-{
-	while (*s) {
-		int extra = *s < 0x80		 ? 0
-			    : (*s & 0xe0) == 0xc0 ? 1
-			    : (*s & 0xf0) == 0xe0 ? 2
-			    : (*s & 0xf8) == 0xf0 ? 3
-						  : -1;
-		if (extra < 0 || (*s == 0xc0 || *s == 0xc1) || *s > 0xf4)
-			return false;
-		uint32_t c = *s & (0x3f >> extra);
-		for (int i = 1; i <= extra; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return false;
-			c = (c << 6) | (s[i] & 0x3f);
-		}
-		if ((extra == 2 &&
-		     (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-		    (extra == 3 && (c < 0x10000 || c > 0x10ffff)))
-			return false;
-		s += extra + 1;
-	}
-	return true;
-}
-
-/* http.c query_well_formed: `raw_query` is the URI after the first '?'
- * (NULL for none), the parameters are the decoded ones. */
-static bool fuzz_query_well_formed(const char *raw_query,
-				   const struct request *req)
-{
-	for (const char *q = raw_query; q && *q; q++)
-		if (*q == '%' && !(isxdigit((unsigned char)q[1]) &&
-				   isxdigit((unsigned char)q[2])))
-			return false;
-	for (size_t i = 0; i < req->nquery; i++)
-		if (!fuzz_utf8_valid((const unsigned char *)req->query[i].key) ||
-		    !fuzz_utf8_valid((const unsigned char *)req->query[i].value))
-			return false;
-	return true;
-}
-
-/* http.c media_type_is. */
-static bool fuzz_media_type_is(const char *header, const char *type)
-{
-	size_t n = strlen(type);
-	if (strncasecmp(header, type, n) != 0)
-		return false;
-	const char *rest = header + n;
-	while (*rest == ' ' || *rest == '\t')
-		rest++;
-	return *rest == '\0' || *rest == ';';
-}
+/* The checks themselves are the server's (server/http.h); only what
+ * libmicrohttpd does before them is modelled here. */
 
 static int hex_value(char c)
 {
@@ -590,9 +515,9 @@ static void run_request(struct fuzz_input *in, struct reply *rep)
 	char why[256];
 
 	req.path = in->path;
-	req.method = fuzz_method(in->method);
+	req.method = http_method_parse(in->method);
 	/* begin_request: a path that is not UTF-8 is refused first. */
-	if (!fuzz_utf8_valid((const unsigned char *)in->path)) {
+	if (!http_utf8_valid((const unsigned char *)in->path)) {
 		reply_problem(rep, PROBLEM_BAD_REQUEST, "the path is not UTF-8");
 		return;
 	}
@@ -618,15 +543,15 @@ static void run_request(struct fuzz_input *in, struct reply *rep)
 	/* begin_request: the media type (absent counts as the right one,
 	 * so that inputs need not spell it out). */
 	const char *type = fuzz_header_lookup(in, "Content-Type");
-	if (fuzz_takes_body(req.method) && type) {
+	if (http_method_takes_body(req.method) && type) {
 		bool ok = route->flags & ROUTE_NDJSON
-				  ? fuzz_media_type_is(type, "application/x-ndjson") ||
-					    fuzz_media_type_is(type, "application/ndjson")
+				  ? http_media_type_is(type, "application/x-ndjson") ||
+					    http_media_type_is(type, "application/ndjson")
 			  : req.method == METHOD_PATCH
-				  ? fuzz_media_type_is(type, "application/json") ||
-					    fuzz_media_type_is(
+				  ? http_media_type_is(type, "application/json") ||
+					    http_media_type_is(
 						    type, "application/merge-patch+json")
-				  : fuzz_media_type_is(type, "application/json");
+				  : http_media_type_is(type, "application/json");
 		if (!ok) {
 			reply_problem(rep, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
 				      "wrong media type");
@@ -642,14 +567,14 @@ static void run_request(struct fuzz_input *in, struct reply *rep)
 			      REQUEST_MAX_QUERY - 1);
 		return;
 	}
-	if (!fuzz_query_well_formed(in->raw_query, &req)) {
+	if (!http_query_well_formed(in->raw_query, &req)) {
 		reply_problem(rep, PROBLEM_BAD_REQUEST, "bad query");
 		return;
 	}
 	if (route->flags & ROUTE_NDJSON) {
 		req.raw_body = in->body;
 		req.raw_len = in->body_len;
-	} else if (fuzz_takes_body(req.method)) {
+	} else if (http_method_takes_body(req.method)) {
 		char pointer[256];
 		body = http_parse_json(in->body ? in->body : "", in->body_len,
 				       why, sizeof(why));

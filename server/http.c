@@ -68,7 +68,7 @@ struct conn_state {
 	char request_id[ACCESS_LOG_ID_MAX + 1]; /* echoed as X-Request-Id */
 };
 
-static enum http_method parse_method(const char *m)
+enum http_method http_method_parse(const char *m)
 {
 	static const struct {
 		const char *name;
@@ -85,7 +85,7 @@ static enum http_method parse_method(const char *m)
 	return 0;
 }
 
-static bool method_takes_body(enum http_method m)
+bool http_method_takes_body(enum http_method m)
 {
 	return m == METHOD_POST || m == METHOD_PUT || m == METHOD_PATCH;
 }
@@ -385,7 +385,7 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
-static bool media_type_is(const char *header, const char *type)
+bool http_media_type_is(const char *header, const char *type)
 {
 	size_t n = strlen(type);
 	if (strncasecmp(header, type, n) != 0)
@@ -417,8 +417,6 @@ static enum MHD_Result send_unrouted(struct MHD_Connection *conn,
 	reply_release(&rep);
 	return ret;
 }
-
-static bool utf8_valid(const unsigned char *s);
 
 /* The largest body the request's route takes. */
 static size_t body_limit_of(const struct http_server *srv,
@@ -452,10 +450,10 @@ static enum MHD_Result begin_request(struct http_server *srv,
 {
 	cs->req.path = url;
 	cs->method = method;
-	cs->req.method = parse_method(method);
+	cs->req.method = http_method_parse(method);
 	/* Ids and every path segment are UTF-8: a path that decodes to
 	 * anything else names nothing we could answer about. */
-	if (!utf8_valid((const unsigned char *)url))
+	if (!http_utf8_valid((const unsigned char *)url))
 		return send_problem(conn, cs, PROBLEM_BAD_REQUEST,
 				    "the path is not UTF-8");
 	cs->route = route_match(url, cs->req.method, &cs->req, cs->scratch,
@@ -473,7 +471,7 @@ static enum MHD_Result begin_request(struct http_server *srv,
 	/* Methods outside the allowlist are refused before any body. */
 	if (!cs->req.method)
 		return send_unrouted(conn, cs);
-	if (!method_takes_body(cs->req.method))
+	if (!http_method_takes_body(cs->req.method))
 		return MHD_YES;
 	if (!cs->route)
 		return send_unrouted(conn, cs);
@@ -494,11 +492,11 @@ static enum MHD_Result begin_request(struct http_server *srv,
 	}
 	const char *type = MHD_lookup_connection_value(
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-	bool json = type && media_type_is(type, "application/json");
-	bool patch = type && media_type_is(type, "application/merge-patch+json");
+	bool json = type && http_media_type_is(type, "application/json");
+	bool patch = type && http_media_type_is(type, "application/merge-patch+json");
 	if (cs->route->flags & ROUTE_NDJSON) {
-		if (type && (media_type_is(type, "application/x-ndjson") ||
-			     media_type_is(type, "application/ndjson")))
+		if (type && (http_media_type_is(type, "application/x-ndjson") ||
+			     http_media_type_is(type, "application/ndjson")))
 			return MHD_YES;
 		return send_problem(conn, cs, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
 				    "send application/x-ndjson");
@@ -564,7 +562,7 @@ static void *uri_received(void *cls, const char *uri,
 	return cs;
 }
 
-static bool utf8_valid(const unsigned char *s)
+bool http_utf8_valid(const unsigned char *s)
 {
 	while (*s) {
 		int extra = *s < 0x80 ? 0 : (*s & 0xe0) == 0xc0 ? 1
@@ -587,18 +585,15 @@ static bool utf8_valid(const unsigned char *s)
 	return true;
 }
 
-/* True when the query of the raw URI has only well-formed percent escapes
- * and its parameters decode to valid UTF-8. */
-static bool query_well_formed(const struct conn_state *cs)
+bool http_query_well_formed(const char *raw_query, const struct request *req)
 {
-	const char *q = cs->raw_uri ? strchr(cs->raw_uri, '?') : NULL;
-	for (; q && *q; q++)
+	for (const char *q = raw_query; q && *q; q++)
 		if (*q == '%' && !(isxdigit((unsigned char)q[1]) &&
 				   isxdigit((unsigned char)q[2])))
 			return false;
-	for (size_t i = 0; i < cs->req.nquery; i++)
-		if (!utf8_valid((const unsigned char *)cs->req.query[i].key) ||
-		    !utf8_valid((const unsigned char *)cs->req.query[i].value))
+	for (size_t i = 0; i < req->nquery; i++)
+		if (!http_utf8_valid((const unsigned char *)req->query[i].key) ||
+		    !http_utf8_valid((const unsigned char *)req->query[i].value))
 			return false;
 	return true;
 }
@@ -693,7 +688,8 @@ static enum MHD_Result finish_request(struct http_server *srv,
 			      REQUEST_MAX_QUERY - 1);
 		goto send;
 	}
-	if (!query_well_formed(cs)) {
+	if (!http_query_well_formed(cs->raw_uri ? strchr(cs->raw_uri, '?') : NULL,
+				    &cs->req)) {
 		reply_problem(&rep, PROBLEM_BAD_REQUEST,
 			      "the query string has a bad percent escape or "
 			      "is not UTF-8");
@@ -702,7 +698,7 @@ static enum MHD_Result finish_request(struct http_server *srv,
 	if (cs->route->flags & ROUTE_NDJSON) {
 		cs->req.raw_body = cs->body;
 		cs->req.raw_len = cs->len;
-	} else if (method_takes_body(cs->req.method)) {
+	} else if (http_method_takes_body(cs->req.method)) {
 		char pointer[256];
 		body = http_parse_json(cs->body ? cs->body : "", cs->len, why,
 				       sizeof(why));

@@ -42,4 +42,25 @@ json_t *http_parse_json(const char *data, size_t len, char *why,
 int http_check_numbers(const char *data, size_t len, char *pointer,
 		       size_t pointersz, char *why, size_t whysz);
 
+/*
+ * The front end's request checks, exposed so the fuzzer drives the same
+ * code the server runs.
+ */
+#include <stdbool.h>
+#include "server/reply.h"
+
+/* The method allowlist: the method, or 0 for any other. */
+enum http_method http_method_parse(const char *m);
+/* POST, PUT and PATCH take a body. */
+bool http_method_takes_body(enum http_method m);
+/* True when the NUL-terminated `s` is valid UTF-8 (no overlongs, no
+ * surrogates, nothing past U+10FFFF). */
+bool http_utf8_valid(const unsigned char *s);
+/* True when `raw_query` (the raw URI from its '?', or NULL) has only
+ * well-formed percent escapes and the decoded parameters in `req` are
+ * UTF-8. */
+bool http_query_well_formed(const char *raw_query, const struct request *req);
+/* True when a Content-Type header names `type` (parameters allowed). */
+bool http_media_type_is(const char *header, const char *type);
+
 #endif
