@@ -356,13 +356,10 @@ static void test_quote_span_in_code_points(struct tl_server *srv)
 	CHECK_JSON(r->json, "/quote_span", "null");
 }
 
+/* The ids the list at `query` answers, comma-separated. */
 static const char *list(const char *query)
 {
-	struct tl_resp *r = tl_get(tl_fmt("/v1/claims%s", query));
-
-	if (!CHECK_STATUS(r, 200))
-		return "(error)";
-	return tl_ids(tl_at(r->json, "/items"));
+	return tl_page_ids(tl_fmt("/v1/claims%s", query));
 }
 
 static void test_filters(struct tl_server *srv)
@@ -423,9 +420,7 @@ static void test_filters(struct tl_server *srv)
 	CHECK_PARAM_AT(r, "stance");
 	CHECK_PARAM_AT(r, "disputed");
 	CHECK_PARAM_AT(r, "verdict");
-	r = tl_get("/v1/claims?from=2024-02-30");
-	CHECK_PROBLEM(r, 422, "validation-failed");
-	CHECK_PARAM_AT(r, "from");
+	CHECK_BAD_PARAM("/v1/claims?from=2024-02-30", "from");
 }
 
 static void test_delete_claim_frees_references(struct tl_server *srv)

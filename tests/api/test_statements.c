@@ -168,21 +168,11 @@ static void test_actor_statements_errors(struct tl_server *srv)
 	(void)srv;
 	REQUIRE(make_store());
 	CHECK_PROBLEM(tl_get("/v1/actors/nobody/statements"), 404, "not-found");
-	r = tl_get("/v1/actors/p-top/statements?event=nope");
-	CHECK_PROBLEM(r, 422, "validation-failed");
-	CHECK_PARAM_AT(r, "event");
-	r = tl_get("/v1/actors/p-top/statements?group_by=stance");
-	CHECK_PROBLEM(r, 422, "validation-failed");
-	CHECK_PARAM_AT(r, "group_by");
-	r = tl_get("/v1/actors/p-top/statements?stance=shouts");
-	CHECK_PROBLEM(r, 422, "validation-failed");
-	CHECK_PARAM_AT(r, "stance");
-	r = tl_get("/v1/actors/p-top/statements?from=2024-02-30");
-	CHECK_PROBLEM(r, 422, "validation-failed");
-	CHECK_PARAM_AT(r, "from");
-	r = tl_get("/v1/actors/p-top/statements?limit=0");
-	CHECK_PROBLEM(r, 422, "validation-failed");
-	CHECK_PARAM_AT(r, "limit");
+	CHECK_BAD_PARAM("/v1/actors/p-top/statements?event=nope", "event");
+	CHECK_BAD_PARAM("/v1/actors/p-top/statements?group_by=stance", "group_by");
+	CHECK_BAD_PARAM("/v1/actors/p-top/statements?stance=shouts", "stance");
+	CHECK_BAD_PARAM("/v1/actors/p-top/statements?from=2024-02-30", "from");
+	CHECK_BAD_PARAM("/v1/actors/p-top/statements?limit=0", "limit");
 	r = tl_get("/v1/actors/p-top/statements?cursor=nonsense");
 	CHECK_PROBLEM(r, 400, "bad-request");
 	/* A timeline cursor is not a statement cursor. */

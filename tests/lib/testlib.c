@@ -1241,6 +1241,24 @@ static const char *dump(json_t *v)
 	return s;
 }
 
+bool tl_check_bad_param_at(const char *file, int line, const char *path,
+			   const char *name)
+{
+	struct tl_resp *r = tl_get(path);
+
+	return tl_check_problem(file, line, r, 422, "validation-failed") &&
+	       tl_check_error_at(file, line, r, "parameter", name);
+}
+
+const char *tl_page_ids_at(const char *file, int line, const char *path)
+{
+	struct tl_resp *r = tl_get(path);
+
+	if (!tl_check_status(file, line, r, 200))
+		return "(error)";
+	return tl_ids(tl_at(r->json, "/items"));
+}
+
 const char *tl_ids(json_t *arr)
 {
 	size_t i, len = 0;

@@ -283,6 +283,11 @@ bool tl_check_errors_exactly(const char *file, int line,
 	tl_check_error_at(__FILE__, __LINE__, (r), "pointer", (ptr))
 #define CHECK_PARAM_AT(r, name) \
 	tl_check_error_at(__FILE__, __LINE__, (r), "parameter", (name))
+/* GET `path` answers 422 validation-failed naming query parameter `name`. */
+#define CHECK_BAD_PARAM(path, name) \
+	tl_check_bad_param_at(__FILE__, __LINE__, (path), (name))
+bool tl_check_bad_param_at(const char *file, int line, const char *path,
+			   const char *name);
 /* errors[] names exactly these pointers, each once, in any order. */
 #define CHECK_ERRORS_EXACTLY(r, ...)                                         \
 	tl_check_errors_exactly(__FILE__, __LINE__, (r), "pointer",          \
@@ -326,6 +331,12 @@ json_t *tl_list_all_at(const char *file, int line, const char *path,
 /* The ids of the items of an array, joined by ",", arena-owned ("" when
  * empty, NULL when `arr` is not an array).  Handy in CHECK_STR. */
 const char *tl_ids(json_t *arr);
+
+/* GETs one page at `path` and returns the ids of its items as tl_ids
+ * does, or "(error)" after recording a failure when the status is not
+ * 200.  For checking a list filter in one line. */
+#define tl_page_ids(path) tl_page_ids_at(__FILE__, __LINE__, (path))
+const char *tl_page_ids_at(const char *file, int line, const char *path);
 
 /* ---- the runner ------------------------------------------------------ */
 
