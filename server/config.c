@@ -259,7 +259,7 @@ static const struct option_spec options[] = {
 	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, connection_timeout),
 	 .lo = 0, .hi = 86400},
 	{"--connection-memory-limit", "CLAIMLINE_CONNECTION_MEMORY_LIMIT",
-	 "BYTES", "65536",
+	 "BYTES", "32768",
 	 "buffer memory per connection (request line and headers must fit)",
 	 SERVE, false,
 	 .kind = VALUE_SIZE, .offset = offsetof(struct config, memory_limit),
@@ -292,7 +292,7 @@ void config_defaults(struct config *cfg)
 		.connection_limit = 1024,
 		.per_ip_limit = 64,
 		.connection_timeout = 30,
-		.memory_limit = 64 * 1024,
+		.memory_limit = 32 * 1024, /* MHD zeroes it per request */
 		.strict = 1,
 		.drain_timeout = 8,
 	};

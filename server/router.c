@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Matches `path` against `pattern`; on success copies captured segments
- * into scratch and sets req->args.  Returns 1 on a match. */
+/* Matches `path` against `pattern`.  With a `req`, copies the captured
+ * segments into scratch and sets req->args; without one it only tests
+ * (every route is tested on every request, so that costs nothing).
+ * Returns 1 on a match. */
 static int match_pattern(const char *pattern, const char *path,
 			 struct request *req, char *scratch)
 {
@@ -28,9 +30,12 @@ static int match_pattern(const char *pattern, const char *path,
 			if (slen == 0 || nargs == REQUEST_MAX_ARGS ||
 			    used + slen + 1 > ROUTER_PATH_MAX)
 				return 0;
-			memcpy(scratch + used, s, slen);
-			scratch[used + slen] = '\0';
-			req->args[nargs++] = scratch + used;
+			if (req) {
+				memcpy(scratch + used, s, slen);
+				scratch[used + slen] = '\0';
+				req->args[nargs] = scratch + used;
+			}
+			nargs++;
 			used += slen + 1;
 		} else if (plen != slen || memcmp(p, s, plen) != 0) {
 			return 0;
@@ -40,7 +45,8 @@ static int match_pattern(const char *pattern, const char *path,
 	}
 	if (*p || *s)
 		return 0;
-	req->nargs = nargs;
+	if (req)
+		req->nargs = nargs;
 	return 1;
 }
 
@@ -54,11 +60,9 @@ const struct route *route_match(const char *path, enum http_method method,
 		return NULL;
 	for (size_t i = 0; i < route_count; i++) {
 		const struct route *r = &route_table[i];
-		/* Match into a throwaway request so that a route with the
-		 * wrong method leaves no arguments behind. */
-		struct request probe = {0};
-		char probe_scratch[ROUTER_PATH_MAX];
-		if (!match_pattern(r->pattern, path, &probe, probe_scratch))
+		/* Test first, so a route with the wrong method leaves no
+		 * arguments behind. */
+		if (!match_pattern(r->pattern, path, NULL, NULL))
 			continue;
 		*allowed |= r->method;
 		if (r->method == METHOD_GET)

@@ -144,8 +144,21 @@ static int exec_simple(sqlite3 *db, const char *sql, char *err, size_t errsz)
 	return 0;
 }
 
+/* Process-wide settings, before SQLite initializes itself.  Memory
+ * statistics are off: they put every allocation of every connection
+ * behind one global mutex, which the worker threads then contend on.
+ * Each connection is used by one thread at a time (NOMUTEX below). */
+static void store_global_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+}
+
+static pthread_once_t store_global_once = PTHREAD_ONCE_INIT;
+
 struct store *store_open(const char *path, char *err, size_t errsz)
 {
+	pthread_once(&store_global_once, store_global_init);
 	struct store *st = calloc(1, sizeof(*st));
 	char why[256];
 	if (!st) {
@@ -604,6 +617,7 @@ int store_checkpoint(const char *path, char *err, size_t errsz)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *stmt = NULL;
+	pthread_once(&store_global_once, store_global_init);
 	int rc = sqlite3_open_v2(path, &db,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 				 NULL);

@@ -34,7 +34,7 @@ static const struct {
 	 "64"},
 	{"--connection-timeout", "CLAIMLINE_CONNECTION_TIMEOUT", "30"},
 	{"--connection-memory-limit", "CLAIMLINE_CONNECTION_MEMORY_LIMIT",
-	 "65536"},
+	 "32768"},
 	{"--strict", "CLAIMLINE_STRICT", "1"},
 	{"--drain-timeout", "CLAIMLINE_DRAIN_TIMEOUT", "8"},
 };
