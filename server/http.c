@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@
 #include "server/keys.h"
 #include "server/router.h"
 #include "server/waiters.h"
+#include "server/writer.h"
 #include "store/store.h"
 
 #define JSON_MAX_DEPTH 32
@@ -66,6 +68,14 @@ struct conn_state {
 	struct timespec started_at;
 	const struct http_server *srv;
 	char request_id[ACCESS_LOG_ID_MAX + 1]; /* echoed as X-Request-Id */
+	/* A write handed to the writer thread: the job, the connection to
+	 * resume, the reply its handler made, and the parsed body it ran on
+	 * (owned here until the reply is sent). */
+	struct writer_job job;
+	struct MHD_Connection *conn;
+	struct reply write_reply;
+	json_t *write_body;
+	bool write_queued, write_done;
 };
 
 enum http_method http_method_parse(const char *m)
@@ -659,6 +669,68 @@ static bool authorize(const struct http_server *srv,
 	return true;
 }
 
+/* ---- writes: run on the writer thread, answered after their commit ---- */
+
+static void write_job_run(struct writer_job *job, struct store *st)
+{
+	struct conn_state *cs = (struct conn_state *)((char *)job -
+		offsetof(struct conn_state, job));
+	cs->req.store = st;
+	cs->route->handler(&cs->req, &cs->write_reply);
+	if (cs->write_reply.status == 0)
+		reply_problem(&cs->write_reply, PROBLEM_INTERNAL, "no reply");
+}
+
+static void write_job_done(struct writer_job *job, int store_rc)
+{
+	struct conn_state *cs = (struct conn_state *)((char *)job -
+		offsetof(struct conn_state, job));
+	if (store_rc != STORE_OK) {
+		/* The batch did not commit: whatever the handler said, none
+		 * of its writes were kept. */
+		reply_release(&cs->write_reply);
+		reply_init(&cs->write_reply);
+		reply_problem(&cs->write_reply, PROBLEM_UNAVAILABLE,
+			      "the store could not commit; nothing of this "
+			      "request was kept, it may be retried");
+	}
+	cs->write_done = true;
+	MHD_resume_connection(cs->conn);
+}
+
+/* Parks the connection and queues the write; its reply is sent when
+ * MHD calls back after write_job_done resumed it.  Takes `body`. */
+static enum MHD_Result hand_to_writer(struct MHD_Connection *conn,
+				      struct conn_state *cs, json_t *body)
+{
+	cs->conn = conn;
+	cs->write_body = body;
+	cs->write_queued = true;
+	reply_init(&cs->write_reply);
+	cs->job = (struct writer_job){.run = write_job_run,
+				      .done = write_job_done};
+	/* Suspended before it is queued, so the resume cannot come first. */
+	MHD_suspend_connection(conn);
+	if (!writer_submit(&cs->job)) {
+		reply_problem(&cs->write_reply, PROBLEM_UNAVAILABLE,
+			      "the server is stopping");
+		cs->write_done = true;
+		MHD_resume_connection(conn);
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result send_write_reply(struct MHD_Connection *conn,
+					struct conn_state *cs)
+{
+	enum MHD_Result ret = send_reply(conn, cs, &cs->write_reply);
+	reply_release(&cs->write_reply);
+	json_decref(cs->write_body);
+	cs->write_body = NULL;
+	cs->write_queued = false;
+	return ret;
+}
+
 static enum MHD_Result finish_request(struct http_server *srv,
 				      struct MHD_Connection *conn,
 				      struct conn_state *cs)
@@ -666,8 +738,10 @@ static enum MHD_Result finish_request(struct http_server *srv,
 	char why[256];
 	json_t *body = NULL;
 	struct reply rep;
-	reply_init(&rep);
 
+	if (cs->write_done)
+		return send_write_reply(conn, cs);
+	reply_init(&rep);
 	if (!cs->route) {
 		reply_release(&rep);
 		return send_unrouted(conn, cs);
@@ -726,6 +800,11 @@ static enum MHD_Result finish_request(struct http_server *srv,
 	}
 	if (!authorize(srv, conn, cs, &rep))
 		goto send;
+	if (http_method_takes_body(cs->req.method) ||
+	    cs->req.method == METHOD_DELETE) {
+		reply_release(&rep);
+		return hand_to_writer(conn, cs, body);
+	}
 run:
 	for (;;) {
 		uint64_t generation = waiters_generation();
@@ -796,6 +875,10 @@ static void request_completed(void *cls, struct MHD_Connection *conn,
 		return;
 	if (cs->started)
 		metrics_request_finished();
+	if (cs->write_queued) { /* closed before its reply went out */
+		reply_release(&cs->write_reply);
+		json_decref(cs->write_body);
+	}
 	free(cs->body);
 	free(cs->raw_uri);
 	free(cs);
@@ -898,6 +981,20 @@ struct http_server *http_start(const struct config *cfg, char *err,
 		free(srv);
 		return NULL;
 	}
+	if (store_checkpointer_start(cfg->db, err, errsz) != STORE_OK) {
+		waiters_stop();
+		MHD_stop_daemon(srv->daemon);
+		free(srv);
+		return NULL;
+	}
+	if (writer_start() != 0) {
+		snprintf(err, errsz, "cannot start the writer thread");
+		store_checkpointer_stop();
+		waiters_stop();
+		MHD_stop_daemon(srv->daemon);
+		free(srv);
+		return NULL;
+	}
 	return srv;
 }
 
@@ -931,6 +1028,10 @@ void http_stop(struct http_server *srv)
 	/* Requests under way finish (at most drain_timeout); idle
 	 * keep-alive connections are then closed with the daemon. */
 	wait_for_in_flight(srv->cfg->drain_timeout * 1000u);
+	/* Queued writes run and are answered; later ones get 503.  Before
+	 * the daemon stops: the writer resumes connections of it. */
+	writer_stop();
+	store_checkpointer_stop();
 	if (metrics_in_flight() > 0)
 		fprintf(stderr,
 			"claimline: %ld requests still in flight after %u s; "

@@ -32,6 +32,11 @@ struct store {
 	struct cached_stmt *retired;
 	size_t nretired, retired_cap;
 	size_t ncached;
+	/* A group commit is open (store_batch_begin): transactions of the
+	 * callers are savepoints in it, `depth` of them open now. */
+	bool batch;
+	int depth;
+	bool has_pending; /* the schema defers search indexing (008) */
 	struct cached_stmt cache[STMT_CACHE_SIZE];
 };
 
@@ -156,6 +161,72 @@ static void store_global_init(void)
 
 static pthread_once_t store_global_once = PTHREAD_ONCE_INIT;
 
+/* ---- checkpoints, off the writer's path ---- */
+
+/* The WAL size (frames) that asks for a checkpoint: SQLite's default. */
+#define CHECKPOINT_FRAMES 1000
+/* Past this, the committing thread finishes the checkpoint itself.  A
+ * checkpoint running beside a steady writer never catches up with the
+ * WAL's end, and SQLite restarts the WAL from its start only after one
+ * that did: without this the WAL would grow as long as writes go on.
+ * By then most of it is copied, so what is left is short. */
+#define CHECKPOINT_INLINE_FRAMES 4000
+
+static pthread_mutex_t ckpt_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ckpt_wake = PTHREAD_COND_INITIALIZER;
+static bool ckpt_running, ckpt_stopping, ckpt_wanted;
+static pthread_t ckpt_thread;
+
+/* Replaces SQLite's autocheckpoint.  With the checkpointer running, the
+ * committing thread only asks for a checkpoint: copying the WAL back into
+ * the database and its fsync then happen on another core while writes go
+ * on.  Without it (the CLI, tests of the store) it checkpoints inline,
+ * as SQLite would. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	(void)arg;
+	if (frames < CHECKPOINT_FRAMES)
+		return SQLITE_OK;
+	pthread_mutex_lock(&ckpt_lock);
+	bool delegated = ckpt_running && !ckpt_stopping &&
+			 frames < CHECKPOINT_INLINE_FRAMES;
+	if (delegated) {
+		ckpt_wanted = true;
+		pthread_cond_signal(&ckpt_wake);
+	}
+	pthread_mutex_unlock(&ckpt_lock);
+	if (!delegated)
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE,
+					  NULL, NULL);
+	return SQLITE_OK;
+}
+
+static void *checkpointer_main(void *arg)
+{
+	struct store *st = arg;
+	pthread_mutex_lock(&ckpt_lock);
+	for (;;) {
+		while (!ckpt_wanted && !ckpt_stopping)
+			pthread_cond_wait(&ckpt_wake, &ckpt_lock);
+		if (ckpt_stopping)
+			break;
+		ckpt_wanted = false;
+		pthread_mutex_unlock(&ckpt_lock);
+		/* PASSIVE: copies what no reader still needs, never waits
+		 * for or blocks the writer. */
+		int rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+						   SQLITE_CHECKPOINT_PASSIVE,
+						   NULL, NULL);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			fprintf(stderr, "claimline: checkpoint: %s\n",
+				sqlite3_errmsg(st->db));
+		pthread_mutex_lock(&ckpt_lock);
+	}
+	pthread_mutex_unlock(&ckpt_lock);
+	store_close(st);
+	return NULL;
+}
+
 struct store *store_open(const char *path, char *err, size_t errsz)
 {
 	pthread_once(&store_global_once, store_global_init);
@@ -175,6 +246,7 @@ struct store *store_open(const char *path, char *err, size_t errsz)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_wal_hook(st->db, wal_hook, NULL);
 	st->log_plans = getenv("CLAIMLINE_LOG_QUERY_PLANS") != NULL;
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	/* journal_mode touches the file, so an unusable path fails here. */
@@ -224,6 +296,8 @@ int store_schema_version(void)
 	return n;
 }
 
+static int finish_write(struct store *st);
+
 int store_migrate(struct store *st, char *err, size_t errsz)
 {
 	char why[256] = "";
@@ -256,6 +330,10 @@ int store_migrate(struct store *st, char *err, size_t errsz)
 	/* PRAGMA takes no parameters; the value is our own integer. */
 	char pragma[64];
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", known);
+	if (finish_write(st) != STORE_OK) {
+		snprintf(why, sizeof(why), "%s", sqlite3_errmsg(st->db));
+		goto rollback;
+	}
 	if (exec_simple(st->db, pragma, why, sizeof(why)) != 0 ||
 	    exec_simple(st->db, "COMMIT", why, sizeof(why)) != 0)
 		goto rollback;
@@ -575,14 +653,74 @@ static int exec_tx(struct store *st, const char *sql)
 	return store_exec_stmt(store_prepare(st, sql));
 }
 
+/*
+ * What finishes every write transaction just before its COMMIT: the rows
+ * schema/008's triggers noted are (re)indexed for search, in one
+ * statement, so FTS5 writes one segment per transaction.  Part of the
+ * store because the schema depends on it: any program writing through the
+ * store keeps the index whole.
+ */
+static const char *const finish_sql[] = {
+	"DELETE FROM search WHERE rowid IN (SELECT rowid FROM search_pending "
+	"WHERE NOT fresh)",
+	"INSERT INTO search(rowid, label, content, type, ref) "
+	"SELECT r.seq * 4, json_extract(r.body, '$.name'), (SELECT "
+	"group_concat(value, ' ') FROM json_each(r.body, '$.aliases')), "
+	"'actor', r.id FROM search_pending AS p JOIN actors AS r ON r.seq = "
+	"p.rowid >> 2 WHERE p.rowid & 3 = 0 "
+	"UNION ALL SELECT r.seq * 4 + 1, json_extract(r.body, '$.title'), "
+	"NULL, 'source', r.id FROM search_pending AS p JOIN sources AS r ON "
+	"r.seq = p.rowid >> 2 WHERE p.rowid & 3 = 1 "
+	"UNION ALL SELECT r.seq * 4 + 2, json_extract(r.body, '$.title'), "
+	"json_extract(r.body, '$.description'), 'event', r.id FROM "
+	"search_pending AS p JOIN events AS r ON r.seq = p.rowid >> 2 WHERE "
+	"p.rowid & 3 = 2 "
+	"UNION ALL SELECT r.seq * 4 + 3, json_extract(r.body, '$.text'), "
+	"json_extract(r.body, '$.quote'), 'claim', r.id FROM search_pending "
+	"AS p JOIN claims AS r ON r.seq = p.rowid >> 2 WHERE p.rowid & 3 = 3",
+	"DELETE FROM search_pending",
+	NULL,
+};
+
+static int finish_write(struct store *st)
+{
+	if (!st->has_pending) {
+		/* Until the migration that makes the table has run. */
+		struct store_stmt *s = store_prepare(
+			st, "SELECT 1 FROM sqlite_schema WHERE type = 'table' "
+			    "AND name = 'search_pending'");
+		int rc = s ? store_step(s) : STORE_ERROR;
+		if (s)
+			store_reset(s);
+		if (rc < 0)
+			return rc;
+		if (rc != STORE_ROW)
+			return STORE_OK;
+		st->has_pending = true;
+	}
+	for (size_t i = 0; finish_sql[i]; i++) {
+		int rc = store_exec_stmt(store_prepare(st, finish_sql[i]));
+		if (rc != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
 int store_begin(struct store *st)
 {
+	if (st->batch) {
+		int rc = exec_tx(st, "SAVEPOINT w");
+		if (rc == STORE_OK)
+			st->depth++;
+		return rc;
+	}
 	return exec_tx(st, "BEGIN IMMEDIATE");
 }
 
 int store_begin_read(struct store *st)
 {
-	return exec_tx(st, "BEGIN");
+	/* Inside a batch the transaction is already one snapshot. */
+	return st->batch ? STORE_OK : exec_tx(st, "BEGIN");
 }
 
 static void (*_Atomic commit_hook)(void);
@@ -592,23 +730,119 @@ void store_set_commit_hook(void (*hook)(void))
 	commit_hook = hook;
 }
 
+static void run_commit_hook(void)
+{
+	void (*hook)(void) = commit_hook;
+	if (hook)
+		hook();
+}
+
 int store_commit(struct store *st)
 {
-	int rc = exec_tx(st, "COMMIT");
+	if (st->batch) {
+		if (st->depth == 0)
+			return STORE_ERROR;
+		int rc = exec_tx(st, "RELEASE w");
+		if (rc != STORE_OK) {
+			store_rollback(st);
+			return rc;
+		}
+		st->depth--;
+		return STORE_OK;
+	}
+	int rc = finish_write(st);
+	if (rc == STORE_OK)
+		rc = exec_tx(st, "COMMIT");
 	if (rc != STORE_OK) {
 		store_rollback(st);
 		return rc;
 	}
-	void (*hook)(void) = commit_hook;
-	if (hook)
-		hook();
+	run_commit_hook();
 	return rc;
 }
 
 void store_rollback(struct store *st)
 {
+	if (st->batch) {
+		/* Only the caller's own savepoint: the others' writes in the
+		 * batch stay.  With none open (a read ended), nothing. */
+		if (st->depth > 0 && !sqlite3_get_autocommit(st->db)) {
+			sqlite3_exec(st->db, "ROLLBACK TO w; RELEASE w", NULL,
+				     NULL, NULL);
+			st->depth--;
+		}
+		return;
+	}
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_batch_begin(struct store *st)
+{
+	int rc = exec_tx(st, "BEGIN IMMEDIATE");
+	if (rc == STORE_OK) {
+		st->batch = true;
+		st->depth = 0;
+	}
+	return rc;
+}
+
+bool store_batch_alive(struct store *st)
+{
+	/* SQLite rolls a whole transaction back on some errors (I/O, full
+	 * disk): then the batch is gone with everything written in it. */
+	return st->batch && !sqlite3_get_autocommit(st->db);
+}
+
+int store_batch_end(struct store *st, bool commit)
+{
+	bool alive = store_batch_alive(st);
+	st->batch = false;
+	st->depth = 0;
+	int rc = alive ? STORE_OK : STORE_ERROR;
+	if (alive && commit)
+		rc = finish_write(st);
+	if (rc == STORE_OK && commit)
+		rc = exec_tx(st, "COMMIT");
+	if (rc != STORE_OK || !commit) {
+		store_rollback(st);
+		return commit ? rc : STORE_OK;
+	}
+	run_commit_hook();
+	return STORE_OK;
+}
+
+int store_checkpointer_start(const char *path, char *err, size_t errsz)
+{
+	struct store *st = store_open(path, err, errsz);
+	if (!st)
+		return STORE_ERROR;
+	pthread_mutex_lock(&ckpt_lock);
+	ckpt_stopping = ckpt_wanted = false;
+	ckpt_running = pthread_create(&ckpt_thread, NULL, checkpointer_main,
+				      st) == 0;
+	bool running = ckpt_running;
+	pthread_mutex_unlock(&ckpt_lock);
+	if (!running) {
+		snprintf(err, errsz, "cannot start the checkpoint thread");
+		store_close(st);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+void store_checkpointer_stop(void)
+{
+	pthread_mutex_lock(&ckpt_lock);
+	bool running = ckpt_running;
+	ckpt_stopping = true;
+	pthread_cond_signal(&ckpt_wake);
+	pthread_mutex_unlock(&ckpt_lock);
+	if (running)
+		pthread_join(ckpt_thread, NULL);
+	pthread_mutex_lock(&ckpt_lock);
+	ckpt_running = false;
+	pthread_mutex_unlock(&ckpt_lock);
 }
 
 /* ---- shutdown ---- */
@@ -649,4 +883,15 @@ done:
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
 	return result;
+}
+
+/* ---- bulk writes ---- */
+
+void store_keep_dirty_pages(struct store *st, bool on)
+{
+	/* A pragma that acts when it is prepared, so not through the
+	 * statement cache: run afresh each time. */
+	sqlite3_exec(st->db,
+		     on ? "PRAGMA cache_spill = OFF" : "PRAGMA cache_spill = ON",
+		     NULL, NULL, NULL);
 }

@@ -66,6 +66,30 @@ void store_rollback(struct store *st);
 int store_begin_read(struct store *st);
 
 /*
+ * Group commit: several writers' transactions in one SQLite transaction,
+ * so that they share one fsync.  Between store_batch_begin (BEGIN
+ * IMMEDIATE) and store_batch_end, store_begin/commit/rollback are a
+ * savepoint of their own (a rollback undoes only that caller's writes),
+ * store_begin_read is already satisfied, and the commit hook runs once,
+ * at the end.  store_batch_end COMMITs (commit true) or rolls everything
+ * back; STORE_OK only when the batch is durably committed.
+ * store_batch_alive is false once SQLite rolled the batch back by itself
+ * (an I/O error): nothing of it will be kept.
+ */
+int store_batch_begin(struct store *st);
+bool store_batch_alive(struct store *st);
+int store_batch_end(struct store *st, bool commit);
+
+/*
+ * The checkpointer: a thread with its own connection that copies the WAL
+ * back into the database whenever a commit finds it past 1,000 frames, so
+ * the committing thread does not.  Without it, connections checkpoint
+ * inline as SQLite does by default.  Stop it before the final checkpoint.
+ */
+int store_checkpointer_start(const char *path, char *err, size_t errsz);
+void store_checkpointer_stop(void);
+
+/*
  * Returns the cached statement for the literal `sql`, preparing it on first
  * use; it is reset and its bindings cleared.  Borrowed: valid until the
  * next store_prepare of the same SQL, store_release_retired() or
@@ -135,5 +159,17 @@ int64_t store_changes(struct store *st);
  * error with one line in `err`.
  */
 int store_checkpoint(const char *path, char *err, size_t errsz);
+
+/* ---- bulk writes ---- */
+
+/*
+ * While `on`, the transaction's dirty pages stay in this connection's
+ * memory, past its cache size, until the commit writes them to the log
+ * (PRAGMA cache_spill = OFF); else SQLite spills them to the log as the
+ * cache fills and reads them back for each later change.  For one large
+ * transaction, such as an import; turn it off again after its end, which
+ * frees what is over the cache size.
+ */
+void store_keep_dirty_pages(struct store *st, bool on);
 
 #endif
