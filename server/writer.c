@@ -37,8 +37,10 @@ static void run_batch(struct writer_job *jobs)
 	int rc = st ? store_batch_begin(st) : STORE_ERROR;
 	if (rc == STORE_OK) {
 		for (struct writer_job *j = jobs; j && store_batch_alive(st);
-		     j = j->next)
+		     j = j->next) {
 			j->run(j, st);
+			store_batch_job_done(st);
+		}
 		rc = store_batch_end(st, true);
 	}
 	while (jobs) {

@@ -787,6 +787,16 @@ int store_batch_begin(struct store *st)
 	return rc;
 }
 
+void store_batch_job_done(struct store *st)
+{
+	if (st->depth > 0)
+		fprintf(stderr, "claimline: a write left %d savepoint(s) open; "
+				"rolled back\n", st->depth);
+	while (st->depth > 0 && !sqlite3_get_autocommit(st->db))
+		store_rollback(st);
+	st->depth = 0;
+}
+
 bool store_batch_alive(struct store *st)
 {
 	/* SQLite rolls a whole transaction back on some errors (I/O, full

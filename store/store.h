@@ -77,6 +77,9 @@ int store_begin_read(struct store *st);
  * (an I/O error): nothing of it will be kept.
  */
 int store_batch_begin(struct store *st);
+/* After each caller in a batch: a savepoint it left open (a bug) is
+ * rolled back, and logged, rather than committed with the batch. */
+void store_batch_job_done(struct store *st);
 bool store_batch_alive(struct store *st);
 int store_batch_end(struct store *st, bool commit);
 
