@@ -16,6 +16,7 @@ struct store_stmt;
 
 struct store;
 struct strbuf;
+struct page_item;
 
 /*
  * Collects `root` and, when `with_parts`, everything part_of it at any
@@ -26,16 +27,42 @@ struct strbuf;
 int reading_subtree(struct store *st, const struct resource *res,
 		    const char *root, bool with_parts, char **ids);
 
+/* What a page entry is. */
+enum { READING_EVENT = 0, READING_CLAIM = 1 };
+
 /*
- * Appends the timeline entry of event or claim `id` to `out` as JSON text:
- * {"type", "date", "precision", "event"|"claim", and the names a front end
- * needs (part_of; claimant, via, events, source)}.  Returns STORE_ROW,
- * STORE_DONE when the row is gone, or a store error.
+ * The entries of one timeline or statements page, written together: the
+ * page's rows in one statement per table, then the names they embed, one
+ * statement per table for the whole page.  Fill it with reading_page_add
+ * in page order, then reading_page_write.
  */
-int reading_event_entry_text(struct store *st, const char *id,
-			     struct strbuf *out);
-int reading_claim_entry_text(struct store *st, const char *id,
-			     struct strbuf *out);
+struct reading_page {
+	const char *claimant; /* every claim is this actor's, or NULL; borrowed */
+	struct page_item *items;
+	size_t n, cap;
+};
+
+/* Starts an empty page.  `claimant` (borrowed, may be NULL) says that
+ * every claim on it is that actor's, so they are read from where that
+ * actor's claims are kept together. */
+void reading_page_init(struct reading_page *p, const char *claimant);
+
+/* Adds the event or claim of row `seq` as the next entry; false when out
+ * of memory. */
+bool reading_page_add(struct reading_page *p, int type, int64_t seq);
+
+/*
+ * Appends the page's entries to `out` as a JSON array text, each
+ * {"type", "date", "precision", "event"|"claim", and the names a front
+ * end needs (part_of; claimant, via, events, source)}.  Call inside the
+ * read transaction that found the rows.  Returns STORE_OK, or a store
+ * error (also when a row is gone).
+ */
+int reading_page_write(struct store *st, struct reading_page *p,
+		       struct strbuf *out);
+
+/* Frees what the page holds. */
+void reading_page_release(struct reading_page *p);
 
 /* Parses an items array written as text (and releases `items`); a new
  * reference, NULL on a failed buffer. */

@@ -25,6 +25,12 @@ struct st_position {
 	char id[ID_MAX_LEN + 1];
 };
 
+/* A row of the page: its place in the order, and its seq. */
+struct st_row {
+	struct st_position pos;
+	int64_t seq;
+};
+
 
 static void add(char *sql, size_t size, const char *fragment)
 {
@@ -36,11 +42,11 @@ static void build_sql(const struct read_filters *f, int phase, char *sql,
 {
 	sql[0] = '\0';
 	add(sql, size, phase == 0
-		? "SELECT r.id, r.date_lo, r.date_prec FROM claims AS r WHERE "
-		  "r.date_lo IS NOT NULL AND (r.date_lo, r.date_prec, r.id) > "
-		  "(:lo, :prec, :id)"
-		: "SELECT r.id, 0, 0 FROM claims AS r WHERE r.date_lo IS NULL "
-		  "AND r.id > :id");
+		? "SELECT r.id, r.date_lo, r.date_prec, r.seq FROM claims AS r "
+		  "WHERE r.date_lo IS NOT NULL AND (r.date_lo, r.date_prec, "
+		  "r.id) > (:lo, :prec, :id)"
+		: "SELECT r.id, 0, 0, r.seq FROM claims AS r WHERE r.date_lo IS "
+		  "NULL AND r.id > :id");
 	if (f->actor)
 		add(sql, size, " AND r.claimant = :actor");
 	if (f->actor_set)
@@ -59,11 +65,11 @@ static void build_sql(const struct read_filters *f, int phase, char *sql,
 		: " ORDER BY r.id LIMIT :limit");
 }
 
-/* Appends up to `limit` rows of one phase to `rows` as {"id", "phase",
- * "lo", "prec"}: the id and its place in the order. */
+/* Appends up to `limit` rows of one phase to rows[*n..]: each row's place
+ * in the order and its seq. */
 static int run_phase(struct store *st, const struct read_filters *f,
 		     const struct st_position *pos, int64_t limit,
-		     json_t *rows)
+		     struct st_row *rows, size_t *n)
 {
 	char sql[2048];
 	build_sql(f, pos->phase, sql, sizeof(sql));
@@ -76,14 +82,15 @@ static int run_phase(struct store *st, const struct read_filters *f,
 	reading_bind_filters(s, f);
 	store_bind_int64_named(s, ":limit", limit);
 	int rc;
-	while ((rc = store_step(s)) == STORE_ROW)
-		json_array_append_new(
-			rows, json_pack("{s:s, s:i, s:I, s:I}", "id",
-					store_column_text(s, 0), "phase",
-					pos->phase, "lo",
-					(json_int_t)store_column_int64(s, 1),
-					"prec",
-					(json_int_t)store_column_int64(s, 2)));
+	while ((rc = store_step(s)) == STORE_ROW) {
+		struct st_row *r = &rows[(*n)++];
+		r->pos.phase = pos->phase;
+		r->pos.lo = store_column_int64(s, 1);
+		r->pos.prec = (int)store_column_int64(s, 2);
+		snprintf(r->pos.id, sizeof(r->pos.id), "%s",
+			 store_column_text(s, 0));
+		r->seq = store_column_int64(s, 3);
+	}
 	store_reset(s);
 	return rc == STORE_DONE ? STORE_OK : rc;
 }
@@ -161,10 +168,13 @@ static int statements_reply(const struct request *req, struct reply *rep,
 	};
 	struct read_filters f = {.disputed = -1};
 	json_t *errors = json_array();
-	json_t *rows = json_array();
+	struct st_row *rows = NULL;
+	size_t nrows = 0;
+	struct reading_page page;
 	int64_t limit;
 	int status, rc = STORE_OK;
 
+	reading_page_init(&page, NULL);
 	request_check_query(req, actor ? allowed_actor : allowed_event, errors);
 	list_page_params(req, errors, &limit);
 	reading_range(req, errors, &f.from, &f.to, &f.ranged);
@@ -216,35 +226,32 @@ static int statements_reply(const struct request *req, struct reply *rep,
 		goto done;
 	}
 
+	rows = calloc((size_t)limit + 1, sizeof(*rows));
+	if (!rows) {
+		status = reply_store_error(rep, STORE_ERROR);
+		goto done;
+	}
 	rc = store_begin_read(req->store);
 	if (rc == STORE_OK && pos.phase == 0)
-		rc = run_phase(req->store, &f, &pos, limit + 1, rows);
+		rc = run_phase(req->store, &f, &pos, limit + 1, rows, &nrows);
 	/* Undated claims come after every dated one, and never in a range. */
-	if (rc == STORE_OK && !f.ranged &&
-	    (int64_t)json_array_size(rows) <= limit) {
+	if (rc == STORE_OK && !f.ranged && (int64_t)nrows <= limit) {
 		struct st_position undated = {.phase = 1};
 		if (pos.phase == 1)
 			undated = pos;
 		rc = run_phase(req->store, &f, &undated,
-			       limit + 1 - (int64_t)json_array_size(rows), rows);
+			       limit + 1 - (int64_t)nrows, rows, &nrows);
 	}
 	struct strbuf items = STRBUF_INIT;
-	bool more = (int64_t)json_array_size(rows) > limit;
-	size_t i;
-	json_t *row;
-	strbuf_addch(&items, '[');
-	json_array_foreach(rows, i, row) {
-		if ((int64_t)i == limit || rc != STORE_OK)
-			break;
-		if (i)
-			strbuf_addch(&items, ',');
-		int erc = reading_claim_entry_text(
-			req->store, json_string_value(json_object_get(row, "id")),
-			&items);
-		if (erc != STORE_ROW)
+	bool more = (int64_t)nrows > limit;
+	/* One actor's own claims are read from where they are kept
+	 * together. */
+	page.claimant = f.actor;
+	for (size_t i = 0; rc == STORE_OK && i < nrows && (int64_t)i < limit; i++)
+		if (!reading_page_add(&page, READING_CLAIM, rows[i].seq))
 			rc = STORE_ERROR;
-	}
-	strbuf_addch(&items, ']');
+	if (rc == STORE_OK)
+		rc = reading_page_write(req->store, &page, &items);
 	store_rollback(req->store); /* ends the read transaction */
 	if (rc != STORE_OK) {
 		strbuf_release(&items);
@@ -253,35 +260,27 @@ static int statements_reply(const struct request *req, struct reply *rep,
 	}
 	/* The next page starts after the last item shown. */
 	char next[256];
-	if (more) {
-		json_t *at = json_array_get(rows, (size_t)limit - 1);
-		struct st_position p = {
-			.phase = (int)json_integer_value(json_object_get(at, "phase")),
-			.lo = json_integer_value(json_object_get(at, "lo")),
-			.prec = (int)json_integer_value(json_object_get(at, "prec")),
-		};
-		snprintf(p.id, sizeof(p.id), "%s",
-			 json_string_value(json_object_get(at, "id")));
-		position_encode(&p, next, sizeof(next));
-	}
+	if (more)
+		position_encode(&rows[limit - 1].pos, next, sizeof(next));
 	if (!group_by) {
 		status = reading_reply_page(req, rep, "items", &items,
 					    more ? next : NULL);
 		goto done;
 	}
 	json_t *entries = reading_parse_items(&items);
-	json_t *page = entries ? json_pack("{s:o}", "groups",
-					   group_entries(entries, group_by))
-			       : NULL;
-	if (!page) {
+	json_t *grouped = entries ? json_pack("{s:o}", "groups",
+					      group_entries(entries, group_by))
+				  : NULL;
+	if (!grouped) {
 		status = reply_store_error(rep, STORE_ERROR);
 		goto done;
 	}
-	list_reply_next(req, rep, page, more ? next : NULL);
-	status = reply_json(rep, 200, page);
+	list_reply_next(req, rep, grouped, more ? next : NULL);
+	status = reply_json(rep, 200, grouped);
 done:
+	reading_page_release(&page);
 	reading_filters_release(&f);
-	json_decref(rows);
+	free(rows);
 	json_decref(errors);
 	return status;
 }

@@ -29,6 +29,7 @@ struct tl_row {
 	int64_t lo;
 	int prec;
 	char id[ID_MAX_LEN + 1];
+	int64_t seq;
 };
 
 struct tl_position {
@@ -83,8 +84,10 @@ static void build_part_query(const struct read_filters *f, int rank,
 {
 	bool ev = rank == RANK_EVENT;
 	char where[160];
-	sql_add(b, ev ? "SELECT r.id, r.date_lo, r.date_prec FROM events AS r"
-		      : "SELECT r.id, r.date_lo, r.date_prec FROM claims AS r");
+	sql_add(b, ev ? "SELECT r.id, r.date_lo, r.date_prec, r.seq FROM "
+			"events AS r"
+		      : "SELECT r.id, r.date_lo, r.date_prec, r.seq FROM "
+			"claims AS r");
 	/* The walk starts at one row-value bound that folds in the cursor
 	 * and the near end of the date range, so the index range is tight
 	 * on every page; the far end is a plain bound on date_lo. */
@@ -284,6 +287,7 @@ static int run_part(struct store *st, const struct read_filters *f, int rank,
 		snprintf(r->id, sizeof(r->id), "%s", store_column_text(s, 0));
 		r->lo = store_column_int64(s, 1);
 		r->prec = (int)store_column_int64(s, 2);
+		r->seq = store_column_int64(s, 3);
 	}
 	store_reset(s);
 	return rc == STORE_DONE ? STORE_OK : rc;
@@ -379,7 +383,9 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	int64_t limit;
 	int rc = STORE_OK, status;
 	struct tl_row *rows = NULL;
+	struct reading_page page;
 
+	reading_page_init(&page, NULL);
 	request_check_query(req, root_event ? allowed_event : allowed_all,
 			    errors);
 	list_page_params(req, errors, &limit);
@@ -460,13 +466,12 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 		goto done;
 	}
 
-	/* Merge the two sorted runs, writing each entry as text. */
+	/* Merge the two sorted runs into the page, then write it. */
 	struct strbuf items = STRBUF_INIT;
 	struct tl_row *ev = rows, *cl = rows + nev, *last = NULL;
 	size_t ie = 0, ic = 0;
 	int64_t count = 0;
 	bool more = false;
-	strbuf_addch(&items, '[');
 	while (ie < nev || ic < ncl) {
 		struct tl_row *next;
 		if (ie == nev)
@@ -481,20 +486,20 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 			more = true;
 			break;
 		}
-		if (count++)
-			strbuf_addch(&items, ',');
-		rc = next->rank == RANK_EVENT
-			     ? reading_event_entry_text(req->store, next->id, &items)
-			     : reading_claim_entry_text(req->store, next->id, &items);
-		if (rc != STORE_ROW) {
+		count++;
+		if (!reading_page_add(&page, next->rank == RANK_EVENT
+						     ? READING_EVENT
+						     : READING_CLAIM,
+				      next->seq)) {
 			rc = STORE_ERROR;
 			break;
 		}
 		last = next;
 	}
-	strbuf_addch(&items, ']');
+	if (rc == STORE_OK)
+		rc = reading_page_write(req->store, &page, &items);
 	store_rollback(req->store); /* ends the read transaction */
-	if (rc != STORE_ROW && rc != STORE_OK) {
+	if (rc != STORE_OK) {
 		strbuf_release(&items);
 		status = reply_store_error(rep, rc);
 		goto done;
@@ -504,17 +509,18 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 		position_encode(last, next_cursor, sizeof(next_cursor));
 	if (format && strcmp(format, "timelinejs") == 0) {
 		json_t *entries = reading_parse_items(&items);
-		json_t *page = entries ? timelinejs_from_entries(req->store, entries)
-				       : NULL;
+		json_t *doc = entries ? timelinejs_from_entries(req->store, entries)
+				      : NULL;
 		json_decref(entries);
 		list_link_header(req, rep, more ? next_cursor : NULL);
-		status = page ? reply_json(rep, 200, page)
-			      : reply_store_error(rep, STORE_ERROR);
+		status = doc ? reply_json(rep, 200, doc)
+			     : reply_store_error(rep, STORE_ERROR);
 		goto done;
 	}
 	status = reading_reply_page(req, rep, "items", &items,
 				    more ? next_cursor : NULL);
 done:
+	reading_page_release(&page);
 	free(rows);
 	reading_filters_release(&f);
 	json_decref(errors);

@@ -325,6 +325,81 @@ static void test_event_statements_group_by(struct tl_server *srv)
 	CHECK_JSON(r->json, "", "{\"groups\": [], \"next_cursor\": null}");
 }
 
+/*
+ * What an entry embeds, read per page: the claimant's and via's names,
+ * its events' titles in the claim's own order (quoted as SQLite's
+ * json_object quoted them when each entry was its own query: control
+ * characters as lowercase \u00xx), its source, and the source's date when
+ * it has no stated date.  Names are read at request time: a renamed event
+ * shows its new title.
+ */
+static void test_entry_names(struct tl_server *srv)
+{
+	struct tl_resp *r;
+	json_t *e;
+
+	(void)srv;
+	REQUIRE(tl_create("/v1/actors", "{\"id\": \"n-speaker\", \"name\": "
+					"\"Sp\\\"eaker\\\\ \\u00e9\"}"));
+	REQUIRE(tl_create("/v1/actors", "{\"id\": \"n-via\", \"name\": "
+					"\"Via agency\"}"));
+	REQUIRE(tl_create("/v1/sources",
+			  "{\"id\": \"n-src\", \"title\": \"Wire\\tcopy\", "
+			  "\"url\": \"https://example.org/w\", \"published\": "
+			  "\"2024-05-06\"}"));
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"n-ev-b\", \"title\": \"B \\u0001\\u001f "
+			  "\\\"q\\\" \\\\ \\t\\n\", \"kind\": \"other\", "
+			  "\"start\": \"2024\"}"));
+	REQUIRE(tl_create("/v1/events", "{\"id\": \"n-ev-a\", \"title\": "
+					"\"Event A\", \"kind\": \"other\", "
+					"\"start\": \"2024\"}"));
+	REQUIRE(tl_create("/v1/claims",
+			  "{\"id\": \"n-c1\", \"claimant\": \"n-speaker\", "
+			  "\"via\": \"n-via\", \"events\": [\"n-ev-b\", "
+			  "\"n-ev-a\"], \"source\": \"n-src\", \"text\": "
+			  "\"Said \\\"this\\\"\"}"));
+	REQUIRE(tl_create("/v1/claims",
+			  "{\"id\": \"n-c2\", \"claimant\": \"n-speaker\", "
+			  "\"stated\": \"2023-01\", \"text\": \"Earlier\"}"));
+
+	r = tl_get("/v1/actors/n-speaker/statements");
+	REQUIRE_STATUS(r, 200);
+	CHECK_STR(tu_claim_ids(tl_at(r->json, "/items")), "n-c2,n-c1");
+	e = tl_at(r->json, "/items/0");
+	CHECK_JSON(e, "/claimant", "{\"id\": \"n-speaker\", \"name\": "
+				   "\"Sp\\\"eaker\\\\ \\u00e9\"}");
+	CHECK_JSON(e, "/via", "null");
+	CHECK_JSON(e, "/events", "[]");
+	CHECK_JSON(e, "/source", "null");
+	CHECK_JSTR(e, "/date", "2023-01");
+	CHECK_JSTR(e, "/dated_by", "stated");
+	e = tl_at(r->json, "/items/1");
+	CHECK_JSTR(e, "/date", "2024-05-06");
+	CHECK_JSTR(e, "/precision", "day");
+	CHECK_JSTR(e, "/dated_by", "source");
+	CHECK_JSON(e, "/via", "{\"id\": \"n-via\", \"name\": \"Via agency\"}");
+	CHECK_JSON(e, "/events",
+		   "[{\"id\": \"n-ev-b\", \"title\": \"B \\u0001\\u001f "
+		   "\\\"q\\\" \\\\ \\t\\n\"}, {\"id\": \"n-ev-a\", \"title\": "
+		   "\"Event A\"}]");
+	CHECK_JSON(e, "/source",
+		   "{\"id\": \"n-src\", \"title\": \"Wire\\tcopy\", \"url\": "
+		   "\"https://example.org/w\", \"published\": \"2024-05-06\"}");
+	CHECK_JSTR(e, "/claim/text", "Said \"this\"");
+	/* The bytes of the events list are those SQLite's json_object
+	 * wrote. */
+	CHECK(strstr(r->body, "\"title\":\"B \\u0001\\u001f \\\"q\\\" \\\\ "
+			      "\\t\\n\"}") != NULL);
+
+	REQUIRE_STATUS(tl_patch("/v1/events/n-ev-a", "{\"title\": \"Renamed\"}"),
+		       200);
+	r = tl_get("/v1/events/n-ev-a/statements");
+	REQUIRE_STATUS(r, 200);
+	CHECK_JSTR(r->json, "/items/0/events/1/title", "Renamed");
+	CHECK_JSTR(r->json, "/items/0/claimant/name", "Sp\"eaker\\ \u00e9");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct tl_test tests[] = {
@@ -333,6 +408,7 @@ int main(int argc, char **argv)
 		TL_TEST(test_undated_last_and_paging_across, TL_SERVER),
 		TL_TEST(test_event_statements, TL_SERVER),
 		TL_TEST(test_event_statements_group_by, TL_SERVER),
+		TL_TEST(test_entry_names, TL_SERVER),
 		{NULL, NULL, 0},
 	};
 
