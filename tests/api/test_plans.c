@@ -371,6 +371,8 @@ static void test_read_routes_use_indexes(struct tl_server *unused)
 		"/v1/search?q=front",
 		"/v1/search?q=event%20title&types=event,actor",
 		"/v1/search?q=report",
+		"/v1/claims?claimant=a7",
+		"/v1/claims?claimant=a7&stance=estimates",
 	};
 	struct tl_server s;
 	static struct plan plans[4096];
