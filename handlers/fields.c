@@ -423,3 +423,74 @@ int fields_check_refs(struct store *st, const struct resource *res,
 {
 	return check_refs_in(st, res->fields, doc, "", errors);
 }
+
+/* ---- bulk writes ---- */
+
+static int check_ref_with(struct store *st, const struct resource *ref,
+			  json_t *value, const char *ptr, json_t *errors,
+			  const struct ref_lookup *refs)
+{
+	if (!json_is_string(value))
+		return STORE_OK;
+	int found = refs->exists(refs->arg, st, ref, json_string_value(value));
+	if (found == 0)
+		errors_add(errors, ptr, "no %s with id \"%s\"", ref->name,
+			   json_string_value(value));
+	return found < 0 ? found : STORE_OK;
+}
+
+/* check_refs_in(), through `refs`: the same walk, the same pointers. */
+static int check_refs_in_with(struct store *st, const struct field *fields,
+			      json_t *obj, const char *pointer,
+			      json_t *errors, const struct ref_lookup *refs)
+{
+	char ptr[512], sub[512];
+	int rc = STORE_OK;
+	for (const struct field *f = fields; f->name && rc == STORE_OK; f++) {
+		json_t *v = json_object_get(obj, f->name);
+		size_t i;
+		json_t *elem;
+		switch (f->type) {
+		case FIELD_REF:
+			pointer_join(ptr, sizeof(ptr), pointer, f->name);
+			rc = check_ref_with(st, f->ref, v, ptr, errors, refs);
+			break;
+		case FIELD_REF_LIST:
+			pointer_join(ptr, sizeof(ptr), pointer, f->name);
+			json_array_foreach(v, i, elem) {
+				pointer_index(sub, sizeof(sub), ptr, i);
+				rc = check_ref_with(st, f->ref, elem, sub, errors,
+						    refs);
+				if (rc != STORE_OK)
+					break;
+			}
+			break;
+		case FIELD_OBJECT:
+			pointer_join(ptr, sizeof(ptr), pointer, f->name);
+			if (json_is_object(v))
+				rc = check_refs_in_with(st, f->sub, v, ptr,
+							errors, refs);
+			break;
+		case FIELD_OBJECT_LIST:
+			pointer_join(ptr, sizeof(ptr), pointer, f->name);
+			json_array_foreach(v, i, elem) {
+				pointer_index(sub, sizeof(sub), ptr, i);
+				rc = check_refs_in_with(st, f->sub, elem, sub,
+							errors, refs);
+				if (rc != STORE_OK)
+					break;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return rc;
+}
+
+int fields_check_refs_with(struct store *st, const struct resource *res,
+			   json_t *doc, json_t *errors,
+			   const struct ref_lookup *refs)
+{
+	return check_refs_in_with(st, res->fields, doc, "", errors, refs);
+}

@@ -30,4 +30,15 @@ int fields_check_refs(struct store *st, const struct resource *res,
 /* True when `code` is an assigned ISO 3166-1 alpha-2 code. */
 bool country_code_valid(const char *code);
 
+/* ---- bulk writes ---- */
+
+/*
+ * fields_check_refs(), asking `refs` whether each referenced resource
+ * exists instead of the store: the same errors for the same missing ids.
+ * Returns STORE_OK or a store error.
+ */
+int fields_check_refs_with(struct store *st, const struct resource *res,
+			   json_t *doc, json_t *errors,
+			   const struct ref_lookup *refs);
+
 #endif

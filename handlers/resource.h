@@ -275,4 +275,46 @@ void list_link_header(const struct request *req, struct reply *rep,
 void list_reply_next(const struct request *req, struct reply *rep,
 		     json_t *page, const char *next_cursor);
 
+/* ---- bulk writes ---- */
+
+/*
+ * How a bulk writer answers "does `id` of resource `ref` exist?" from what
+ * it already knows, asking the store only when it does not: 1 yes, 0 no,
+ * or a store error (< 0).
+ */
+struct ref_lookup {
+	int (*exists)(void *arg, struct store *st, const struct resource *ref,
+		      const char *id);
+	void *arg;
+};
+
+/*
+ * A bulk writer: resource_write() for import, inside the caller's
+ * transaction.  Rows it creates are staged and written to their table a
+ * batch at a time (many rows in one statement); bulk_writer_flush() writes
+ * what is staged, and must run before the caller commits.  New: NULL when
+ * it cannot be set up.  bulk_writer_free() drops what was not flushed.
+ */
+struct bulk_writer;
+struct bulk_writer *bulk_writer_new(struct store *st);
+int bulk_writer_flush(struct bulk_writer *bw);
+void bulk_writer_free(struct bulk_writer *bw);
+
+/*
+ * Creates or replaces `w->path_id` (a valid id; `w->mode` and
+ * `w->if_match` are not looked at) with the same validation, checks,
+ * stored row and revision as resource_write(), but without loading and
+ * rendering the written resource for a reply: a created row's revision
+ * body is rendered from the values it is written with.  References are
+ * checked through `refs`.
+ *
+ * Returns STORE_OK when the write was done (w->outcome says how) or
+ * refused: then the problems are appended to `errors` (borrowed) or, for
+ * what the API answers with 409, described in `conflict` (256 bytes).
+ * Returns a store error otherwise.
+ */
+int resource_write_bulk(struct bulk_writer *bw, const struct resource *res,
+			struct write_req *w, const struct ref_lookup *refs,
+			json_t *errors, char conflict[256]);
+
 #endif

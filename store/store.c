@@ -897,11 +897,19 @@ done:
 
 /* ---- bulk writes ---- */
 
-void store_keep_dirty_pages(struct store *st, bool on)
+int64_t store_cache_size(struct store *st, int64_t size)
 {
-	/* A pragma that acts when it is prepared, so not through the
-	 * statement cache: run afresh each time. */
-	sqlite3_exec(st->db,
-		     on ? "PRAGMA cache_spill = OFF" : "PRAGMA cache_spill = ON",
-		     NULL, NULL, NULL);
+	/* The pragma acts when it is prepared and takes no parameter: run
+	 * afresh (not through the statement cache), the number written in. */
+	int64_t before = 0;
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA cache_size", -1, &s, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		before = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	char sql[64];
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", (long long)size);
+	sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	return before;
 }

@@ -166,13 +166,14 @@ int store_checkpoint(const char *path, char *err, size_t errsz);
 /* ---- bulk writes ---- */
 
 /*
- * While `on`, the transaction's dirty pages stay in this connection's
- * memory, past its cache size, until the commit writes them to the log
- * (PRAGMA cache_spill = OFF); else SQLite spills them to the log as the
- * cache fills and reads them back for each later change.  For one large
- * transaction, such as an import; turn it off again after its end, which
- * frees what is over the cache size.
+ * Sets this connection's page cache to `size` (as PRAGMA cache_size: KiB
+ * when negative, pages when positive) and returns the size it had, to put
+ * back.  A large transaction whose dirty pages fit in the cache writes
+ * them to the log once, at its commit; one whose pages do not spills them
+ * to the log as the cache fills and reads them back for every later
+ * change.  Takes effect inside a transaction too; shrinking frees what is
+ * over the size as pages are released.
  */
-void store_keep_dirty_pages(struct store *st, bool on);
+int64_t store_cache_size(struct store *st, int64_t size);
 
 #endif
