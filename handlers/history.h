@@ -21,6 +21,10 @@ struct store;
 int history_append(struct store *st, const char *type, const char *id,
 		   const char *op, int64_t version, json_t *body,
 		   const char *key_name);
+/* The same with the representation already in text (NULL: a delete). */
+int history_append_text(struct store *st, const char *type, const char *id,
+			const char *op, int64_t version, const char *text,
+			const char *key_name);
 
 /* GET /v1/{collection}/{id}/history; the route argument is the resource. */
 int handle_history(const struct request *req, struct reply *rep);

@@ -116,8 +116,8 @@ int idempotency_replay(const struct request *req, struct reply *rep,
 	return rc < 0 ? rc : STORE_OK;
 }
 
-int idempotency_record(const struct request *req, int status, json_t *body,
-		       const char *location)
+int idempotency_record_text(const struct request *req, int status,
+			    const char *text, const char *location)
 {
 	const char *key = request_header(req, "Idempotency-Key");
 	if (!key)
@@ -132,7 +132,6 @@ int idempotency_record(const struct request *req, int status, json_t *body,
 		return rc;
 	unsigned char hash[crypto_hash_sha256_BYTES];
 	request_hash(req, hash);
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	s = store_prepare(req->store,
 			  "INSERT OR REPLACE INTO idempotency (key_name, idem_key, "
 			  "request_hash, status, location, body, created_ms) "
@@ -146,7 +145,18 @@ int idempotency_record(const struct request *req, int status, json_t *body,
 		store_bind_text(s, 6, text);
 		store_bind_int64(s, 7, now);
 	}
-	rc = store_exec_stmt(s);
+	return store_exec_stmt(s);
+}
+
+int idempotency_record(const struct request *req, int status, json_t *body,
+		       const char *location)
+{
+	if (!request_header(req, "Idempotency-Key"))
+		return STORE_OK;
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	int rc = body && !text ? STORE_ERROR
+			       : idempotency_record_text(req, status, text,
+							 location);
 	free(text);
 	return rc;
 }

@@ -26,5 +26,8 @@ int idempotency_replay(const struct request *req, struct reply *rep,
  */
 int idempotency_record(const struct request *req, int status, json_t *body,
 		       const char *location);
+/* The same with the response body already in text (NULL: none). */
+int idempotency_record_text(const struct request *req, int status,
+			    const char *text, const char *location);
 
 #endif

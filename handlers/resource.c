@@ -93,9 +93,10 @@ json_t *resource_from_row(struct store *st, const struct resource *res,
 	return rep;
 }
 
-/* Renders `id` into `out`: STORE_ROW, STORE_DONE or an error. */
+/* Renders `id` into `out` and sets *version (when given): STORE_ROW,
+ * STORE_DONE or an error. */
 static int render_by_id(struct store *st, const struct resource *res,
-			const char *id, struct strbuf *out)
+			const char *id, struct strbuf *out, int64_t *version)
 {
 	struct store_stmt *s = store_prepare(st, res->sql.get);
 	if (!s)
@@ -105,6 +106,8 @@ static int render_by_id(struct store *st, const struct resource *res,
 	if (rc == STORE_ROW) {
 		int render = resource_render(st, res, s, out);
 		rc = render == STORE_OK ? STORE_ROW : render;
+		if (version)
+			*version = store_column_int64(s, 4);
 	}
 	store_reset(s);
 	return rc;
@@ -323,8 +326,9 @@ static int check_if_match(struct reply *rep, const char *if_match,
 	return rep->status;
 }
 
-int resource_write(struct store *st, const struct resource *res,
-		   struct write_req *w, struct reply *rep, json_t **out)
+int resource_write_text(struct store *st, const struct resource *res,
+			struct write_req *w, struct reply *rep,
+			struct strbuf *out)
 {
 	char generated[ID_MAX_LEN + 1];
 	json_t *errors = json_array();
@@ -335,7 +339,6 @@ int resource_write(struct store *st, const struct resource *res,
 	int status = 0, rc = STORE_OK;
 	struct write_ctx ctx = {.store = st, .res = res, .errors = errors};
 
-	*out = NULL;
 	if (!json_is_object(w->input)) {
 		errors_add(errors, "", "must be a JSON object");
 		status = write_failed(rep, rc, errors, NULL);
@@ -409,23 +412,29 @@ int resource_write(struct store *st, const struct resource *res,
 			goto fail;
 		w->outcome = exists ? WRITE_UPDATED : WRITE_CREATED;
 	}
-	rc = resource_load(st, res, id, out, NULL);
-	if (rc != STORE_ROW) {
-		rc = rc == STORE_DONE ? STORE_ERROR : rc;
+	/* The representation as a GET gives it: the reply, the revision
+	 * and the ETag are all this text. */
+	size_t mark = out->len;
+	int64_t version = 0;
+	rc = render_by_id(st, res, id, out, &version);
+	if (rc != STORE_ROW || out->failed) {
+		rc = rc == STORE_DONE || rc == STORE_ROW ? STORE_ERROR : rc;
 		goto fail;
 	}
+	strbuf_addch(out, '\0'); /* a C string for the revision */
 	rc = STORE_OK;
 	if (w->outcome != WRITE_UNCHANGED)
-		rc = history_append(
+		rc = history_append_text(
 			st, res->name, id,
 			w->outcome == WRITE_CREATED ? "create" : "update",
-			json_integer_value(json_object_get(*out, "version")),
-			*out, w->key_name);
-	if (rc != STORE_OK) {
-		json_decref(*out);
-		*out = NULL;
+			version, out->buf + mark, w->key_name);
+	out->len--;
+	if (rc != STORE_OK || out->failed) {
+		out->len = mark;
+		rc = rc == STORE_OK ? STORE_ERROR : rc;
 		goto fail;
 	}
+	snprintf(w->written_id, sizeof(w->written_id), "%s", id);
 	status = w->outcome == WRITE_CREATED ? 201 : 200;
 	goto done;
 fail:
@@ -440,6 +449,22 @@ done:
 	return status;
 }
 
+int resource_write(struct store *st, const struct resource *res,
+		   struct write_req *w, struct reply *rep, json_t **out)
+{
+	struct strbuf text = STRBUF_INIT;
+	*out = NULL;
+	int status = resource_write_text(st, res, w, rep, &text);
+	if (status < 300) {
+		json_error_t jerr;
+		*out = json_loadb(text.buf, text.len, 0, &jerr);
+		if (!*out)
+			status = reply_store_error(rep, STORE_ERROR);
+	}
+	strbuf_release(&text);
+	return status;
+}
+
 int reply_with_etag(struct reply *rep, int status, json_t *out)
 {
 	char etag[24];
@@ -448,13 +473,26 @@ int reply_with_etag(struct reply *rep, int status, json_t *out)
 	return reply_json(rep, status, out);
 }
 
+int reply_text_with_etag(struct reply *rep, int status, struct strbuf *text)
+{
+	char etag[24];
+	etag_of(text, etag);
+	reply_header(rep, "ETag", etag);
+	size_t len;
+	char *buf = strbuf_detach(text, &len);
+	if (!buf)
+		return reply_store_error(rep, STORE_ERROR);
+	return reply_text(rep, status, "application/json", buf, len);
+}
+
 /* Runs one write (`input` merged into the stored body first when
  * `patch`) in its own transaction and fills the reply. */
 static int write_reply(const struct request *req, struct reply *rep,
 		       const char *path_id, bool patch, enum write_mode mode)
 {
 	const struct resource *res = req->route_arg;
-	json_t *out = NULL, *body = NULL, *computed = NULL, *merged = NULL;
+	json_t *body = NULL, *computed = NULL, *merged = NULL;
+	struct strbuf out = STRBUF_INIT;
 	struct write_req w = {
 		.path_id = path_id,
 		.input = req->body,
@@ -498,29 +536,35 @@ static int write_reply(const struct request *req, struct reply *rep,
 		merged = merge_patch(body, req->body);
 		w.input = merged;
 	}
-	status = resource_write(req->store, res, &w, rep, &out);
+	status = resource_write_text(req->store, res, &w, rep, &out);
 	if (status >= 300)
 		goto rollback;
 	snprintf(location, sizeof(location), "/v1/%s/%s", res->collection,
-		 json_string_value(json_object_get(out, "id")));
-	rc = path_id ? STORE_OK
-		     : idempotency_record(req, status, out,
+		 w.written_id);
+	rc = STORE_OK;
+	if (!path_id) {
+		strbuf_addch(&out, '\0'); /* a C string to record */
+		rc = out.failed ? STORE_ERROR
+				: idempotency_record_text(
+					  req, status, out.buf,
 					  status == 201 ? location : NULL);
+		out.len--;
+	}
 	if (rc == STORE_OK)
 		rc = store_commit(req->store);
 	if (rc != STORE_OK) {
 		store_rollback(req->store);
-		json_decref(out);
 		status = reply_store_error(rep, rc);
 		goto done;
 	}
 	if (status == 201)
 		reply_header(rep, "Location", location);
-	status = reply_with_etag(rep, status, out);
+	status = reply_text_with_etag(rep, status, &out);
 	goto done;
 rollback:
 	store_rollback(req->store);
 done:
+	strbuf_release(&out);
 	json_decref(body);
 	json_decref(computed);
 	json_decref(merged);
@@ -554,7 +598,7 @@ int handle_resource_get(const struct request *req, struct reply *rep)
 	const struct resource *res = req->route_arg;
 	struct strbuf text = STRBUF_INIT;
 	char etag[24];
-	int rc = render_by_id(req->store, res, req->args[0], &text);
+	int rc = render_by_id(req->store, res, req->args[0], &text, NULL);
 	if (rc != STORE_ROW) {
 		strbuf_release(&text);
 		return rc == STORE_DONE ? reply_not_found(rep, res, req->args[0])

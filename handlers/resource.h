@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/ids.h"
 #include "server/reply.h"
 
 struct store;
@@ -200,6 +201,7 @@ struct write_req {
 	const char *key_name; /* who writes, for the history; may be NULL */
 	const char *if_match; /* an If-Match precondition, or NULL */
 	enum write_outcome outcome; /* set on success */
+	char written_id[ID_MAX_LEN + 1]; /* set on success: the id written */
 };
 
 /*
@@ -212,6 +214,11 @@ struct write_req {
  */
 int resource_write(struct store *st, const struct resource *res,
 		   struct write_req *w, struct reply *rep, json_t **out);
+/* The same with the representation appended to `out` as text, exactly as
+ * a GET answers it: the write path of the handlers, which send it as is. */
+int resource_write_text(struct store *st, const struct resource *res,
+			struct write_req *w, struct reply *rep,
+			struct strbuf *out);
 
 /* The strong ETag of a representation: a quoted hash of its JSON. */
 void resource_etag(json_t *representation, char etag[24]);
@@ -219,6 +226,8 @@ void resource_etag(json_t *representation, char etag[24]);
 /* Replies `representation` (reference taken) with its ETag; returns
  * `status`. */
 int reply_with_etag(struct reply *rep, int status, json_t *representation);
+/* The same for a representation in text; takes `text`'s buffer. */
+int reply_text_with_etag(struct reply *rep, int status, struct strbuf *text);
 
 /* True when an If-Match / If-None-Match header value lists `etag` (or is
  * "*"); weak tags (W/"...") count only when `weak_ok` (If-None-Match). */
