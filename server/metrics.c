@@ -7,6 +7,7 @@
  * never raw paths, so a client cannot grow the tables.
  */
 #include "server/metrics.h"
+#include "server/writer.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -237,6 +238,20 @@ static void render_process(struct text *t)
 	put_header(t, "claimline_http_requests_in_flight", "gauge",
 		   "Requests received and not yet completed.");
 	put(t, "claimline_http_requests_in_flight %ld\n", metrics_in_flight());
+
+	struct writer_stats ws;
+	writer_stats(&ws);
+	put_header(t, "claimline_write_batches_total", "counter",
+		   "Transactions the writer thread committed, each holding "
+		   "the writes queued meanwhile (group commit).");
+	put(t, "claimline_write_batches_total %llu\n", ws.batches);
+	put_header(t, "claimline_write_batch_writes_total", "counter",
+		   "Write requests run in those transactions; divided by "
+		   "the batches, the mean batch size.");
+	put(t, "claimline_write_batch_writes_total %llu\n", ws.writes);
+	put_header(t, "claimline_write_queue_depth", "gauge",
+		   "Write requests waiting for the writer thread.");
+	put(t, "claimline_write_queue_depth %llu\n", ws.queued);
 
 	put_header(t, "claimline_store_size_bytes", "gauge",
 		   "Size of the store's files on disk: the database and its "

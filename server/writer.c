@@ -17,13 +17,18 @@ static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static struct writer_job *head, *tail;
 static bool running, stopping;
 static pthread_t thread;
+static unsigned long long batches, writes, queued; /* under `lock` */
 
 /* Takes up to WRITER_BATCH_MAX jobs off the queue, in arrival order. */
 static struct writer_job *take_batch(void)
 {
 	struct writer_job *first = head, *last = head;
-	for (int n = 1; n < WRITER_BATCH_MAX && last->next; n++)
+	unsigned long long n = 1;
+	for (; n < WRITER_BATCH_MAX && last->next; n++)
 		last = last->next;
+	batches++;
+	writes += n;
+	queued -= n;
 	head = last->next;
 	if (!head)
 		tail = NULL;
@@ -90,6 +95,7 @@ bool writer_submit(struct writer_job *job)
 		else
 			head = job;
 		tail = job;
+		queued++;
 		pthread_cond_signal(&wake);
 	}
 	pthread_mutex_unlock(&lock);
@@ -106,4 +112,11 @@ void writer_stop(void)
 	pthread_mutex_unlock(&lock);
 	if (was_running)
 		pthread_join(thread, NULL);
+}
+
+void writer_stats(struct writer_stats *out)
+{
+	pthread_mutex_lock(&lock);
+	*out = (struct writer_stats){batches, writes, queued};
+	pthread_mutex_unlock(&lock);
 }

@@ -37,4 +37,11 @@ bool writer_submit(struct writer_job *job);
 /* Runs what is queued, then stops the thread. */
 void writer_stop(void);
 
+/* Batches committed (or failed) so far, the writes they held, and the
+ * writes queued now: the metrics of group commit. */
+struct writer_stats {
+	unsigned long long batches, writes, queued;
+};
+void writer_stats(struct writer_stats *out);
+
 #endif

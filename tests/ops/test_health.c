@@ -135,6 +135,11 @@ static void test_metrics_pass_promtool(struct tl_server *srv)
 	/* This very request is in flight. */
 	CHECK(sample(text, "claimline_http_requests_in_flight") >= 1);
 	CHECK(in_flight_settles_at_one());
+	/* Group commit: the one write ran in a batch of its own. */
+	CHECK(sample(text, "claimline_write_batches_total") >= 1);
+	CHECK(sample(text, "claimline_write_batch_writes_total") >=
+	      sample(text, "claimline_write_batches_total"));
+	CHECK(sample(text, "claimline_write_queue_depth") == 0);
 	/* The store: the database file has pages; the WAL is reported. */
 	CHECK(sample(text, "claimline_store_size_bytes{file=\"db\"}") > 0);
 	CHECK(sample(text, "claimline_store_size_bytes{file=\"wal\"}") >= 0);
