@@ -206,16 +206,29 @@ static int claim_render_computed(struct store *st, int64_t seq,
 				 struct strbuf *out)
 {
 	strbuf_adds(out, ",\"quote_span\":");
-	json_t *stored = NULL;
-	if (computed) {
-		json_error_t jerr;
-		stored = json_loads(computed, 0, &jerr);
+	/* The stored computed fields are written by json_dumps(COMPACT);
+	 * when quote_span is all they hold, its text is the span as
+	 * json_dumps writes it, and is spliced in without a parse. */
+	static const char span_only[] = "{\"quote_span\":";
+	size_t n = computed ? strlen(computed) : 0;
+	if (n > sizeof(span_only) && computed[n - 1] == '}' &&
+	    memcmp(computed, span_only, sizeof(span_only) - 1) == 0 &&
+	    computed[sizeof(span_only) - 1] == '{' &&
+	    memchr(computed, '}', n - 1) == computed + n - 2) {
+		strbuf_add(out, computed + sizeof(span_only) - 1,
+			   n - sizeof(span_only));
+	} else {
+		json_t *stored = NULL;
+		if (computed) {
+			json_error_t jerr;
+			stored = json_loads(computed, 0, &jerr);
+		}
+		json_t *span = json_object_get(stored, "quote_span");
+		char *span_text = span ? json_dumps(span, JSON_COMPACT) : NULL;
+		strbuf_adds(out, span_text ? span_text : "null");
+		free(span_text);
+		json_decref(stored);
 	}
-	json_t *span = json_object_get(stored, "quote_span");
-	char *span_text = span ? json_dumps(span, JSON_COMPACT) : NULL;
-	strbuf_adds(out, span_text ? span_text : "null");
-	free(span_text);
-	json_decref(stored);
 	/* Most claims are in no relation: no query for them. */
 	if (links == 0) {
 		strbuf_adds(out, ",\"disputed\":false,\"relations\":[]");

@@ -231,8 +231,8 @@ static void find_fields(const struct strbuf *text, struct page_item *item)
 			return;
 		size_t klen = (size_t)(kend - k);
 		for (int f = 0; f < F_NFIELDS; f++)
-			if (keys[f] && strlen(keys[f]) == klen &&
-			    memcmp(keys[f], k, klen) == 0)
+			if (keys[f] && keys[f][0] == k[0] &&
+			    strncmp(keys[f], k, klen) == 0 && !keys[f][klen])
 				item->field[f] = (struct span){
 					(size_t)(v - text->buf),
 					(size_t)(vend - v)};
