@@ -713,11 +713,18 @@ rollback:
  * max + 1 onwards), every trigger's work and the revisions are the same
  * as the API writes them one by one.
  *
+ * Each such statement also opens a statement journal, into which SQLite
+ * copies every page the statement changes that existed before it: a page
+ * an import changes in a thousand statements is copied a thousand times.
+ * So a batch is as large as it can be: every row of one resource that
+ * nothing in between needs to see (the temporary table itself is only
+ * written once and read once).
+ *
  * Staged rows are invisible to queries, so the writer flushes them before
  * anything that could need them: a write of another resource, a write of
  * an id that exists or is itself staged, and the caller's commit.
  */
-#define BULK_STAGE_MAX 1000
+#define BULK_STAGE_MAX 1000000
 
 #define BULK_TABLE_SQL(t)                                                    \
 	"SELECT coalesce(max(seq), 0) FROM " t,                               \
