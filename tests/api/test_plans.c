@@ -227,11 +227,14 @@ static const struct {
 	{"r.date_lo IS NULL AND r.id > :id",
 	 "undated claims of one actor or event: read by claimant or by the "
 	 "event's claim_events rows, sorted by id"},
-	{"r.id IN (SELECT value FROM json_each(:event_set))",
+	{"FROM json_each(:event_set) AS s JOIN events AS r",
 	 "timeline events of one event's subtree, found by id"},
 	{"e.id IN (SELECT value FROM json_each(:event_set))",
 	 "timeline claims about one event's subtree, found through "
 	 "claim_events"},
+	{"FROM json_each(:event_set) AS s JOIN claim_events AS ce",
+	 "event timeline claims: one event subtree's claim_events rows, "
+	 "which carry each claim's date"},
 	{"claim_events WHERE event_id IN (SELECT value FROM json_each(",
 	 "statements about one event's subtree, found through claim_events"},
 	{"event_actors WHERE actor_id IN (SELECT value FROM json_each(",

@@ -760,6 +760,77 @@ static void test_walk_while_another_thread_writes(struct tl_server *srv)
 	walk_while_writing("desc", 3, 2);
 }
 
+/*
+ * An event's timeline orders its claims by the dates claim_events keeps
+ * for them: those follow a claim dated by its source when the source's
+ * date changes, and a claim whose stated date or events change.
+ */
+static void test_event_timeline_follows_date_changes(struct tl_server *srv)
+{
+	const char *path = "/v1/events/dc-root/timeline?types=claim";
+	struct tl_resp *r;
+
+	(void)srv;
+	REQUIRE(tu_actor("dc-spk", NULL));
+	REQUIRE(tu_event("dc-root", "2020", NULL, NULL));
+	REQUIRE(tu_event("dc-sub", "2020-02", NULL, "dc-root"));
+	REQUIRE(tu_event("dc-else", "2020", NULL, NULL));
+	REQUIRE(tu_source("dc-src", "2024-03"));
+	REQUIRE(tu_claim("dc-a", "dc-spk", "[\"dc-root\"]", "2024-02", NULL));
+	REQUIRE(tu_claim("dc-b", "dc-spk", "[\"dc-sub\", \"dc-root\"]", NULL,
+			 "dc-src"));
+	REQUIRE(tu_claim("dc-c", "dc-spk", "[\"dc-sub\"]", "2024-04", NULL));
+	REQUIRE(tu_claim("dc-d", "dc-spk", "[\"dc-else\"]", "2024-01", NULL));
+	r = tl_get(path);
+	REQUIRE_STATUS(r, 200);
+	CHECK_STR(tu_claim_ids(tl_at(r->json, "/items")), "dc-a,dc-b,dc-c");
+	CHECK_JSTR(r->json, "/items/1/date", "2024-03");
+	CHECK_STR(tu_claim_ids(tl_at(tl_get(tl_fmt("%s&order=desc", path))->json,
+				     "/items")),
+		  "dc-c,dc-b,dc-a");
+
+	/* The source's date moves the claim it dates. */
+	REQUIRE_STATUS(tl_patch("/v1/sources/dc-src",
+				"{\"published\": \"2024-01\"}"),
+		       200);
+	r = tl_get(path);
+	CHECK_STR(tu_claim_ids(tl_at(r->json, "/items")), "dc-b,dc-a,dc-c");
+	CHECK_JSTR(r->json, "/items/0/date", "2024-01");
+
+	/* A stated date of its own, then other events. */
+	REQUIRE_STATUS(tl_patch("/v1/claims/dc-b", "{\"stated\": \"2024-05\"}"),
+		       200);
+	CHECK_STR(tu_claim_ids(tl_at(tl_get(path)->json, "/items")),
+		  "dc-a,dc-c,dc-b");
+	REQUIRE_STATUS(tl_patch("/v1/claims/dc-a",
+				"{\"events\": [\"dc-else\"], \"stated\": "
+				"\"2024-06\"}"),
+		       200);
+	CHECK_STR(tu_claim_ids(tl_at(tl_get(path)->json, "/items")),
+		  "dc-c,dc-b");
+	CHECK_STR(tu_claim_ids(tl_at(tl_get("/v1/events/dc-else/timeline?"
+					    "types=claim")->json,
+				     "/items")),
+		  "dc-d,dc-a");
+	/* Back to the source's date, and the claim follows it again. */
+	REQUIRE_STATUS(tl_patch("/v1/claims/dc-b", "{\"stated\": null}"), 200);
+	REQUIRE_STATUS(tl_patch("/v1/sources/dc-src",
+				"{\"published\": \"2025\"}"),
+		       200);
+	r = tl_get(path);
+	CHECK_STR(tu_claim_ids(tl_at(r->json, "/items")), "dc-c,dc-b");
+	CHECK_JSTR(r->json, "/items/1/date", "2025");
+	/* Pages of one follow the same order. */
+	r = tl_get(tl_fmt("%s&limit=1", path));
+	CHECK_STR(tu_claim_ids(tl_at(r->json, "/items")), "dc-c");
+	const char *next = tl_str(r->json, "/next_cursor");
+	if (!CHECK(next != NULL))
+		return;
+	r = tl_get(tl_fmt("%s&limit=1&cursor=%s", path, tu_esc(next)));
+	CHECK_STR(tu_claim_ids(tl_at(r->json, "/items")), "dc-b");
+	CHECK_JSON(r->json, "/next_cursor", "null");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct tl_test tests[] = {
@@ -773,6 +844,7 @@ int main(int argc, char **argv)
 		TL_TEST(test_event_attribute_and_claim_filters, TL_SERVER),
 		TL_TEST(test_bad_parameters, TL_SERVER),
 		TL_TEST(test_walk_while_another_thread_writes, TL_SERVER),
+		TL_TEST(test_event_timeline_follows_date_changes, TL_SERVER),
 		{NULL, NULL, 0},
 	};
 
