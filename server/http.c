@@ -707,8 +707,11 @@ static enum MHD_Result hand_to_writer(struct MHD_Connection *conn,
 	cs->write_body = body;
 	cs->write_queued = true;
 	reply_init(&cs->write_reply);
-	cs->job = (struct writer_job){.run = write_job_run,
-				      .done = write_job_done};
+	cs->job = (struct writer_job){
+		.run = write_job_run,
+		.done = write_job_done,
+		.alone = (cs->route->flags & ROUTE_NDJSON) != 0,
+	};
 	/* Suspended before it is queued, so the resume cannot come first. */
 	MHD_suspend_connection(conn);
 	if (!writer_submit(&cs->job)) {

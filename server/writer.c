@@ -3,6 +3,7 @@
  */
 #include "server/writer.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stddef.h>
 
@@ -24,12 +25,15 @@ static bool running, stopping;
 static pthread_t thread;
 static unsigned long long batches, writes, queued; /* under `lock` */
 
-/* Takes up to WRITER_BATCH_MAX jobs off the queue, in arrival order. */
+/* Takes up to WRITER_BATCH_MAX jobs off the queue, in arrival order; a
+ * job that runs alone is a batch by itself. */
 static struct writer_job *take_batch(void)
 {
 	struct writer_job *first = head, *last = head;
 	unsigned long long n = 1;
-	for (; n < WRITER_BATCH_MAX && last->next; n++)
+	for (; n < WRITER_BATCH_MAX && !first->alone && last->next &&
+	       !last->next->alone;
+	     n++)
 		last = last->next;
 	batches++;
 	writes += n;
@@ -48,6 +52,14 @@ static void run_batch(struct writer_job *jobs)
 	if (st && !cache_set) {
 		store_cache_size(st, -WRITER_CACHE_KIB);
 		cache_set = true;
+	}
+	if (jobs->alone) {
+		/* Its own transaction: store_begin/commit inside are real. */
+		if (st)
+			jobs->run(jobs, st);
+		jobs->done(jobs, st ? STORE_OK : STORE_ERROR);
+		malloc_trim(0);
+		return;
 	}
 	int rc = st ? store_batch_begin(st) : STORE_ERROR;
 	if (rc == STORE_OK) {

@@ -24,6 +24,12 @@ struct writer_job {
 	 * when it committed, else the error that lost it (and with it every
 	 * write `run` made). */
 	void (*done)(struct writer_job *job, int store_rc);
+	/* A large write (an import): run in a transaction of its own, not
+	 * in a savepoint of a batch (where SQLite would first copy every
+	 * page it changes into the savepoint's journal); its handler's
+	 * commit is the commit, and the memory it used is handed back to
+	 * the system after it. */
+	bool alone;
 	struct writer_job *next; /* the queue's */
 };
 
