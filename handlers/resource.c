@@ -421,14 +421,12 @@ int resource_write_text(struct store *st, const struct resource *res,
 		rc = rc == STORE_DONE || rc == STORE_ROW ? STORE_ERROR : rc;
 		goto fail;
 	}
-	strbuf_addch(out, '\0'); /* a C string for the revision */
 	rc = STORE_OK;
-	if (w->outcome != WRITE_UNCHANGED)
+	if (w->outcome != WRITE_UNCHANGED) /* (a strbuf is NUL-terminated) */
 		rc = history_append_text(
 			st, res->name, id,
 			w->outcome == WRITE_CREATED ? "create" : "update",
 			version, out->buf + mark, w->key_name);
-	out->len--;
 	if (rc != STORE_OK || out->failed) {
 		out->len = mark;
 		rc = rc == STORE_OK ? STORE_ERROR : rc;
@@ -542,14 +540,9 @@ static int write_reply(const struct request *req, struct reply *rep,
 	snprintf(location, sizeof(location), "/v1/%s/%s", res->collection,
 		 w.written_id);
 	rc = STORE_OK;
-	if (!path_id) {
-		strbuf_addch(&out, '\0'); /* a C string to record */
-		rc = out.failed ? STORE_ERROR
-				: idempotency_record_text(
-					  req, status, out.buf,
-					  status == 201 ? location : NULL);
-		out.len--;
-	}
+	if (!path_id)
+		rc = idempotency_record_text(req, status, out.buf,
+					     status == 201 ? location : NULL);
 	if (rc == STORE_OK)
 		rc = store_commit(req->store);
 	if (rc != STORE_OK) {
@@ -888,29 +881,8 @@ static int render_created(struct store *st, const struct resource *res,
 	return rc == STORE_DONE ? STORE_ERROR : rc;
 }
 
-/* history_append() of a representation already in text. */
-static int revision_append_text(struct store *st, const char *type,
-				const char *id, const char *op,
-				int64_t version, const char *body,
-				const char *key_name, const char *now)
-{
-	struct store_stmt *s = store_prepare(
-		st, "INSERT INTO revisions (type, id, op, version, at, "
-		    "key_name, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-	if (!s)
-		return STORE_ERROR;
-	store_bind_text(s, 1, type);
-	store_bind_text(s, 2, id);
-	store_bind_text(s, 3, op);
-	store_bind_int64(s, 4, version);
-	store_bind_text(s, 5, now);
-	store_bind_text(s, 6, key_name);
-	store_bind_text(s, 7, body);
-	return store_exec_stmt(s);
-}
-
 /* An update, as resource_write() does it: the row, its after_write hook,
- * and a revision of the representation loaded back. */
+ * and a revision of the representation rendered back. */
 static int bulk_update(struct write_ctx *ctx, const char *key_name)
 {
 	int rc = store_row(ctx->store, ctx->res, ctx->res->sql.update, ctx->id,
@@ -919,15 +891,16 @@ static int bulk_update(struct write_ctx *ctx, const char *key_name)
 		rc = ctx->res->after_write(ctx);
 	if (rc != STORE_OK || ctx->conflict[0])
 		return rc;
-	json_t *out = NULL;
-	rc = resource_load(ctx->store, ctx->res, ctx->id, &out, NULL);
-	if (rc != STORE_ROW)
-		return rc == STORE_DONE ? STORE_ERROR : rc;
-	rc = history_append(ctx->store, ctx->res->name, ctx->id, "update",
-			    json_integer_value(json_object_get(out, "version")),
-			    out, key_name);
-	json_decref(out);
-	return rc;
+	struct strbuf text = STRBUF_INIT;
+	int64_t version = 0;
+	rc = render_by_id(ctx->store, ctx->res, ctx->id, &text, &version);
+	if (rc == STORE_ROW)
+		rc = text.failed ? STORE_ERROR
+				 : history_append_text(ctx->store, ctx->res->name,
+						       ctx->id, "update", version,
+						       text.buf, key_name);
+	strbuf_release(&text);
+	return rc == STORE_DONE ? STORE_ERROR : rc;
 }
 
 /* A creation: the row staged, its after_write hook, and a revision of the
@@ -958,9 +931,8 @@ static int bulk_create(struct bulk_writer *bw, struct write_ctx *ctx,
 	rc = render_created(ctx->store, ctx->res, seq, ctx->id, body_text,
 			    computed_text, now, &rendered);
 	if (rc == STORE_OK)
-		rc = revision_append_text(ctx->store, ctx->res->name, ctx->id,
-					  "create", 1, rendered.buf, key_name,
-					  now);
+		rc = history_append_text(ctx->store, ctx->res->name, ctx->id,
+					 "create", 1, rendered.buf, key_name);
 done:
 	strbuf_release(&rendered);
 	free(body_text);
