@@ -359,25 +359,35 @@ json_t *fields_canonical(const struct resource *res, json_t *input,
 
 /* ---- references ---- */
 
+/* Whether `value` (when a string) names a `ref` that exists: through
+ * `refs` when given (a bulk writer's knowledge), else the store. */
 static int check_ref(struct store *st, const struct resource *ref,
-		     json_t *value, const char *ptr, json_t *errors)
+		     json_t *value, const char *ptr, json_t *errors,
+		     const struct ref_lookup *refs)
 {
 	if (!json_is_string(value))
 		return STORE_OK;
-	struct store_stmt *s = store_prepare(st, ref->sql.exists);
-	if (!s)
-		return STORE_ERROR;
-	store_bind_text(s, 1, json_string_value(value));
-	int rc = store_step(s);
-	store_reset(s);
-	if (rc == STORE_DONE)
-		errors_add(errors, ptr, "no %s with id \"%s\"", ref->name,
-			   json_string_value(value));
-	return rc < 0 ? rc : STORE_OK;
+	const char *id = json_string_value(value);
+	int found;
+	if (refs) {
+		found = refs->exists(refs->arg, st, ref, id);
+	} else {
+		struct store_stmt *s = store_prepare(st, ref->sql.exists);
+		if (!s)
+			return STORE_ERROR;
+		store_bind_text(s, 1, id);
+		int rc = store_step(s);
+		store_reset(s);
+		found = rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : rc;
+	}
+	if (found == 0)
+		errors_add(errors, ptr, "no %s with id \"%s\"", ref->name, id);
+	return found < 0 ? found : STORE_OK;
 }
 
 static int check_refs_in(struct store *st, const struct field *fields,
-			 json_t *obj, const char *pointer, json_t *errors)
+			 json_t *obj, const char *pointer, json_t *errors,
+			 const struct ref_lookup *refs)
 {
 	char ptr[512], sub[512];
 	int rc = STORE_OK;
@@ -388,25 +398,27 @@ static int check_refs_in(struct store *st, const struct field *fields,
 		pointer_join(ptr, sizeof(ptr), pointer, f->name);
 		switch (f->type) {
 		case FIELD_REF:
-			rc = check_ref(st, f->ref, v, ptr, errors);
+			rc = check_ref(st, f->ref, v, ptr, errors, refs);
 			break;
 		case FIELD_REF_LIST:
 			json_array_foreach(v, i, elem) {
 				pointer_index(sub, sizeof(sub), ptr, i);
-				rc = check_ref(st, f->ref, elem, sub, errors);
+				rc = check_ref(st, f->ref, elem, sub, errors,
+					       refs);
 				if (rc != STORE_OK)
 					break;
 			}
 			break;
 		case FIELD_OBJECT:
 			if (json_is_object(v))
-				rc = check_refs_in(st, f->sub, v, ptr, errors);
+				rc = check_refs_in(st, f->sub, v, ptr, errors,
+						   refs);
 			break;
 		case FIELD_OBJECT_LIST:
 			json_array_foreach(v, i, elem) {
 				pointer_index(sub, sizeof(sub), ptr, i);
 				rc = check_refs_in(st, f->sub, elem, sub,
-						   errors);
+						   errors, refs);
 				if (rc != STORE_OK)
 					break;
 			}
@@ -421,76 +433,12 @@ static int check_refs_in(struct store *st, const struct field *fields,
 int fields_check_refs(struct store *st, const struct resource *res,
 		      json_t *doc, json_t *errors)
 {
-	return check_refs_in(st, res->fields, doc, "", errors);
-}
-
-/* ---- bulk writes ---- */
-
-static int check_ref_with(struct store *st, const struct resource *ref,
-			  json_t *value, const char *ptr, json_t *errors,
-			  const struct ref_lookup *refs)
-{
-	if (!json_is_string(value))
-		return STORE_OK;
-	int found = refs->exists(refs->arg, st, ref, json_string_value(value));
-	if (found == 0)
-		errors_add(errors, ptr, "no %s with id \"%s\"", ref->name,
-			   json_string_value(value));
-	return found < 0 ? found : STORE_OK;
-}
-
-/* check_refs_in(), through `refs`: the same walk, the same pointers. */
-static int check_refs_in_with(struct store *st, const struct field *fields,
-			      json_t *obj, const char *pointer,
-			      json_t *errors, const struct ref_lookup *refs)
-{
-	char ptr[512], sub[512];
-	int rc = STORE_OK;
-	for (const struct field *f = fields; f->name && rc == STORE_OK; f++) {
-		json_t *v = json_object_get(obj, f->name);
-		size_t i;
-		json_t *elem;
-		switch (f->type) {
-		case FIELD_REF:
-			pointer_join(ptr, sizeof(ptr), pointer, f->name);
-			rc = check_ref_with(st, f->ref, v, ptr, errors, refs);
-			break;
-		case FIELD_REF_LIST:
-			pointer_join(ptr, sizeof(ptr), pointer, f->name);
-			json_array_foreach(v, i, elem) {
-				pointer_index(sub, sizeof(sub), ptr, i);
-				rc = check_ref_with(st, f->ref, elem, sub, errors,
-						    refs);
-				if (rc != STORE_OK)
-					break;
-			}
-			break;
-		case FIELD_OBJECT:
-			pointer_join(ptr, sizeof(ptr), pointer, f->name);
-			if (json_is_object(v))
-				rc = check_refs_in_with(st, f->sub, v, ptr,
-							errors, refs);
-			break;
-		case FIELD_OBJECT_LIST:
-			pointer_join(ptr, sizeof(ptr), pointer, f->name);
-			json_array_foreach(v, i, elem) {
-				pointer_index(sub, sizeof(sub), ptr, i);
-				rc = check_refs_in_with(st, f->sub, elem, sub,
-							errors, refs);
-				if (rc != STORE_OK)
-					break;
-			}
-			break;
-		default:
-			break;
-		}
-	}
-	return rc;
+	return check_refs_in(st, res->fields, doc, "", errors, NULL);
 }
 
 int fields_check_refs_with(struct store *st, const struct resource *res,
 			   json_t *doc, json_t *errors,
 			   const struct ref_lookup *refs)
 {
-	return check_refs_in_with(st, res->fields, doc, "", errors, refs);
+	return check_refs_in(st, res->fields, doc, "", errors, refs);
 }
