@@ -199,22 +199,29 @@ static void line_error(struct import *im, size_t number, const char *pointer,
 						pointer, "detail", detail));
 }
 
-/* Every problem of a failed write, as errors of line `number`. */
-static void line_errors_from(struct import *im, size_t number,
-			     struct reply *rep)
+/* Every problem of a failed write (`errors`: [{"pointer", "detail"}]),
+ * as errors of line `number`; `detail` when there are none. */
+static void line_errors_of(struct import *im, size_t number, json_t *errors,
+			   const char *detail)
 {
-	json_t *list = json_object_get(rep->body, "errors");
-	const char *detail = json_string_value(json_object_get(rep->body, "detail"));
-	if (!json_array_size(list)) {
+	if (!json_array_size(errors)) {
 		line_error(im, number, "", detail ? detail : "failed");
 		return;
 	}
 	size_t i;
 	json_t *e;
-	json_array_foreach(list, i, e)
+	json_array_foreach(errors, i, e)
 		line_error(im, number,
 			   json_string_value(json_object_get(e, "pointer")),
 			   json_string_value(json_object_get(e, "detail")));
+}
+
+/* The same from a problem reply. */
+static void line_errors_from(struct import *im, size_t number,
+			     struct reply *rep)
+{
+	line_errors_of(im, number, json_object_get(rep->body, "errors"),
+		       json_string_value(json_object_get(rep->body, "detail")));
 }
 
 /* First pass: split lines, parse each, note kind, id and parent. */
@@ -464,22 +471,6 @@ static int import_relation(struct store *st, struct import *im,
 	json_decref(out);
 	reply_release(&rep);
 	return rc < 0 ? rc : STORE_OK;
-}
-
-/* Every problem of a refused write, as errors of line `number`. */
-static void line_errors_of(struct import *im, size_t number, json_t *errors,
-			   const char *conflict)
-{
-	if (!json_array_size(errors)) {
-		line_error(im, number, "", conflict);
-		return;
-	}
-	size_t i;
-	json_t *e;
-	json_array_foreach(errors, i, e)
-		line_error(im, number,
-			   json_string_value(json_object_get(e, "pointer")),
-			   json_string_value(json_object_get(e, "detail")));
 }
 
 /* Writes resource line `l` (parsed: `obj`, borrowed). */
