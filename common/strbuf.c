@@ -49,48 +49,67 @@ void strbuf_adds(struct strbuf *sb, const char *s)
 
 void strbuf_addch(struct strbuf *sb, char c)
 {
-	strbuf_add(sb, &c, 1);
+	if (!grow(sb, 1))
+		return;
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
 }
 
 void strbuf_add_int(struct strbuf *sb, int64_t v)
 {
+	/* By hand: snprintf was a tenth of a list page's instructions. */
 	char num[24];
-	int n = snprintf(num, sizeof(num), "%" PRId64, v);
-	strbuf_add(sb, num, (size_t)n);
+	char *end = num + sizeof(num), *p = end;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	strbuf_add(sb, p, (size_t)(end - p));
 }
+
+/* What a byte becomes inside a JSON string, as jansson writes it: 0 for
+ * itself, 'u' for \u00XX, else the letter after the backslash. */
+static const char json_escape[256] = {
+	['"'] = '"', ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f',
+	['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
+	[0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u', [0x05] = 'u',
+	[0x06] = 'u', [0x07] = 'u', [0x0b] = 'u', [0x0e] = 'u', [0x0f] = 'u',
+	[0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u', [0x14] = 'u',
+	[0x15] = 'u', [0x16] = 'u', [0x17] = 'u', [0x18] = 'u', [0x19] = 'u',
+	[0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u', [0x1d] = 'u', [0x1e] = 'u',
+	[0x1f] = 'u',
+};
 
 void strbuf_add_json_string(struct strbuf *sb, const char *s)
 {
+	static const char hex[] = "0123456789ABCDEF";
 	if (!s) {
 		strbuf_add(sb, "null", 4);
 		return;
 	}
 	strbuf_addch(sb, '"');
-	const char *run = s;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		const char *esc = NULL;
-		char code[8];
-		switch (*p) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '\b': esc = "\\b"; break;
-		case '\f': esc = "\\f"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		default:
-			if (*p < 0x20) {
-				snprintf(code, sizeof(code), "\\u%04X", *p);
-				esc = code;
-			}
-		}
-		if (!esc)
+	const unsigned char *run = (const unsigned char *)s, *p = run;
+	for (;; p++) {
+		char e = json_escape[*p];
+		if (!e && *p)
 			continue;
-		strbuf_add(sb, run, (size_t)((const char *)p - run));
-		strbuf_adds(sb, esc);
-		run = (const char *)p + 1;
+		strbuf_add(sb, (const char *)run, (size_t)(p - run));
+		if (!*p)
+			break;
+		char code[6] = {'\\', e};
+		size_t n = 2;
+		if (e == 'u') {
+			memcpy(code + 1, "u00", 3);
+			code[4] = hex[*p >> 4];
+			code[5] = hex[*p & 15];
+			n = 6;
+		}
+		strbuf_add(sb, code, n);
+		run = p + 1;
 	}
-	strbuf_adds(sb, run);
 	strbuf_addch(sb, '"');
 }
 

@@ -5,6 +5,7 @@
  */
 #include "server/router.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +51,26 @@ static int match_pattern(const char *pattern, const char *path,
 	return 1;
 }
 
+static size_t count_slashes(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += *s == '/';
+	return n;
+}
+
+/* Each route's number of segments, counted once: a path is compared
+ * only with the patterns that have as many as it has. */
+static unsigned char route_segments[256];
+static pthread_once_t route_segments_once = PTHREAD_ONCE_INIT;
+
+static void count_route_segments(void)
+{
+	for (size_t i = 0; i < route_count && i < sizeof(route_segments); i++)
+		route_segments[i] = (unsigned char)count_slashes(
+			route_table[i].pattern);
+}
+
 const struct route *route_match(const char *path, enum http_method method,
 				struct request *req, char *scratch,
 				unsigned *allowed)
@@ -58,8 +79,12 @@ const struct route *route_match(const char *path, enum http_method method,
 	*allowed = 0;
 	if (strlen(path) >= ROUTER_PATH_MAX)
 		return NULL;
+	pthread_once(&route_segments_once, count_route_segments);
+	size_t segments = count_slashes(path);
 	for (size_t i = 0; i < route_count; i++) {
 		const struct route *r = &route_table[i];
+		if (i < sizeof(route_segments) && route_segments[i] != segments)
+			continue;
 		/* Test first, so a route with the wrong method leaves no
 		 * arguments behind. */
 		if (!match_pattern(r->pattern, path, NULL, NULL))
