@@ -162,10 +162,14 @@ static void put_string(struct line *l, const char *s, size_t max, bool quote)
 
 static void put_time(struct line *l)
 {
-	/* The formatted second, per thread: most lines share it. */
-	static _Thread_local time_t cached_sec = -1;
-	static _Thread_local char cached[32];
-	static _Thread_local size_t cached_len;
+	/* The formatted second, per thread: most lines share it.  Initial
+	 * exec: the code is position-independent, and the default TLS model
+	 * would make the binary need the dynamic loader itself. */
+#define THREAD_CACHED _Thread_local __attribute__((tls_model("initial-exec")))
+	static THREAD_CACHED time_t cached_sec = -1;
+	static THREAD_CACHED char cached[32];
+	static THREAD_CACHED size_t cached_len;
+#undef THREAD_CACHED
 	struct timespec ts;
 	char ms[8];
 	clock_gettime(CLOCK_REALTIME, &ts);

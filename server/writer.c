@@ -47,7 +47,7 @@ static struct writer_job *take_batch(void)
 
 static void run_batch(struct writer_job *jobs)
 {
-	static _Thread_local bool cache_set;
+	static bool cache_set; /* only the writer thread runs batches */
 	struct store *st = store_thread();
 	if (st && !cache_set) {
 		store_cache_size(st, -WRITER_CACHE_KIB);
