@@ -376,15 +376,10 @@ static int known_exists(void *arg, struct store *st, const struct resource *ref,
 	enum line_kind kind = kind_of(ref);
 	if (id_find(&im->known, kind, id))
 		return 1;
-	struct store_stmt *s = store_prepare(st, ref->sql.exists);
-	if (!s)
-		return STORE_ERROR;
-	store_bind_text(s, 1, id);
-	int rc = store_step(s);
-	store_reset(s);
-	if (rc == STORE_ROW && id_add(&im->known, kind, id, 0) != 0)
+	int found = resource_exists(st, ref, id);
+	if (found == 1 && id_add(&im->known, kind, id, 0) != 0)
 		im->out_of_memory = true;
-	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : rc;
+	return found;
 }
 
 /* Upserts relation line `obj`: unchanged when equal, else replaced. */

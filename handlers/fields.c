@@ -368,18 +368,8 @@ static int check_ref(struct store *st, const struct resource *ref,
 	if (!json_is_string(value))
 		return STORE_OK;
 	const char *id = json_string_value(value);
-	int found;
-	if (refs) {
-		found = refs->exists(refs->arg, st, ref, id);
-	} else {
-		struct store_stmt *s = store_prepare(st, ref->sql.exists);
-		if (!s)
-			return STORE_ERROR;
-		store_bind_text(s, 1, id);
-		int rc = store_step(s);
-		store_reset(s);
-		found = rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : rc;
-	}
+	int found = refs ? refs->exists(refs->arg, st, ref, id)
+			 : resource_exists(st, ref, id);
 	if (found == 0)
 		errors_add(errors, ptr, "no %s with id \"%s\"", ref->name, id);
 	return found < 0 ? found : STORE_OK;

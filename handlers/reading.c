@@ -17,14 +17,9 @@ int reading_subtree(struct store *st, const struct resource *res,
 		    const char *root, bool with_parts, char **ids)
 {
 	*ids = NULL;
-	struct store_stmt *s = store_prepare(st, res->sql.exists);
-	if (!s)
-		return STORE_ERROR;
-	store_bind_text(s, 1, root);
-	int rc = store_step(s);
-	store_reset(s);
-	if (rc != STORE_ROW)
-		return rc;
+	int rc = resource_exists(st, res, root);
+	if (rc != 1)
+		return rc == 0 ? STORE_DONE : rc;
 	if (!with_parts) {
 		json_t *one = json_pack("[s]", root);
 		*ids = json_dumps(one, JSON_COMPACT);
@@ -32,7 +27,7 @@ int reading_subtree(struct store *st, const struct resource *res,
 		return *ids ? STORE_ROW : STORE_ERROR;
 	}
 	/* UNION (not UNION ALL) stops at rows already seen. */
-	s = store_prepare(st, res == &event_resource
+	struct store_stmt *s = store_prepare(st, res == &event_resource
 		? "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT e.id "
 		  "FROM events AS e JOIN sub ON e.part_of = sub.id) "
 		  "SELECT json_group_array(id) FROM sub"

@@ -113,6 +113,18 @@ static int render_by_id(struct store *st, const struct resource *res,
 	return rc;
 }
 
+int resource_exists(struct store *st, const struct resource *res,
+		    const char *id)
+{
+	struct store_stmt *s = store_prepare(st, res->sql.exists);
+	if (!s)
+		return STORE_ERROR;
+	store_bind_text(s, 1, id);
+	int rc = store_step(s);
+	store_reset(s);
+	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : rc;
+}
+
 static void etag_of(const struct strbuf *text, char etag[24])
 {
 	snprintf(etag, 24, "\"%016" PRIx64 "\"", strbuf_hash(text));

@@ -220,6 +220,10 @@ int resource_write_text(struct store *st, const struct resource *res,
 			struct write_req *w, struct reply *rep,
 			struct strbuf *out);
 
+/* Whether `res` has a row with `id`: 1, 0, or a store error (< 0). */
+int resource_exists(struct store *st, const struct resource *res,
+		    const char *id);
+
 /* The strong ETag of a representation: a quoted hash of its JSON. */
 void resource_etag(json_t *representation, char etag[24]);
 
