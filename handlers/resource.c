@@ -243,6 +243,29 @@ static int check_generic(struct write_ctx *ctx)
 	return rc < 0 ? rc : STORE_OK;
 }
 
+/* The checks every write passes: its references (through `refs` when
+ * given, else the store), the generic rules and the resource's own.
+ * Problems land in ctx->errors / ctx->conflict; returns a store error
+ * only when the checks could not run. */
+static int write_checks(struct write_ctx *ctx, const struct ref_lookup *refs)
+{
+	int rc = fields_check_refs_with(ctx->store, ctx->res, ctx->doc,
+					ctx->errors, refs);
+	if (rc == STORE_OK)
+		rc = check_generic(ctx);
+	if (rc == STORE_OK && ctx->res->check)
+		rc = ctx->res->check(ctx);
+	return rc;
+}
+
+/* An identical write is no change: no new version. */
+static bool write_changes_nothing(json_t *old_body, json_t *old_computed,
+				  const struct write_ctx *ctx)
+{
+	return json_equal(old_body, ctx->doc) &&
+	       json_equal(old_computed, ctx->computed);
+}
+
 static int store_row(struct store *st, const struct resource *res,
 		     const char *sql, const char *id, json_t *doc,
 		     json_t *computed)
@@ -403,17 +426,11 @@ int resource_write_text(struct store *st, const struct resource *res,
 		if (status)
 			goto done;
 	}
-	rc = fields_check_refs(st, res, doc, errors);
-	if (rc == STORE_OK)
-		rc = check_generic(&ctx);
-	if (rc == STORE_OK && res->check)
-		rc = res->check(&ctx);
+	rc = write_checks(&ctx, NULL);
 	if (rc != STORE_OK || json_array_size(errors) || ctx.conflict[0])
 		goto fail;
 
-	/* An identical write is no change: no new version. */
-	if (exists && json_equal(old_body, doc) &&
-	    json_equal(old_computed, computed)) {
+	if (exists && write_changes_nothing(old_body, old_computed, &ctx)) {
 		w->outcome = WRITE_UNCHANGED;
 	} else {
 		rc = store_row(st, res, exists ? res->sql.update : res->sql.insert,
@@ -993,17 +1010,11 @@ int resource_write_bulk(struct bulk_writer *bw, const struct resource *res,
 	/* Changing what exists: checks see every row written before. */
 	rc = exists ? bulk_writer_flush(bw) : STORE_OK;
 	if (rc == STORE_OK)
-		rc = fields_check_refs_with(st, res, doc, errors, refs);
-	if (rc == STORE_OK)
-		rc = check_generic(&ctx);
-	if (rc == STORE_OK && res->check)
-		rc = res->check(&ctx);
+		rc = write_checks(&ctx, refs);
 	if (rc != STORE_OK || json_array_size(errors) || ctx.conflict[0])
 		goto done;
 
-	/* An identical write is no change: no new version. */
-	if (exists && json_equal(old_body, doc) &&
-	    json_equal(old_computed, computed)) {
+	if (exists && write_changes_nothing(old_body, old_computed, &ctx)) {
 		w->outcome = WRITE_UNCHANGED;
 		goto done;
 	}
