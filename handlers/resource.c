@@ -266,15 +266,33 @@ static bool write_changes_nothing(json_t *old_body, json_t *old_computed,
 	       json_equal(old_computed, ctx->computed);
 }
 
+/* Binds a row's values from parameter `first` on: id, body, computed,
+ * the time, then its date span (left NULL when undated). */
+static void bind_row(struct store_stmt *s, int first,
+		     const struct resource *res, json_t *doc, const char *id,
+		     const char *body_text, const char *computed_text,
+		     const char *now)
+{
+	bool dated;
+	struct pdate span;
+	resource_dates(res, doc, &dated, &span);
+	store_bind_text(s, first, id);
+	store_bind_text(s, first + 1, body_text);
+	store_bind_text(s, first + 2, computed_text);
+	store_bind_text(s, first + 3, now);
+	if (dated) {
+		store_bind_int64(s, first + 4, span.lo_ms);
+		store_bind_int64(s, first + 5, span.hi_ms);
+		store_bind_int64(s, first + 6, span.precision);
+	}
+}
+
 static int store_row(struct store *st, const struct resource *res,
 		     const char *sql, const char *id, json_t *doc,
 		     json_t *computed)
 {
 	char now[32];
-	bool dated;
-	struct pdate span;
 	resource_now(now);
-	resource_dates(res, doc, &dated, &span);
 	char *body_text = json_dumps(doc, JSON_COMPACT);
 	char *computed_text = json_object_size(computed)
 				      ? json_dumps(computed, JSON_COMPACT)
@@ -283,15 +301,7 @@ static int store_row(struct store *st, const struct resource *res,
 	int rc = STORE_ERROR;
 	if (!s || !body_text)
 		goto done;
-	store_bind_text(s, 1, id);
-	store_bind_text(s, 2, body_text);
-	store_bind_text(s, 3, computed_text);
-	store_bind_text(s, 4, now);
-	if (dated) {
-		store_bind_int64(s, 5, span.lo_ms);
-		store_bind_int64(s, 6, span.hi_ms);
-		store_bind_int64(s, 7, span.precision);
-	}
+	bind_row(s, 1, res, doc, id, body_text, computed_text, now);
 	rc = store_exec_stmt(s);
 done:
 	free(body_text);
@@ -857,9 +867,6 @@ static int bulk_stage(struct bulk_writer *bw, const struct resource *res,
 			return rc < 0 ? rc : STORE_ERROR;
 		bw->table = table;
 	}
-	bool dated;
-	struct pdate span;
-	resource_dates(res, doc, &dated, &span);
 	struct store_stmt *s = store_prepare(
 		bw->st, "INSERT INTO temp.bulk_rows (seq, id, body, computed, "
 			"now, date_lo, date_hi, date_prec) VALUES (?1, ?2, ?3, "
@@ -867,15 +874,7 @@ static int bulk_stage(struct bulk_writer *bw, const struct resource *res,
 	if (!s)
 		return STORE_ERROR;
 	store_bind_int64(s, 1, bw->next_seq);
-	store_bind_text(s, 2, id);
-	store_bind_text(s, 3, body_text);
-	store_bind_text(s, 4, computed_text);
-	store_bind_text(s, 5, now);
-	if (dated) {
-		store_bind_int64(s, 6, span.lo_ms);
-		store_bind_int64(s, 7, span.hi_ms);
-		store_bind_int64(s, 8, span.precision);
-	}
+	bind_row(s, 2, res, doc, id, body_text, computed_text, now);
 	int rc = store_exec_stmt(s);
 	if (rc == STORE_OK) {
 		*seq = bw->next_seq++;
