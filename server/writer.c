@@ -24,6 +24,9 @@ static struct writer_job *head, *tail;
 static bool running, stopping;
 static pthread_t thread;
 static unsigned long long batches, writes, queued; /* under `lock` */
+/* The writer thread's connection has its page cache set (only that
+ * thread reads it; a new thread gets a new connection). */
+static bool cache_set;
 
 /* Takes up to WRITER_BATCH_MAX jobs off the queue, in arrival order; a
  * job that runs alone is a batch by itself. */
@@ -47,7 +50,6 @@ static struct writer_job *take_batch(void)
 
 static void run_batch(struct writer_job *jobs)
 {
-	static bool cache_set; /* only the writer thread runs batches */
 	struct store *st = store_thread();
 	if (st && !cache_set) {
 		store_cache_size(st, -WRITER_CACHE_KIB);
@@ -100,6 +102,7 @@ int writer_start(void)
 {
 	pthread_mutex_lock(&lock);
 	stopping = false;
+	cache_set = false;
 	running = pthread_create(&thread, NULL, writer_main, NULL) == 0;
 	int rc = running ? 0 : -1;
 	pthread_mutex_unlock(&lock);
