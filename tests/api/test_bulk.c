@@ -26,24 +26,6 @@ static struct tl_resp *import(const char *body)
 	return tl_request("POST", "/v1/import", NDJSON, body, -1, NULL);
 }
 
-static long count(const char *coll)
-{
-	struct tl_resp *r = tl_get(tl_fmt("%s?limit=500", coll));
-
-	if (!CHECK_STATUS(r, 200))
-		return -1;
-	return (long)json_array_size(tl_at(r->json, "/items"));
-}
-
-static long changes(void)
-{
-	struct tl_resp *r = tl_get("/v1/changes?limit=500");
-
-	if (!CHECK_STATUS(r, 200))
-		return -1;
-	return (long)json_array_size(tl_at(r->json, "/items"));
-}
-
 /* GET /v1/export through a raw socket (the body is not JSON); returns
  * the lines parsed, as an arena-owned array, or NULL after a failure. */
 static json_t *export_lines(struct tl_resp **out)
@@ -161,7 +143,7 @@ static void test_import_forward_references(struct tl_server *srv)
 	/* History and the feed record the imported writes, by key. */
 	CHECK_JSTR(tl_get("/v1/actors/parent/history")->json, "/items/0/key",
 		   "test");
-	CHECK_INT(changes(), 8);
+	CHECK_INT(tl_count("/v1/changes"), 8);
 }
 
 static void test_reimport_changes_nothing(struct tl_server *srv)
@@ -172,13 +154,13 @@ static void test_reimport_changes_nothing(struct tl_server *srv)
 	(void)srv;
 	REQUIRE_STATUS(import(forward_batch), 200);
 	before = tl_get("/v1/claims/c1")->json;
-	long feed = changes();
+	long feed = tl_count("/v1/changes");
 
 	r = import(forward_batch);
 	CHECK_STATUS(r, 200);
 	CHECK_SAME(r->json, tl_json("{\"lines\": 8, \"created\": 0, "
 				    "\"updated\": 0, \"unchanged\": 8}"));
-	CHECK_INT(changes(), feed);
+	CHECK_INT(tl_count("/v1/changes"), feed);
 	CHECK_SAME(tl_get("/v1/claims/c1")->json, before);
 	CHECK_INT(json_array_size(tl_at(
 			  tl_get("/v1/actors/child/history")->json, "/items")),
@@ -193,7 +175,7 @@ static void test_reimport_changes_nothing(struct tl_server *srv)
 	CHECK_JSON(r->json, "/unchanged", "8");
 	CHECK_JSON(r->json, "/created", "0");
 	CHECK_JSON(r->json, "/updated", "0");
-	CHECK_INT(changes(), feed);
+	CHECK_INT(tl_count("/v1/changes"), feed);
 
 	/* One line changed: one update, one new version. */
 	r = import("{\"type\": \"actor\", \"id\": \"parent\", "
@@ -206,7 +188,7 @@ static void test_reimport_changes_nothing(struct tl_server *srv)
 	r = tl_get("/v1/actors/parent");
 	CHECK_JSTR(r->json, "/name", "Parent renamed");
 	CHECK_JSON(r->json, "/version", "2");
-	CHECK_INT(changes(), feed + 2);
+	CHECK_INT(tl_count("/v1/changes"), feed + 2);
 }
 
 static void test_import_ignores_read_only_members(struct tl_server *srv)
@@ -299,9 +281,9 @@ static void test_bad_lines_all_reported_nothing_written(struct tl_server *srv)
 	/* Nothing was written, not even the good lines. */
 	CHECK_STATUS(tl_get("/v1/actors/ok1"), 404);
 	CHECK_STATUS(tl_get("/v1/sources/ok2"), 404);
-	CHECK_INT(count("/v1/actors"), 0);
-	CHECK_INT(count("/v1/sources"), 0);
-	CHECK_INT(changes(), 0);
+	CHECK_INT(tl_count("/v1/actors"), 0);
+	CHECK_INT(tl_count("/v1/sources"), 0);
+	CHECK_INT(tl_count("/v1/changes"), 0);
 }
 
 static void test_bad_import_keeps_existing_data(struct tl_server *srv)
@@ -310,7 +292,7 @@ static void test_bad_import_keeps_existing_data(struct tl_server *srv)
 
 	(void)srv;
 	REQUIRE(tl_create("/v1/actors", "{\"id\": \"a\", \"name\": \"A\"}"));
-	long feed = changes();
+	long feed = tl_count("/v1/changes");
 	/* An update and a create, then a cycle: all refused. */
 	r = import("{\"type\": \"actor\", \"id\": \"a\", \"name\": \"Changed\"}\n"
 		   "{\"type\": \"actor\", \"id\": \"x\", \"name\": \"X\", "
@@ -321,7 +303,7 @@ static void test_bad_import_keeps_existing_data(struct tl_server *srv)
 	CHECK(json_array_size(tl_at(r->json, "/errors")) >= 1);
 	CHECK_JSTR(tl_get("/v1/actors/a")->json, "/name", "A");
 	CHECK_STATUS(tl_get("/v1/actors/x"), 404);
-	CHECK_INT(changes(), feed);
+	CHECK_INT(tl_count("/v1/changes"), feed);
 	/* A relation to a claim that exists nowhere. */
 	r = import("{\"type\": \"relation\", \"id\": \"r\", \"from\": \"c1\", "
 		   "\"relation\": \"supports\", \"to\": \"c9\", \"note\": null}\n"
@@ -330,7 +312,7 @@ static void test_bad_import_keeps_existing_data(struct tl_server *srv)
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_JSON(r->json, "/errors/0/line", "1");
 	CHECK_STATUS(tl_get("/v1/claims/c1"), 404);
-	CHECK_INT(changes(), feed);
+	CHECK_INT(tl_count("/v1/changes"), feed);
 }
 
 static void test_import_content_type(struct tl_server *srv)
@@ -346,12 +328,12 @@ static void test_import_content_type(struct tl_server *srv)
 		      415, "unsupported-media-type");
 	CHECK_PROBLEM(tl_request("POST", "/v1/import", NULL, line, -1, NULL),
 		      415, "unsupported-media-type");
-	CHECK_INT(count("/v1/actors"), 0);
+	CHECK_INT(tl_count("/v1/actors"), 0);
 	CHECK_STATUS(tl_request("POST", "/v1/import",
 				"application/x-ndjson; charset=utf-8", line,
 				-1, NULL),
 		     200);
-	CHECK_INT(count("/v1/actors"), 1);
+	CHECK_INT(tl_count("/v1/actors"), 1);
 }
 
 /* An import over the normal 1 MiB body limit is fine by default. */
@@ -991,9 +973,9 @@ static void test_late_bad_line_leaves_nothing(struct tl_server *srv)
 	CHECK_INT(json_array_size(tl_at(r->json, "/errors")), 1);
 	CHECK_JSON(r->json, "/errors/0/line", tl_fmt("%zu", n + 1));
 	CHECK_JSTR(r->json, "/errors/0/pointer", "/stance");
-	CHECK_INT(count("/v1/actors"), 0);
-	CHECK_INT(count("/v1/claims"), 0);
-	CHECK_INT(changes(), 0);
+	CHECK_INT(tl_count("/v1/actors"), 0);
+	CHECK_INT(tl_count("/v1/claims"), 0);
+	CHECK_INT(tl_count("/v1/changes"), 0);
 	CHECK_STR(tl_page_ids("/v1/search?q=harbour"), "");
 	CHECK_STATUS(tl_get("/v1/claims/c1"), 404);
 
@@ -1025,7 +1007,7 @@ static void test_late_bad_line_leaves_nothing(struct tl_server *srv)
 	r = import(text);
 	CHECK_STATUS(r, 200);
 	CHECK_JSON(r->json, "/created", tl_fmt("%zu", n));
-	CHECK_INT(changes(), 500); /* a full first page of the feed */
+	CHECK_INT(tl_count("/v1/changes"), 500); /* a full first page of the feed */
 }
 
 /* Lines that need what earlier lines of the same batch wrote: an id

@@ -96,15 +96,6 @@ static bool matches(const char *re, const char *s)
 #define ID_RE "^[a-z0-9][a-z0-9._-]{0,63}$"
 
 /* The number of items in the collection (one page, limit 500). */
-static long count(const char *coll)
-{
-	struct tl_resp *r = tl_get(tl_fmt("%s?limit=500", coll));
-
-	if (!CHECK_STATUS(r, 200))
-		return -1;
-	return (long)json_array_size(tl_at(r->json, "/items"));
-}
-
 static void test_create_returns_full_representation(struct tl_server *srv)
 {
 	(void)srv;
@@ -148,7 +139,7 @@ static void test_generated_ids_are_unique(struct tl_server *srv)
 			CHECK(json_object_get(seen, id) == NULL);
 			json_object_set_new(seen, id, json_true());
 		}
-		CHECK_INT(count(res->coll), res == resources ? 21 : 20);
+		CHECK_INT(tl_count(res->coll), res == resources ? 21 : 20);
 	}
 }
 
@@ -171,7 +162,7 @@ static void test_client_chosen_id_and_conflict(struct tl_server *srv)
 		/* The rejected create changed nothing. */
 		g = tl_get(tl_fmt("%s/%s", res->coll, id));
 		CHECK_SAME(g->json, r->json);
-		CHECK_INT(count(res->coll), res == resources ? 2 : 1);
+		CHECK_INT(tl_count(res->coll), res == resources ? 2 : 1);
 	}
 }
 
@@ -189,7 +180,7 @@ static void test_bad_ids_are_422(struct tl_server *srv)
 	(void)srv;
 	REQUIRE(fixtures());
 	FOR_EACH_RESOURCE(res) {
-		long before = count(res->coll);
+		long before = tl_count(res->coll);
 
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			struct tl_resp *r =
@@ -198,7 +189,7 @@ static void test_bad_ids_are_422(struct tl_server *srv)
 			CHECK_PROBLEM(r, 422, "validation-failed");
 			CHECK_ERROR_AT(r, "/id");
 		}
-		CHECK_INT(count(res->coll), before);
+		CHECK_INT(tl_count(res->coll), before);
 		/* 64 characters is the longest id. */
 		CHECK_STR(tl_create(res->coll,
 				    with_id(res->body, uid(res, tail))),
@@ -386,7 +377,7 @@ static void test_read_only_fields_rejected(struct tl_server *srv)
 		}
 		/* Nothing was written. */
 		CHECK_SAME(tl_get(path)->json, before);
-		CHECK_INT(count(res->coll), res == resources ? 2 : 1);
+		CHECK_INT(tl_count(res->coll), res == resources ? 2 : 1);
 	}
 }
 
@@ -416,7 +407,7 @@ static void test_unknown_fields_rejected(struct tl_server *srv)
 		CHECK_PROBLEM(r, 422, "validation-failed");
 		CHECK_ERROR_AT(r, "/colour");
 		CHECK_SAME(tl_get(path)->json, before);
-		CHECK_INT(count(res->coll), res == resources ? 2 : 1);
+		CHECK_INT(tl_count(res->coll), res == resources ? 2 : 1);
 	}
 }
 
@@ -445,7 +436,7 @@ static void test_body_not_an_object(struct tl_server *srv)
 			CHECK_PROBLEM(r, 422, "validation-failed");
 			CHECK_ERROR_AT(r, "");
 		}
-		CHECK_INT(count(res->coll), res == resources ? 2 : 1);
+		CHECK_INT(tl_count(res->coll), res == resources ? 2 : 1);
 		CHECK_JSON(tl_get(tl_fmt("%s/%s", res->coll, id))->json,
 			   "/version", "1");
 	}

@@ -13,15 +13,6 @@
 
 #define MIB (1024 * 1024)
 
-static long count(const char *coll)
-{
-	struct tl_resp *r = tl_get(tl_fmt("%s?limit=500", coll));
-
-	if (!CHECK_STATUS(r, 200))
-		return -1;
-	return (long)json_array_size(tl_at(r->json, "/items"));
-}
-
 static void test_invalid_json_is_400(struct tl_server *srv)
 {
 	static const struct {
@@ -64,7 +55,7 @@ static void test_invalid_json_is_400(struct tl_server *srv)
 		      "invalid-json");
 	CHECK_PROBLEM(tl_post("/v1/claims/a/relations", "{"), 400,
 		      "invalid-json");
-	CHECK_INT(count("/v1/actors"), 1);
+	CHECK_INT(tl_count("/v1/actors"), 1);
 	CHECK_JSTR(tl_get("/v1/actors/a")->json, "/name", "A");
 	CHECK_JSON(tl_get("/v1/actors/a")->json, "/version", "1");
 }
@@ -105,7 +96,7 @@ static void test_nesting_depth_32_ok_33_not(struct tl_server *srv)
 		r = tl_post("/v1/actors", tl_fmt("{\"a\": %s1%s}", open, close));
 		CHECK_PROBLEM(r, 400, "invalid-json");
 	}
-	CHECK_INT(count("/v1/actors"), 0);
+	CHECK_INT(tl_count("/v1/actors"), 0);
 }
 
 static void test_not_found(struct tl_server *srv)
@@ -272,7 +263,7 @@ static void test_payload_too_large(struct tl_server *srv)
 	stored += r->status == 201;
 
 	/* The server is still well, and nothing too big was stored. */
-	CHECK_INT(count("/v1/actors"), stored);
+	CHECK_INT(tl_count("/v1/actors"), stored);
 }
 
 static void test_unsupported_media_type(struct tl_server *srv)
@@ -296,7 +287,7 @@ static void test_unsupported_media_type(struct tl_server *srv)
 	CHECK_PROBLEM(tl_request("PUT", "/v1/actors/a", TL_MERGE, body, -1,
 				 NULL),
 		      415, "unsupported-media-type");
-	CHECK_INT(count("/v1/actors"), 0);
+	CHECK_INT(tl_count("/v1/actors"), 0);
 	CHECK_STATUS(tl_get("/v1/actors/a"), 404);
 
 	/* A charset parameter is fine, and case does not matter. */
@@ -382,7 +373,7 @@ static void test_validation_lists_all_fields_at_once(struct tl_server *srv)
 					    9) == 0;
 		CHECK(quantity);
 	}
-	CHECK_INT(count("/v1/claims"), 0);
+	CHECK_INT(tl_count("/v1/claims"), 0);
 	/* Query parameters: every bad one, named by "parameter". */
 	r = tl_get("/v1/claims?limit=0&stance=x&colour=red");
 	CHECK_PROBLEM(r, 422, "validation-failed");

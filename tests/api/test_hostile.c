@@ -17,15 +17,6 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-static long count(const char *coll)
-{
-	struct tl_resp *r = tl_get(tl_fmt("%s?limit=500", coll));
-
-	if (!CHECK_STATUS(r, 200))
-		return -1;
-	return (long)json_array_size(tl_at(r->json, "/items"));
-}
-
 /* A POST to /v1/actors with the given extra framing headers and body. */
 static struct tl_resp *raw_post(struct tl_server *srv, const char *framing,
 				const char *body)
@@ -64,7 +55,7 @@ static void test_two_content_lengths(struct tl_server *srv)
 				 n),
 		     body);
 	CHECK_STATUS(r, 201);
-	CHECK_INT(count("/v1/actors"), 1);
+	CHECK_INT(tl_count("/v1/actors"), 1);
 }
 
 static void test_content_length_with_transfer_encoding(struct tl_server *srv)
@@ -95,7 +86,7 @@ static void test_content_length_with_transfer_encoding(struct tl_server *srv)
 	usleep(200 * 1000);
 	CHECK_STATUS(tl_get("/v1/actors/smuggled"), 404);
 	CHECK_STATUS(tl_get("/v1/actors/te"), 404);
-	CHECK_INT(count("/v1/actors"), 0);
+	CHECK_INT(tl_count("/v1/actors"), 0);
 	/* Chunked alone is fine. */
 	r = raw_post(srv, "Transfer-Encoding: chunked\r\nConnection: close\r\n",
 		     chunked);
@@ -133,7 +124,7 @@ static void test_unknown_methods_are_405(struct tl_server *srv)
 	CHECK_STATUS(r, 405);
 	CHECK(tl_header(r, "Allow") != NULL);
 	CHECK_JSTR(tl_get("/v1/actors/a")->json, "/name", "A");
-	CHECK_INT(count("/v1/actors"), 1);
+	CHECK_INT(tl_count("/v1/actors"), 1);
 }
 
 static void test_numbers_we_cannot_hold(struct tl_server *srv)
@@ -190,7 +181,7 @@ static void test_numbers_we_cannot_hold(struct tl_server *srv)
 	CHECK_STATUS(r, 422);
 	CHECK_ERROR_AT(r, "/quantity/value");
 	CHECK_JSON(tl_get("/v1/claims/c")->json, "/quantity/value", "5");
-	CHECK_INT(count("/v1/claims"), 1);
+	CHECK_INT(tl_count("/v1/claims"), 1);
 	/* Numbers we can hold are fine: -2^63+1, a small real. */
 	r = tl_post("/v1/claims", "{\"claimant\": \"a\", \"text\": \"t\", "
 				  "\"quantity\": {\"unit\": \"x\", \"value\": 1e-300, "
@@ -287,7 +278,7 @@ static void test_slow_body_is_cut(struct tl_server *srv)
 	CHECK(tl_now_ms() - t0 < 150000);
 	CHECK(tl_now_ms() - t0 > 60000);
 	CHECK_STATUS(tl_get("/healthz"), 200);
-	CHECK_INT(count("/v1/actors"), 0);
+	CHECK_INT(tl_count("/v1/actors"), 0);
 }
 
 int main(int argc, char **argv)

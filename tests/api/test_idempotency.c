@@ -24,24 +24,6 @@ static struct tl_resp *post_idem(const char *path, const char *body,
 			  (const char *const[]){idem(key), NULL});
 }
 
-static long count(const char *coll)
-{
-	struct tl_resp *r = tl_get(tl_fmt("%s?limit=500", coll));
-
-	if (!CHECK_STATUS(r, 200))
-		return -1;
-	return (long)json_array_size(tl_at(r->json, "/items"));
-}
-
-static long changes(void)
-{
-	struct tl_resp *r = tl_get("/v1/changes?limit=500");
-
-	if (!CHECK_STATUS(r, 200))
-		return -1;
-	return (long)json_array_size(tl_at(r->json, "/items"));
-}
-
 static bool replayed(const struct tl_resp *r)
 {
 	const char *v = tl_header(r, "Idempotent-Replayed");
@@ -60,7 +42,7 @@ static void test_same_key_same_body_replays(struct tl_server *srv)
 	REQUIRE_STATUS(first, 201);
 	CHECK(!replayed(first));
 	REQUIRE(tl_header(first, "Location"));
-	CHECK_INT(changes(), 1);
+	CHECK_INT(tl_count("/v1/changes"), 1);
 
 	again = post_idem("/v1/actors",
 			  "{\"name\": \"Nameless\", \"kind\": \"person\"}", "k-1");
@@ -79,8 +61,8 @@ static void test_same_key_same_body_replays(struct tl_server *srv)
 	CHECK_STR(tl_header(spaced, "Location"), tl_header(first, "Location"));
 
 	/* Nothing was written by the replays. */
-	CHECK_INT(count("/v1/actors"), 1);
-	CHECK_INT(changes(), 1);
+	CHECK_INT(tl_count("/v1/actors"), 1);
+	CHECK_INT(tl_count("/v1/changes"), 1);
 	CHECK_INT(json_array_size(tl_at(
 			  tl_get(tl_fmt("%s/history",
 					tl_header(first, "Location")))->json,
@@ -97,19 +79,19 @@ static void test_same_key_same_body_replays(struct tl_server *srv)
 	CHECK_STATUS(again, 201);
 	CHECK(replayed(again));
 	CHECK_SAME(again->json, first->json);
-	CHECK_INT(count("/v1/actors"), 1);
+	CHECK_INT(tl_count("/v1/actors"), 1);
 
 	/* A new key is a new request. */
 	again = post_idem("/v1/actors",
 			  "{\"name\": \"Nameless\", \"kind\": \"person\"}", "k-2");
 	CHECK_STATUS(again, 201);
 	CHECK(!replayed(again));
-	CHECK_INT(count("/v1/actors"), 2);
+	CHECK_INT(tl_count("/v1/actors"), 2);
 	/* Without a key, no replay either. */
 	CHECK_STATUS(tl_post("/v1/actors", "{\"name\": \"Nameless\", "
 					   "\"kind\": \"person\"}"),
 		     201);
-	CHECK_INT(count("/v1/actors"), 3);
+	CHECK_INT(tl_count("/v1/actors"), 3);
 }
 
 /* The first response includes its ETag; the replay gives it back too. */
@@ -142,9 +124,9 @@ static void test_same_key_other_body_is_422(struct tl_server *srv)
 	r = post_idem("/v1/sources", "{\"id\": \"a\", \"title\": \"A\"}", "dup");
 	CHECK_STATUS(r, 422);
 	CHECK_STATUS(tl_get("/v1/actors/b"), 404);
-	CHECK_INT(count("/v1/actors"), 1);
-	CHECK_INT(count("/v1/sources"), 0);
-	CHECK_INT(changes(), 1);
+	CHECK_INT(tl_count("/v1/actors"), 1);
+	CHECK_INT(tl_count("/v1/sources"), 0);
+	CHECK_INT(tl_count("/v1/changes"), 1);
 	/* And the original still replays. */
 	r = post_idem("/v1/actors", "{\"name\": \"A\", \"id\": \"a\"}", "dup");
 	CHECK_STATUS(r, 201);
@@ -179,7 +161,7 @@ static void test_keys_are_per_api_key(struct tl_server *srv)
 	CHECK(!replayed(b));
 	CHECK(tl_header(a, "Location") && tl_header(b, "Location") &&
 	      strcmp(tl_header(a, "Location"), tl_header(b, "Location")) != 0);
-	CHECK_INT(count("/v1/actors"), 2);
+	CHECK_INT(tl_count("/v1/actors"), 2);
 	/* Each key replays its own. */
 	c = tl_request("POST", "/v1/actors", TL_JSON, "{\"name\": \"Same\"}",
 		       -1,
@@ -192,7 +174,7 @@ static void test_keys_are_per_api_key(struct tl_server *srv)
 	c = post_idem("/v1/actors", "{\"name\": \"Same\"}", "shared");
 	CHECK(replayed(c));
 	CHECK_STR(tl_header(c, "Location"), tl_header(a, "Location"));
-	CHECK_INT(count("/v1/actors"), 2);
+	CHECK_INT(tl_count("/v1/actors"), 2);
 }
 
 static void test_malformed_keys_are_400(struct tl_server *srv)
@@ -214,14 +196,14 @@ static void test_malformed_keys_are_400(struct tl_server *srv)
 		if (!CHECK_STATUS(r, 400))
 			fprintf(stderr, "    (key #%zu)\n", i);
 	}
-	CHECK_INT(count("/v1/actors"), 0);
+	CHECK_INT(tl_count("/v1/actors"), 0);
 	/* 255 visible characters are fine, and replay. */
 	r = post_idem("/v1/actors", "{\"name\": \"long\"}", tl_repeat('~', 255));
 	CHECK_STATUS(r, 201);
 	r = post_idem("/v1/actors", "{\"name\": \"long\"}", tl_repeat('~', 255));
 	CHECK_STATUS(r, 201);
 	CHECK(replayed(r));
-	CHECK_INT(count("/v1/actors"), 1);
+	CHECK_INT(tl_count("/v1/actors"), 1);
 }
 
 static void test_relation_create_is_idempotent(struct tl_server *srv)
@@ -236,7 +218,7 @@ static void test_relation_create_is_idempotent(struct tl_server *srv)
 			  "{\"id\": \"c1\", \"claimant\": \"a\", \"text\": \"x\"}"));
 	REQUIRE(tl_create("/v1/claims",
 			  "{\"id\": \"c2\", \"claimant\": \"a\", \"text\": \"y\"}"));
-	long before = changes();
+	long before = tl_count("/v1/changes");
 
 	first = post_idem("/v1/claims/c1/relations", body, "rel-key");
 	REQUIRE_STATUS(first, 201);
@@ -253,7 +235,7 @@ static void test_relation_create_is_idempotent(struct tl_server *srv)
 	CHECK_INT(json_array_size(
 			  tl_at(tl_get("/v1/claims/c1")->json, "/relations")),
 		  1);
-	CHECK_INT(changes(), before + 1);
+	CHECK_INT(tl_count("/v1/changes"), before + 1);
 	/* Another body under that key: 422, nothing written. */
 	again = post_idem("/v1/claims/c1/relations",
 			  "{\"type\": \"supports\", \"claim\": \"c2\"}",
@@ -268,7 +250,7 @@ static void test_relation_create_is_idempotent(struct tl_server *srv)
 	CHECK_INT(json_array_size(
 			  tl_at(tl_get("/v1/claims/c1")->json, "/relations")),
 		  1);
-	CHECK_INT(changes(), before + 1);
+	CHECK_INT(tl_count("/v1/changes"), before + 1);
 }
 
 #define RETRIERS 8
@@ -317,7 +299,7 @@ static void test_concurrent_retries_create_once(struct tl_server *srv)
 		CHECK_STR(w[i].location, w[0].location);
 	}
 	CHECK_INT(fresh, 1);
-	CHECK_INT(count("/v1/claims"), 1);
+	CHECK_INT(tl_count("/v1/claims"), 1);
 }
 
 static void test_replay_survives_restart(struct tl_server *srv)
@@ -332,7 +314,7 @@ static void test_replay_survives_restart(struct tl_server *srv)
 	CHECK_STATUS(again, 201);
 	CHECK(replayed(again));
 	CHECK_SAME(again->json, first->json);
-	CHECK_INT(count("/v1/sources"), 1);
+	CHECK_INT(tl_count("/v1/sources"), 1);
 }
 
 int main(int argc, char **argv)

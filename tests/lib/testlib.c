@@ -1259,6 +1259,16 @@ const char *tl_page_ids_at(const char *file, int line, const char *path)
 	return tl_ids(tl_at(r->json, "/items"));
 }
 
+long tl_count_at(const char *file, int line, const char *path)
+{
+	struct tl_resp *r = tl_get(tl_fmt("%s%climit=500", path,
+					  strchr(path, '?') ? '&' : '?'));
+
+	if (!tl_check_status(file, line, r, 200))
+		return -1;
+	return (long)json_array_size(tl_at(r->json, "/items"));
+}
+
 const char *tl_ids(json_t *arr)
 {
 	size_t i, len = 0;

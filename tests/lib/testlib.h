@@ -338,6 +338,12 @@ const char *tl_ids(json_t *arr);
 #define tl_page_ids(path) tl_page_ids_at(__FILE__, __LINE__, (path))
 const char *tl_page_ids_at(const char *file, int line, const char *path);
 
+/* How many items the first page of collection `path` holds at the
+ * largest page size (limit=500), or -1 after recording a failure when the
+ * status is not 200.  For "nothing was written" checks. */
+#define tl_count(path) tl_count_at(__FILE__, __LINE__, (path))
+long tl_count_at(const char *file, int line, const char *path);
+
 /* ---- the runner ------------------------------------------------------ */
 
 enum {
