@@ -78,25 +78,11 @@ int resource_render(struct store *st, const struct resource *res,
 	return out->failed ? STORE_ERROR : STORE_OK;
 }
 
-json_t *resource_from_row(struct store *st, const struct resource *res,
-			  struct store_stmt *s)
-{
-	/* One way to make a representation: the text, parsed when a caller
-	 * needs a tree, so both always agree to the byte (and the ETag). */
-	struct strbuf text = STRBUF_INIT;
-	json_t *rep = NULL;
-	if (resource_render(st, res, s, &text) == STORE_OK) {
-		json_error_t jerr;
-		rep = json_loadb(text.buf, text.len, 0, &jerr);
-	}
-	strbuf_release(&text);
-	return rep;
-}
-
-/* Renders `id` into `out` and sets *version (when given): STORE_ROW,
- * STORE_DONE or an error. */
+/* Renders `id` into `out`, setting *seq and *version (when given):
+ * STORE_ROW, STORE_DONE or an error. */
 static int render_by_id(struct store *st, const struct resource *res,
-			const char *id, struct strbuf *out, int64_t *version)
+			const char *id, struct strbuf *out, int64_t *seq,
+			int64_t *version)
 {
 	struct store_stmt *s = store_prepare(st, res->sql.get);
 	if (!s)
@@ -106,6 +92,8 @@ static int render_by_id(struct store *st, const struct resource *res,
 	if (rc == STORE_ROW) {
 		int render = resource_render(st, res, s, out);
 		rc = render == STORE_OK ? STORE_ROW : render;
+		if (seq)
+			*seq = store_column_int64(s, 0);
 		if (version)
 			*version = store_column_int64(s, 4);
 	}
@@ -133,23 +121,19 @@ static void etag_of(const struct strbuf *text, char etag[24])
 int resource_load(struct store *st, const struct resource *res,
 		  const char *id, json_t **out, int64_t *seq_out)
 {
+	/* One way to make a representation: the text, parsed when a caller
+	 * needs a tree, so both always agree to the byte (and the ETag). */
+	struct strbuf text = STRBUF_INIT;
 	*out = NULL;
-	struct store_stmt *s = store_prepare(st, res->sql.get);
-	if (!s)
-		return STORE_ERROR;
-	store_bind_text(s, 1, id);
-	int rc = store_step(s);
-	if (rc != STORE_ROW)
-		return rc;
-	int64_t seq = store_column_int64(s, 0);
-	json_t *rep = resource_from_row(st, res, s);
-	store_reset(s);
-	if (!rep)
-		return STORE_ERROR;
-	if (seq_out)
-		*seq_out = seq;
-	*out = rep;
-	return STORE_ROW;
+	int rc = render_by_id(st, res, id, &text, seq_out, NULL);
+	if (rc == STORE_ROW) {
+		json_error_t jerr;
+		*out = json_loadb(text.buf, text.len, 0, &jerr);
+		if (!*out)
+			rc = STORE_ERROR;
+	}
+	strbuf_release(&text);
+	return rc;
 }
 
 /* Reads the stored body and computed fields of `id` (new references). */
@@ -455,7 +439,7 @@ int resource_write_text(struct store *st, const struct resource *res,
 	 * and the ETag are all this text. */
 	size_t mark = out->len;
 	int64_t version = 0;
-	rc = render_by_id(st, res, id, out, &version);
+	rc = render_by_id(st, res, id, out, NULL, &version);
 	if (rc != STORE_ROW || out->failed) {
 		rc = rc == STORE_DONE || rc == STORE_ROW ? STORE_ERROR : rc;
 		goto fail;
@@ -630,7 +614,7 @@ int handle_resource_get(const struct request *req, struct reply *rep)
 	const struct resource *res = req->route_arg;
 	struct strbuf text = STRBUF_INIT;
 	char etag[24];
-	int rc = render_by_id(req->store, res, req->args[0], &text, NULL);
+	int rc = render_by_id(req->store, res, req->args[0], &text, NULL, NULL);
 	if (rc != STORE_ROW) {
 		strbuf_release(&text);
 		return rc == STORE_DONE ? reply_not_found(rep, res, req->args[0])
@@ -921,7 +905,8 @@ static int bulk_update(struct write_ctx *ctx, const char *key_name)
 		return rc;
 	struct strbuf text = STRBUF_INIT;
 	int64_t version = 0;
-	rc = render_by_id(ctx->store, ctx->res, ctx->id, &text, &version);
+	rc = render_by_id(ctx->store, ctx->res, ctx->id, &text, NULL,
+			  &version);
 	if (rc == STORE_ROW)
 		rc = text.failed ? STORE_ERROR
 				 : history_append_text(ctx->store, ctx->res->name,

@@ -265,13 +265,6 @@ int resource_render(struct store *st, const struct resource *res,
 		    struct store_stmt *s, struct strbuf *out);
 
 /*
- * The same representation as a tree (the rendered text, parsed).  New
- * reference; NULL on error.
- */
-json_t *resource_from_row(struct store *st, const struct resource *res,
-			  struct store_stmt *s);
-
-/*
  * Steps `s` (RESOURCE_COLUMNS rows, limit + 1 of them at most) and replies
  * a page of up to `limit` items of the route's resource, with next_cursor
  * and Link.  Returns the status.
