@@ -302,7 +302,8 @@ static int write_failed(struct reply *rep, int rc, json_t *errors,
 		return reply_store_error(rep, rc);
 	if (json_array_size(errors))
 		return reply_invalid(rep, json_incref(errors));
-	return reply_problem(rep, PROBLEM_CONFLICT, "%s", conflict);
+	return reply_problem(rep, PROBLEM_CONFLICT, "%s",
+			     conflict ? conflict : "the write conflicts");
 }
 
 void resource_etag(json_t *representation, char etag[24])
