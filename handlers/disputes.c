@@ -101,8 +101,7 @@ int handle_disputes(const struct request *req, struct reply *rep)
 	}
 	const char *cursor = request_query(req, "cursor");
 	if (cursor && !cursor_decode(cursor, &after)) {
-		status = reply_problem(rep, PROBLEM_BAD_REQUEST,
-				       "the cursor is not one this server gave");
+		status = reply_bad_cursor(rep);
 		goto done;
 	}
 	char sql[2048] = DISPUTES_HEAD;

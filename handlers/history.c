@@ -61,8 +61,7 @@ int handle_history(const struct request *req, struct reply *rep)
 	json_decref(errors);
 	const char *cursor = request_query(req, "cursor");
 	if (cursor && !cursor_decode(cursor, &after))
-		return reply_problem(rep, PROBLEM_BAD_REQUEST,
-				     "the cursor is not one this server gave");
+		return reply_bad_cursor(rep);
 
 	struct store_stmt *s = store_prepare(
 		req->store,

@@ -81,6 +81,12 @@ void cursor_encode(int64_t key, char *buf, size_t bufsz)
 	cursor_encode_text(plain, buf, bufsz);
 }
 
+int reply_bad_cursor(struct reply *rep)
+{
+	return reply_problem(rep, PROBLEM_BAD_REQUEST,
+			     "the cursor is not one this server gave");
+}
+
 bool cursor_decode(const char *s, int64_t *key)
 {
 	char plain[64], *end = NULL;
@@ -287,8 +293,7 @@ int handle_resource_list(const struct request *req, struct reply *rep)
 	json_decref(errors);
 	const char *cursor = request_query(req, "cursor");
 	if (cursor && !cursor_decode(cursor, &after))
-		return reply_problem(rep, PROBLEM_BAD_REQUEST,
-				     "the cursor is not one this server gave");
+		return reply_bad_cursor(rep);
 
 	/* The conditions are literal SQL from the resource's filter table;
 	 * only which ones are present varies. */

@@ -253,6 +253,8 @@ bool cursor_decode(const char *s, int64_t *key);
 /* Opaque cursors over a short plain text (< 120 bytes). */
 void cursor_encode_text(const char *plain, char *buf, size_t bufsz);
 bool cursor_decode_text(const char *s, char *plain, size_t plainsz);
+/* Reply 400 for a cursor that does not decode. */
+int reply_bad_cursor(struct reply *rep);
 
 struct store_stmt;
 

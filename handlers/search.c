@@ -104,8 +104,7 @@ int handle_search(const struct request *req, struct reply *rep)
 	const char *cursor = request_query(req, "cursor");
 	if (cursor && !cursor_read(cursor, &after_score, &after_rowid)) {
 		free(types);
-		return reply_problem(rep, PROBLEM_BAD_REQUEST,
-				     "the cursor is not one this server gave");
+		return reply_bad_cursor(rep);
 	}
 
 	struct store_stmt *s = store_prepare(

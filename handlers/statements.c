@@ -221,8 +221,7 @@ static int statements_reply(const struct request *req, struct reply *rep,
 	struct st_position pos = {.phase = 0, .lo = INT64_MIN, .prec = 0};
 	const char *cursor = request_query(req, "cursor");
 	if (cursor && !position_decode(cursor, &pos)) {
-		status = reply_problem(rep, PROBLEM_BAD_REQUEST,
-				       "the cursor is not one this server gave");
+		status = reply_bad_cursor(rep);
 		goto done;
 	}
 

@@ -473,8 +473,7 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	}
 	const char *cursor = request_query(req, "cursor");
 	if (cursor && !position_decode(cursor, &pos)) {
-		status = reply_problem(rep, PROBLEM_BAD_REQUEST,
-				       "the cursor is not one this server gave");
+		status = reply_bad_cursor(rep);
 		goto done;
 	}
 	/* No cursor: a position before every entry (rank -1 or 2 is before
