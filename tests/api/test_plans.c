@@ -6,8 +6,10 @@
  * then the server runs again with CLAIMLINE_LOG_QUERY_PLANS=1, which logs
  * the EXPLAIN QUERY PLAN of every statement it prepares, and every read
  * route is requested with typical filters.  The test fails when a plan
- * scans a table without an index, or sorts in a temporary B-tree outside
- * the statements listed in `sort_allowed` below.
+ * scans a table without an index, sorts in a temporary B-tree outside
+ * the statements listed in `sort_allowed` below, or answers a filtered
+ * list by walking its table in seq order (`rowid>?`) when an index could
+ * have found the filter's rows (`walk_allowed` lists the filters none can).
  */
 #include "tests/lib/testlib.h"
 
@@ -111,10 +113,12 @@ static bool fill_store(const char *db)
 	}
 	for (int i = 0; ok && i < N_SOURCES; i++) {
 		json_t *b = json_pack(
-			"{s:s, s:n, s:n, s:s, s:s, s:s, s:n}", "title",
+			"{s:s, s:n, s:s?, s:s, s:s, s:s, s:n}", "title",
 			tl_fmt("Source report %d", i), "url", "publisher",
-			"published", gen_date(i * 7), "kind", "news_article",
+			i % 3 == 0 ? "Reuters" : NULL, "published", gen_date(i * 7), "kind", "news_article",
 			"language", "en", "text");
+		if (i % 3 != 0)
+			json_object_set_new(b, "publisher", json_null());
 		ok = insert_row(st, INSERT("sources"), tl_fmt("s%d", i), b,
 				gen_date(i * 7), NULL);
 		json_decref(b);
@@ -149,7 +153,7 @@ static bool fill_store(const char *db)
 		const char *stated = by_source || undated ? NULL : gen_date(i);
 		json_t *b = json_pack(
 			"{s:s, s:[s, s], s:s?, s:s, s:s, s:n, s:s?, s:n, s:n, "
-			"s:n}",
+			"s:s?}",
 			"claimant", tl_fmt("a%d", i % N_ACTORS), "events",
 			tl_fmt("e%d", i % N_EVENTS),
 			tl_fmt("e%d", (i * 13) % N_EVENTS), "stated", stated,
@@ -157,12 +161,14 @@ static bool fill_store(const char *db)
 			tl_fmt("Claim text number %d about the front", i),
 			"quote", "source",
 			undated ? NULL : tl_fmt("s%d", i % N_SOURCES), "via",
-			"quantity", "verdict");
+			"quantity", "verdict", i % 11 == 0 ? "false" : NULL);
 
 		if (!stated)
 			json_object_set_new(b, "stated", json_null());
 		if (undated)
 			json_object_set_new(b, "source", json_null());
+		if (i % 11 != 0)
+			json_object_set_new(b, "verdict", json_null());
 		/* Key order as the server writes it. */
 		json_t *canon = json_pack(
 			"{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}",
@@ -290,6 +296,59 @@ static bool full_scan(const char *line)
 	return true;
 }
 
+/*
+ * Filters that cannot be answered from an index, so a list with them may
+ * walk its table in seq order (each page stops at `limit` matches).
+ */
+static const struct {
+	const char *sql_part;
+	const char *why;
+} walk_allowed[] = {
+	{"contains_ci(",
+	 "q: a case-insensitive substring of names and texts (search is the "
+	 "indexed way to find words)"},
+	{"r.date_hi > :from",
+	 "from on a list in insertion order: no index orders a date range by "
+	 "seq (the timelines are the date-ordered, indexed reads)"},
+	{"r.date_lo < :to", "to: as from"},
+};
+
+static bool walk_ok(const char *cond)
+{
+	for (size_t i = 0; i < N(walk_allowed); i++)
+		if (strstr(cond, walk_allowed[i].sql_part))
+			return true;
+	return false;
+}
+
+/*
+ * True when `line` reads a list's table by rowid (seq) although the list
+ * is filtered by a condition an index could answer: the filter is then
+ * applied to every row, a full scan when few rows match.
+ */
+static bool rowid_walk(const char *sql, const char *line)
+{
+	const char *head = "WHERE r.seq > :after AND (";
+	const char *p = strstr(sql, head);
+
+	if (!p || !strstr(line, "INTEGER PRIMARY KEY (rowid>?)"))
+		return false;
+	/* Each filter is one " AND (...)"; the walk is fine only when no
+	 * filter could have used an index. */
+	for (p += strlen(head) - 1; p && *p == '(';) {
+		const char *next = strstr(p, ") AND (");
+		const char *end = next ? next : strstr(p, ") ORDER BY");
+		const char *cond = tl_fmt("%.*s",
+					  (int)(end ? end - p : (long)strlen(p)),
+					  p);
+
+		if (!walk_ok(cond))
+			return true;
+		p = next ? next + 6 : NULL;
+	}
+	return false;
+}
+
 /* Reads the plan blocks from `path`, starting at byte `from`. */
 static size_t read_plans(const char *path, long from, struct plan *out,
 			 size_t max)
@@ -376,6 +435,24 @@ static void test_read_routes_use_indexes(struct tl_server *unused)
 		"/v1/search?q=report",
 		"/v1/claims?claimant=a7",
 		"/v1/claims?claimant=a7&stance=estimates",
+		"/v1/claims?event=e7",
+		"/v1/claims?source=s7",
+		"/v1/claims?stance=denies",
+		"/v1/claims?verdict=false",
+		"/v1/claims?disputed=true",
+		"/v1/claims?from=2019-03&to=2019-04",
+		"/v1/claims?claimant=a7&from=2019",
+		"/v1/actors?kind=organization",
+		"/v1/actors?country=KP",
+		"/v1/actors?part_of=a7",
+		"/v1/sources?kind=news_article",
+		"/v1/sources?publisher=Reuters",
+		"/v1/events?kind=battle",
+		"/v1/events?tag=t7",
+		"/v1/events?actor=a7",
+		"/v1/events?country=KP",
+		"/v1/events?part_of=e20",
+		"/v1/events?from=2019-03&to=2019-04",
 	};
 	struct tl_server s;
 	static struct plan plans[4096];
@@ -435,6 +512,9 @@ static void test_read_routes_use_indexes(struct tl_server *unused)
 
 			if (full_scan(line))
 				why = tl_fmt("full scan: %s", line);
+			else if (rowid_walk(plans[i].sql, line))
+				why = tl_fmt("a filtered list walks the whole "
+					     "table in seq order: %s", line);
 			else if (strstr(line, "USE TEMP B-TREE FOR ORDER BY") &&
 				 !sort_ok(plans[i].sql))
 				why = "a temporary sort of an unnarrowed input";
