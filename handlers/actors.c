@@ -28,7 +28,7 @@ static const struct filter actor_filters[] = {
 		"WHERE contains_ci(value, :q))"},
 	{.param = "kind", .kind = FILTER_ENUM, .choices = actor_kinds,
 	 .sql = "r.kind = :kind"},
-	{.param = "country", .kind = FILTER_TEXT, .sql = "r.country = :country"},
+	{.param = "country", .kind = FILTER_COUNTRY, .sql = "r.country = :country"},
 	{.param = "part_of", .kind = FILTER_ID, .sql = "r.part_of = :part_of"},
 	{0},
 };

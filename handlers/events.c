@@ -44,7 +44,7 @@ static const struct filter event_filters[] = {
 	{.param = "actor", .kind = FILTER_ID,
 	 .sql = "r.seq IN (SELECT event_seq FROM event_actors "
 		"WHERE actor_id = :actor)"},
-	{.param = "country", .kind = FILTER_TEXT, .sql = "r.country = :country"},
+	{.param = "country", .kind = FILTER_COUNTRY, .sql = "r.country = :country"},
 	{.param = "from", .kind = FILTER_DATE_FROM, .sql = "r.date_hi > :from"},
 	{.param = "to", .kind = FILTER_DATE_TO, .sql = "r.date_lo < :to"},
 	{.param = "part_of", .kind = FILTER_ID, .sql = "r.part_of = :part_of"},

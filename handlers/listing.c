@@ -13,6 +13,7 @@
 #include "common/ids.h"
 #include "common/pdate.h"
 #include "common/strbuf.h"
+#include "handlers/fields.h"
 #include "handlers/resource.h"
 #include "store/store.h"
 
@@ -230,6 +231,12 @@ static void bind_filter(struct store_stmt *s, const struct filter *f,
 	case FILTER_TEXT:
 		if (!*value)
 			errors_add_param(errors, f->param, "must not be empty");
+		break;
+	case FILTER_COUNTRY:
+		if (!country_code_valid(value))
+			errors_add_param(errors, f->param,
+					 "not an ISO 3166-1 alpha-2 country "
+					 "code");
 		break;
 	case FILTER_ID:
 		if (!id_valid(value))

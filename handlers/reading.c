@@ -11,6 +11,7 @@
 #include "common/ids.h"
 #include "common/pdate.h"
 #include "common/strbuf.h"
+#include "handlers/fields.h"
 #include "store/store.h"
 
 int reading_subtree(struct store *st, const struct resource *res,
@@ -819,6 +820,17 @@ const char *reading_stance(const struct request *req, json_t *errors)
 			 "must be asserts, denies, estimates, condemns or "
 			 "withholds");
 	return NULL;
+}
+
+const char *reading_country(const struct request *req, json_t *errors)
+{
+	const char *country = request_query(req, "country");
+	if (country && !country_code_valid(country)) {
+		errors_add_param(errors, "country",
+				 "not an ISO 3166-1 alpha-2 country code");
+		return NULL;
+	}
+	return country;
 }
 
 int reading_id_set(const struct request *req, const char *param,

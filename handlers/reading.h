@@ -110,6 +110,10 @@ void reading_bind_filters(struct store_stmt *s, const struct read_filters *f);
 /* The ?stance parameter, checked; NULL (and maybe an error) otherwise. */
 const char *reading_stance(const struct request *req, json_t *errors);
 
+/* The ?country parameter, checked as the field is (ISO 3166-1 alpha-2);
+ * NULL (and maybe an error) otherwise. */
+const char *reading_country(const struct request *req, json_t *errors);
+
 /*
  * Resolves id parameter `param` (when given) into the subtree set of
  * `res` at *set; an invalid or unknown id adds an error.  Returns STORE_OK

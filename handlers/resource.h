@@ -62,6 +62,7 @@ enum filter_kind {
 	FILTER_BOOL,    /* "true"/"false", bound as 1/0 */
 	FILTER_DATE_FROM, /* partial date, bound as its start */
 	FILTER_DATE_TO,   /* partial date, bound as its end */
+	FILTER_COUNTRY,   /* ISO 3166-1 alpha-2, as FIELD_COUNTRY */
 };
 
 struct filter {

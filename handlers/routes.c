@@ -4,6 +4,14 @@
  * which resource a route serves.  Flags: ROUTE_PUBLIC routes never need a
  * key (health, metrics, the page); ROUTE_NDJSON routes take a raw NDJSON
  * body up to the import limit.
+ *
+ * Query parameters: a route takes none unless it says so, and the front end
+ * refuses any other with a 422 before the handler runs (route_check_query).
+ * Routes whose handlers read a query check it themselves (ROUTE_QUERY_OWN:
+ * a list's filters come from its resource, the reads share their names
+ * with their parsing); the page, its assets and the OpenAPI document
+ * ignore the query string (ROUTE_QUERY_ANY): browsers, caches and shared
+ * links add cache-busting and tracking parameters to such URLs.
  */
 #include "handlers/bulk.h"
 #include "handlers/claims.h"
@@ -16,13 +24,14 @@
 #include "server/router.h"
 
 #define RESOURCE_ROUTES(coll, res)                                           \
-	{"/v1/" coll, METHOD_GET, handle_resource_list, &res, 0},            \
+	{"/v1/" coll, METHOD_GET, handle_resource_list, &res, ROUTE_QUERY_OWN}, \
 	{"/v1/" coll, METHOD_POST, handle_resource_create, &res, 0},         \
 	{"/v1/" coll "/{id}", METHOD_GET, handle_resource_get, &res, 0},     \
 	{"/v1/" coll "/{id}", METHOD_PUT, handle_resource_put, &res, 0},     \
 	{"/v1/" coll "/{id}", METHOD_PATCH, handle_resource_patch, &res, 0}, \
 	{"/v1/" coll "/{id}", METHOD_DELETE, handle_resource_delete, &res, 0}, \
-	{"/v1/" coll "/{id}/history", METHOD_GET, handle_history, &res, 0}
+	{"/v1/" coll "/{id}/history", METHOD_GET, handle_history, &res,       \
+	 ROUTE_QUERY_OWN}
 
 const struct route route_table[] = {
 	RESOURCE_ROUTES("actors", actor_resource),
@@ -30,30 +39,34 @@ const struct route route_table[] = {
 	RESOURCE_ROUTES("events", event_resource),
 	RESOURCE_ROUTES("claims", claim_resource),
 	{"/v1/claims/{id}/relations", METHOD_GET, handle_relation_list,
-	 &claim_resource, 0},
+	 &claim_resource, ROUTE_QUERY_OWN},
 	{"/v1/claims/{id}/relations", METHOD_POST, handle_relation_create,
 	 &claim_resource, 0},
 	{"/v1/claims/{id}/relations/{rel_id}", METHOD_GET,
 	 handle_relation_get, &claim_resource, 0},
 	{"/v1/claims/{id}/relations/{rel_id}", METHOD_DELETE,
 	 handle_relation_delete, &claim_resource, 0},
-	{"/v1/timeline", METHOD_GET, handle_timeline, NULL, 0},
-	{"/v1/events/{id}/timeline", METHOD_GET, handle_event_timeline, NULL, 0},
+	{"/v1/timeline", METHOD_GET, handle_timeline, NULL, ROUTE_QUERY_OWN},
+	{"/v1/events/{id}/timeline", METHOD_GET, handle_event_timeline, NULL,
+	 ROUTE_QUERY_OWN},
 	{"/v1/events/{id}/statements", METHOD_GET, handle_event_statements,
-	 NULL, 0},
+	 NULL, ROUTE_QUERY_OWN},
 	{"/v1/actors/{id}/statements", METHOD_GET, handle_actor_statements,
-	 NULL, 0},
-	{"/v1/disputes", METHOD_GET, handle_disputes, NULL, 0},
-	{"/v1/search", METHOD_GET, handle_search, NULL, 0},
-	{"/v1/changes", METHOD_GET, handle_changes, NULL, 0},
-	{"/v1/import", METHOD_POST, handle_import, NULL, ROUTE_NDJSON},
-	{"/v1/export", METHOD_GET, handle_export, NULL, 0},
+	 NULL, ROUTE_QUERY_OWN},
+	{"/v1/disputes", METHOD_GET, handle_disputes, NULL, ROUTE_QUERY_OWN},
+	{"/v1/search", METHOD_GET, handle_search, NULL, ROUTE_QUERY_OWN},
+	{"/v1/changes", METHOD_GET, handle_changes, NULL, ROUTE_QUERY_OWN},
+	{"/v1/import", METHOD_POST, handle_import, NULL,
+	 ROUTE_NDJSON | ROUTE_QUERY_OWN},
+	{"/v1/export", METHOD_GET, handle_export, NULL, ROUTE_QUERY_OWN},
 	{"/healthz", METHOD_GET, handle_healthz, NULL, ROUTE_PUBLIC},
 	{"/readyz", METHOD_GET, handle_readyz, NULL, ROUTE_PUBLIC},
 	{"/metrics", METHOD_GET, handle_metrics, NULL, ROUTE_PUBLIC},
-	{"/", METHOD_GET, handle_page, NULL, ROUTE_PUBLIC},
-	{"/openapi.json", METHOD_GET, handle_openapi, NULL, ROUTE_PUBLIC},
-	{"/assets/{name}", METHOD_GET, handle_asset, NULL, ROUTE_PUBLIC},
+	{"/", METHOD_GET, handle_page, NULL, ROUTE_PUBLIC | ROUTE_QUERY_ANY},
+	{"/openapi.json", METHOD_GET, handle_openapi, NULL,
+	 ROUTE_PUBLIC | ROUTE_QUERY_ANY},
+	{"/assets/{name}", METHOD_GET, handle_asset, NULL,
+	 ROUTE_PUBLIC | ROUTE_QUERY_ANY},
 };
 
 const size_t route_count = sizeof(route_table) / sizeof(route_table[0]);

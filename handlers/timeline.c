@@ -439,7 +439,7 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	bool include_parts = reading_bool(req, "include_parts", errors);
 	f.kind = request_query(req, "kind");
 	f.tag = request_query(req, "tag");
-	f.country = request_query(req, "country");
+	f.country = reading_country(req, errors);
 	f.stance = reading_stance(req, errors);
 	if (request_query(req, "disputed"))
 		f.disputed = reading_bool(req, "disputed", errors);

@@ -801,7 +801,8 @@ static enum MHD_Result finish_request(struct http_server *srv,
 			      "the store cannot be opened");
 		goto send;
 	}
-	if (!authorize(srv, conn, cs, &rep))
+	if (!authorize(srv, conn, cs, &rep) ||
+	    !route_check_query(cs->route, &cs->req, &rep))
 		goto send;
 	if (http_method_takes_body(cs->req.method) ||
 	    cs->req.method == METHOD_DELETE) {

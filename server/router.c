@@ -5,6 +5,7 @@
  */
 #include "server/router.h"
 
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,6 +101,21 @@ const struct route *route_match(const char *path, enum http_method method,
 		}
 	}
 	return found;
+}
+
+bool route_check_query(const struct route *route, const struct request *req,
+		       struct reply *rep)
+{
+	static const char *const none[] = {NULL};
+	if (route->flags & (ROUTE_QUERY_OWN | ROUTE_QUERY_ANY) || !req->nquery)
+		return true;
+	json_t *errors = json_array();
+	if (request_check_query(req, none, errors) == 0) {
+		json_decref(errors);
+		return true;
+	}
+	reply_invalid(rep, errors);
+	return false;
 }
 
 void route_allow_header(unsigned mask, char *buf, size_t bufsz)

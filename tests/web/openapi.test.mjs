@@ -1,5 +1,6 @@
 // GET /openapi.json against the running server: the served document passes
-// `redocly lint` with no errors, names every route of handlers/routes.c,
+// `redocly lint` and `spectral lint` (spectral:oas, tests/web/.spectral.yaml)
+// with no errors and no warnings, names every route of handlers/routes.c,
 // and real responses (every GET route with demo ids, writes on throwaway
 // resources, and the error statuses) validate against the schema the
 // document gives for that route, status and content type (ajv, JSON Schema
@@ -25,6 +26,13 @@ function pass(msg) {
   passes++;
   if (process.env.VERBOSE) console.log(`ok - ${msg}`);
 }
+
+/* The routes of handlers/routes.c, as [path, method] pairs. */
+const routes = [];
+/* Whether the route table serves `method` on document path `p`: an
+ * operation documented ahead of its route (merged from another branch) is
+ * reported as skipped, not as missing. */
+const served = (p, method) => routes.length === 0 || routes.some(([rp, m]) => rp === p && m === method);
 
 const server = await startServer();
 const base = server.url;
@@ -53,19 +61,29 @@ try {
     env: Object.assign({}, process.env, { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' }),
   });
   const lintOut = (lint.stdout || '') + (lint.stderr || '');
+  // Findings are "line:col  warning  rule  message" (Node's deprecation
+  // banner says "warning" too, and is not one).
+  const warnings = (lintOut.match(/^\s*\d+:\d+\s+warning\s/gm) || []).length;
   if (lint.status !== 0 || /\berror\b.*\(/i.test(lint.stdout || '')) {
     fail(`redocly lint reports errors (exit ${lint.status}):\n${lintOut}`);
+  } else if (warnings) {
+    fail(`redocly lint reports warnings:\n${lintOut}`);
   } else {
-    pass('redocly lint: no errors');
-    const warnings = (lintOut.match(/warning/gi) || []).length;
-    console.log(`# redocly lint: no errors${warnings ? ' (some warnings)' : ''}`);
+    pass('redocly lint: no errors, no warnings');
   }
+
+  /* spectral lint (the spectral:oas ruleset): nothing at all, down to hints */
+  const spectral = join(here, 'node_modules', '@stoplight', 'spectral-cli', 'dist', 'index.js');
+  const sp = spawnSync(process.execPath, [spectral, 'lint', file, '--ruleset', join(here, '.spectral.yaml'),
+    '--fail-severity', 'hint', '--format', 'text'], { encoding: 'utf8', timeout: 120000 });
+  const spOut = ((sp.stdout || '') + (sp.stderr || '')).trim();
+  if (sp.status !== 0) fail(`spectral lint reports problems (exit ${sp.status}):\n${spOut}`);
+  else pass('spectral lint: no errors, warnings or hints');
 
   /* every route of the route table is in the document */
   const routesC = join(here, '..', '..', 'handlers', 'routes.c');
   if (existsSync(routesC)) {
     const src = readFileSync(routesC, 'utf8');
-    const routes = [];
     const missing = [];
     // The resource macro's own lines, expanded for each collection.
     const macro = /#define RESOURCE_ROUTES[\s\S]*?\n\n/.exec(src);
@@ -258,6 +276,15 @@ try {
   await t('GET', '/v1/actors?part_of=ru&q=staff');
   await t('GET', '/v1/actors/ru');
   await t('GET', '/v1/actors/kp-cmc');
+  // Unknown query parameters are 422 on every route, not only on lists;
+  // the country filter is checked as the field is.
+  await t('GET', '/v1/actors/kp-cmc?dry_run=true', { status: 422 });
+  await t('GET', '/v1/actors?country=Korea', { status: 422 });
+  await t('GET', '/v1/events?country=kr', { status: 422 });
+  await t('GET', '/healthz?x=1', { status: 422 });
+  await t('GET', '/readyz?x=1', { status: 422 });
+  await t('GET', '/metrics?x=1', { status: 422 });
+  await t('GET', '/v1/claims/clm-gerasimov-kursk/relations/rel-kursk-completion-dispute?x=1', { status: 422 });
   await t('GET', '/v1/sources');
   await t('GET', '/v1/sources?kind=news_article');
   await t('GET', '/v1/sources/src-nk-troops');
@@ -279,13 +306,25 @@ try {
   await t('GET', '/v1/timeline', { check: (b) => (b.items.length === 17 ? null : `${b.items.length} entries`) });
   const tl = await t('GET', '/v1/timeline?limit=3');
   if (tl.body && tl.body.next_cursor) await t('GET', `/v1/timeline?limit=3&cursor=${encodeURIComponent(tl.body.next_cursor)}`);
-  await t('GET', '/v1/timeline?format=timelinejs', { check: (b) => (Array.isArray(b.events) ? null : 'not TimelineJS') });
+  if (served('/v1/timelinejs', 'get')) {
+    await t('GET', '/v1/timelinejs', { check: (b) => (Array.isArray(b.events) ? null : 'not TimelineJS') });
+    await t('GET', '/v1/timelinejs?country=Korea', { status: 422 });
+  }
+  // The deprecated form on the timelines still answers TimelineJS (the
+  // document describes only the page there, and says so in `format`).
+  {
+    const r = await request(base, 'GET', '/v1/timeline?format=timelinejs');
+    const v = validatorFor({ $ref: '#/components/schemas/TimelineJSDocument' }, 'component:TimelineJSDocument');
+    if (r.status !== 200 || !v(r.body) || !Array.isArray(r.body.events)) fail(`GET /v1/timeline?format=timelinejs -> ${r.status}: not a TimelineJS document`);
+    else pass('the deprecated ?format=timelinejs still answers TimelineJS');
+  }
+  await t('GET', '/v1/timeline?country=Korea', { status: 422 });
   await t('GET', '/v1/timeline?event=evt-kursk-op&types=claim&order=desc');
   await t('GET', '/v1/timeline?actor=ru&include_parts=true&from=2024-06&to=2025');
   await t('GET', '/v1/timeline?disputed=true&stance=asserts');
   await t('GET', '/v1/timeline?kind=agreement&tag=treaty&country=RU');
   await t('GET', '/v1/events/evt-kursk-op/timeline');
-  await t('GET', '/v1/events/evt-kursk-op/timeline?format=timelinejs');
+  if (served('/v1/events/{id}/timelinejs', 'get')) await t('GET', '/v1/events/evt-kursk-op/timelinejs?types=claim');
   await t('GET', '/v1/events/evt-kursk-op/statements');
   await t('GET', '/v1/events/evt-kursk-op/statements?group_by=claimant', { check: (b) => (b.groups.length === 3 ? null : `${b.groups.length} groups`) });
   await t('GET', '/v1/events/evt-kursk-op/statements?group_by=stance');
@@ -399,7 +438,7 @@ try {
   await t('GET', '/v1/disputes?actor=oa-actor&include_parts=true', { check: (b) => (b.items.length === 1 ? null : `${b.items.length} disputes`) });
   await t('GET', '/v1/actors/oa-actor/statements?include_parts=true');
   await t('GET', '/v1/events/oa-event/statements?group_by=claimant');
-  await t('GET', '/v1/events/oa-event/timeline?format=timelinejs');
+  if (served('/v1/events/{id}/timelinejs', 'get')) await t('GET', '/v1/events/oa-event/timelinejs');
   await t('GET', '/v1/search?q=troops&types=claim');
   await t('DELETE', '/v1/actors/oa-actor', { status: 409 });
   await t('DELETE', '/v1/events/oa-event', { status: 409 });
@@ -448,7 +487,10 @@ try {
   /* every documented operation was exercised */
   for (const [p, item] of Object.entries(doc.paths)) {
     for (const m of ['get', 'put', 'post', 'patch', 'delete']) {
-      if (item[m] && !covered.has(`${m} ${p}`)) fail(`${m.toUpperCase()} ${p} is documented but was not exercised`);
+      if (item[m] && !covered.has(`${m} ${p}`)) {
+        if (!served(p, m)) console.log(`# skip ${m.toUpperCase()} ${p}: documented, not in handlers/routes.c yet`);
+        else fail(`${m.toUpperCase()} ${p} is documented but was not exercised`);
+      }
     }
   }
 } catch (e) {
