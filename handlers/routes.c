@@ -39,6 +39,8 @@ const struct route route_table[] = {
 	 handle_relation_delete, &claim_resource, 0},
 	{"/v1/timeline", METHOD_GET, handle_timeline, NULL, 0},
 	{"/v1/events/{id}/timeline", METHOD_GET, handle_event_timeline, NULL, 0},
+	{"/v1/timelinejs", METHOD_GET, handle_timelinejs, NULL, 0},
+	{"/v1/events/{id}/timelinejs", METHOD_GET, handle_event_timelinejs, NULL, 0},
 	{"/v1/events/{id}/statements", METHOD_GET, handle_event_statements,
 	 NULL, 0},
 	{"/v1/actors/{id}/statements", METHOD_GET, handle_actor_statements,
