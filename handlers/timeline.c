@@ -399,21 +399,26 @@ static bool parse_types(const struct request *req, json_t *errors,
 
 /*
  * The shared timeline: `root_event` is the event of /v1/events/{id}/
- * timeline, or NULL for /v1/timeline.
+ * timeline, or NULL for /v1/timeline.  `tljs` answers the TimelineJS
+ * document (the /timelinejs paths), which the timelines also answer for
+ * format=timelinejs; the /timelinejs paths take no format.
  */
 static int timeline_reply(const struct request *req, struct reply *rep,
-			  const char *root_event)
+			  const char *root_event, bool tljs)
 {
+	/* The event's timeline has no event filter; the /timelinejs paths
+	 * stop at "cursor", before "format". */
 	static const char *const allowed_all[] = {
-		"from", "to", "event", "actor", "include_parts", "kind", "tag",
+		"event", "from", "to", "actor", "include_parts", "kind", "tag",
 		"country", "stance", "disputed", "types", "order", "limit",
 		"cursor", "format", NULL,
 	};
-	static const char *const allowed_event[] = {
-		"from", "to", "actor", "include_parts", "kind", "tag",
+	static const char *const allowed_tljs[] = {
+		"event", "from", "to", "actor", "include_parts", "kind", "tag",
 		"country", "stance", "disputed", "types", "order", "limit",
-		"cursor", "format", NULL,
+		"cursor", NULL,
 	};
+	const char *const *allowed = tljs ? allowed_tljs : allowed_all;
 	struct read_filters f = {.disputed = -1};
 	struct tl_position pos;
 	json_t *errors = json_array();
@@ -423,8 +428,7 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	struct reading_page page;
 
 	reading_page_init(&page, NULL);
-	request_check_query(req, root_event ? allowed_event : allowed_all,
-			    errors);
+	request_check_query(req, root_event ? allowed + 1 : allowed, errors);
 	list_page_params(req, errors, &limit);
 	reading_range(req, errors, &f.from, &f.to, &f.ranged);
 	parse_types(req, errors, &f);
@@ -432,10 +436,11 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0)
 		errors_add_param(errors, "order", "must be asc or desc");
 	f.desc = order && strcmp(order, "desc") == 0;
-	const char *format = request_query(req, "format");
+	const char *format = tljs ? NULL : request_query(req, "format");
 	if (format && strcmp(format, "json") != 0 &&
 	    strcmp(format, "timelinejs") != 0)
 		errors_add_param(errors, "format", "must be json or timelinejs");
+	tljs = tljs || (format && strcmp(format, "timelinejs") == 0);
 	bool include_parts = reading_bool(req, "include_parts", errors);
 	f.kind = request_query(req, "kind");
 	f.tag = request_query(req, "tag");
@@ -534,23 +539,30 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	}
 	if (rc == STORE_OK)
 		rc = reading_page_write(req->store, &page, &items);
+	/* The TimelineJS document names what the entries refer to (top
+	 * events, contradicting claimants): read in the same snapshot. */
+	json_t *doc = NULL;
+	if (rc == STORE_OK && tljs) {
+		json_t *entries = reading_parse_items(&items);
+		doc = entries ? timelinejs_from_entries(req->store, entries)
+			      : NULL;
+		json_decref(entries);
+		if (!doc)
+			rc = STORE_ERROR;
+	}
 	store_rollback(req->store); /* ends the read transaction */
 	if (rc != STORE_OK) {
 		strbuf_release(&items);
+		json_decref(doc);
 		status = reply_store_error(rep, rc);
 		goto done;
 	}
 	char next_cursor[256];
 	if (more && last)
 		position_encode(last, next_cursor, sizeof(next_cursor));
-	if (format && strcmp(format, "timelinejs") == 0) {
-		json_t *entries = reading_parse_items(&items);
-		json_t *doc = entries ? timelinejs_from_entries(req->store, entries)
-				      : NULL;
-		json_decref(entries);
+	if (doc) {
 		list_link_header(req, rep, more ? next_cursor : NULL);
-		status = doc ? reply_json(rep, 200, doc)
-			     : reply_store_error(rep, STORE_ERROR);
+		status = reply_json(rep, 200, doc);
 		goto done;
 	}
 	status = reading_reply_page(req, rep, "items", &items,
@@ -565,10 +577,20 @@ done:
 
 int handle_timeline(const struct request *req, struct reply *rep)
 {
-	return timeline_reply(req, rep, NULL);
+	return timeline_reply(req, rep, NULL, false);
 }
 
 int handle_event_timeline(const struct request *req, struct reply *rep)
 {
-	return timeline_reply(req, rep, req->args[0]);
+	return timeline_reply(req, rep, req->args[0], false);
+}
+
+int handle_timelinejs(const struct request *req, struct reply *rep)
+{
+	return timeline_reply(req, rep, NULL, true);
+}
+
+int handle_event_timelinejs(const struct request *req, struct reply *rep)
+{
+	return timeline_reply(req, rep, req->args[0], true);
 }

@@ -188,6 +188,35 @@
     return day + ', ' + hh + ':' + mi + ' ' + (zone === 'Z' ? 'UTC' : 'UTC' + zone);
   }
 
+  /* The start of a partial date's interval, in ms since 1970 UTC (a
+   * date-time at its offset); NaN when it is not a date. */
+  function startMs(s) {
+    const m = DATE_RE.exec(s || '');
+    if (!m) return NaN;
+    if (m[4]) return Date.parse(s);
+    const d = new Date(0);
+    d.setUTCFullYear(Number(m[1]), m[2] ? Number(m[2]) - 1 : 0, m[3] ? Number(m[3]) : 1);
+    return d.getTime();
+  }
+
+  const PRECISION_RANK = { year: 1, month: 2, day: 3, time: 4 };
+
+  /* Events in the timeline's order: the start of their interval, then
+   * coarser precision first, then id; undated ones last. */
+  function timelineOrder(a, b) {
+    const ta = startMs(a.start);
+    const tb = startMs(b.start);
+    if (Number.isNaN(ta) || Number.isNaN(tb)) {
+      if (!Number.isNaN(ta) || !Number.isNaN(tb)) return Number.isNaN(ta) ? 1 : -1;
+    } else if (ta !== tb) {
+      return ta - tb;
+    }
+    const pa = PRECISION_RANK[precisionOf(a.start)] || 9;
+    const pb = PRECISION_RANK[precisionOf(b.start)] || 9;
+    if (pa !== pb) return pa - pb;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  }
+
   /* The server's rule: a real calendar date, at any precision. */
   function validDate(s) {
     const m = DATE_RE.exec(s);
@@ -750,7 +779,7 @@
     const subs = await api('/v1/events', { part_of: id, limit: 500 });
     if (subs.items.length) {
       root.appendChild(h('h2', null, 'Within it'));
-      root.appendChild(h('ul', { class: 'sub-events' }, subs.items.map((s) => h('li', null,
+      root.appendChild(h('ul', { class: 'sub-events' }, subs.items.slice().sort(timelineOrder).map((s) => h('li', null,
         rangeEl(s.start, s.end), ': ', eventLink(s)))));
     }
     root.appendChild(h('p', { class: 'see-also' }, h('a', { href: route('/timeline', { event: id }) }, 'This event on the timeline')));

@@ -1,9 +1,14 @@
 /*
- * format=timelinejs (contract section 3; Knight Lab TimelineJS3 JSON):
- * one slide per timeline entry in timeline order; start_date with only the
- * parts the partial date has; display_date in words; headline and text
- * HTML-escaped; group by claimant (claims) and top event (events); unique
- * ids; a disputed claim says so; also on an event's timeline.
+ * The TimelineJS documents (contract section 3; Knight Lab TimelineJS3
+ * JSON), at GET /v1/timelinejs and /v1/events/{id}/timelinejs and for
+ * format=timelinejs on the timelines: one slide per timeline entry in
+ * timeline order; start_date with only the parts the partial date has;
+ * display_date in words; headline and text HTML-escaped once, group
+ * labels twice (the viewer decodes them before innerHTML), autolink off;
+ * group by claimant (claims) and top event (events); unique ids; a
+ * disputed claim names who contradicts it, a figure is written out, no
+ * raw id shows.  tests/web/timelinejs.test.mjs renders these in the
+ * viewer itself.
  */
 #include "tests/lib/testlib.h"
 
@@ -108,12 +113,15 @@ static void test_timelinejs_shape(struct tl_server *srv)
 	CHECK(tl_at(s, "/start_date/month") == NULL);
 	CHECK(tl_at(s, "/start_date/day") == NULL);
 	CHECK(tl_at(s, "/start_date/hour") == NULL);
-	CHECK_JSTR(s, "/display_date", "2024");
+	CHECK_JSTR(s, "/start_date/display_date", "2024");
+	CHECK_JSTR(s, "/display_date", "2024 \xe2\x80\x93 April 2025");
+	CHECK_JSTR(s, "/end_date/display_date", "April 2025");
 	CHECK_JSON(s, "/end_date/year", "2025");
 	CHECK_JSON(s, "/end_date/month", "4");
 	CHECK(tl_at(s, "/end_date/day") == NULL);
-	/* The top event groups itself (by its title). */
-	CHECK(tl_str(s, "/group") && strstr(tl_str(s, "/group"), "war"));
+	/* The top event groups itself (by its title), escaped twice: the
+	 * viewer decodes a label once before it sets innerHTML. */
+	CHECK_JSTR(s, "/group", "Top &amp;lt;b&amp;gt;war&amp;lt;/b&amp;gt;");
 	/* Store text is escaped: no markup of the store's survives. */
 	CHECK(tl_str(s, "/text/headline") &&
 	      strstr(tl_str(s, "/text/headline"), "<b>") == NULL);
@@ -160,7 +168,10 @@ static void test_timelinejs_shape(struct tl_server *srv)
 		     "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more"));
 	CHECK(tl_str(s, "/text/text") &&
 	      strstr(tl_str(s, "/text/text"), "Disputed"));
-	CHECK(tl_str(s, "/group") && strstr(tl_str(s, "/group"), "Speaker"));
+	CHECK_JSTR(s, "/group", "Speaker &amp;amp; Co");
+	/* Who contradicts it, by name: never a claim's id. */
+	CHECK(tl_str(s, "/text/text") &&
+	      strstr(tl_str(s, "/text/text"), "contradicted by Other."));
 	CHECK(tl_str(s, "/text/headline") &&
 	      strstr(tl_str(s, "/text/headline"), "Speaker &amp; Co"));
 	s = slide_of(events, "cl-other");
@@ -169,12 +180,211 @@ static void test_timelinejs_shape(struct tl_server *srv)
 	      strstr(tl_str(s, "/text/text"), "Disputed"));
 	CHECK_JSTR(s, "/group", "Other");
 	CHECK_JSTR(s, "/display_date", "27 April 2025");
+	CHECK(tl_str(s, "/text/text") &&
+	      strstr(tl_str(s, "/text/text"),
+		     "contradicted by Speaker &amp; Co."));
 	s = slide_of(events, "cl-plain");
 	REQUIRE(s);
 	CHECK(tl_str(s, "/text/text") &&
 	      strstr(tl_str(s, "/text/text"), "Disputed") == NULL);
 	CHECK_JSTR(s, "/display_date", "May 2025");
 	CHECK(tl_at(s, "/start_date/day") == NULL);
+
+	/* The viewer never autolinks: linkify() would build attributes
+	 * from store text. */
+	CHECK_JSON(r->json, "/title/autolink", "false");
+	for (size_t i = 0; i < json_array_size(events); i++)
+		CHECK_JSON(json_array_get(events, i), "/autolink", "false");
+	/* No raw claim id in any slide's text. */
+	CHECK(strstr(r->body, "claim cl-") == NULL);
+	CHECK(strstr(r->body, "by cl-") == NULL);
+}
+
+/* The viewer's treatment, field by field, on a name made of markup. */
+static void test_timelinejs_encoding(struct tl_server *srv)
+{
+	struct tl_resp *r;
+	json_t *events, *s;
+
+	(void)srv;
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"evil\", \"name\": \"<svg onload=x()> "
+			  "&lt;img src=x onerror=y()&gt; 'q' \\\"d\\\"\"}"));
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"ev\", \"title\": \"<img src=x "
+			  "onerror=z()>\", \"kind\": \"k\", \"start\": "
+			  "\"2024-01-02T03:04:05+01:00\", \"location\": "
+			  "{\"name\": \"www.x.test'/onfocus='f()'\"}}"));
+	REQUIRE(tl_create("/v1/claims",
+			  "{\"id\": \"c1\", \"claimant\": \"evil\", "
+			  "\"stated\": \"2024-02\", \"text\": \"&amp;lt;b&amp;gt;\", "
+			  "\"events\": [\"ev\"]}"));
+	r = tl_get("/v1/timelinejs");
+	REQUIRE_STATUS(r, 200);
+	events = tl_at(r->json, "/events");
+	REQUIRE(json_array_size(events) == 2);
+	/* group: escaped twice. */
+	s = slide_of(events, "claim-c1");
+	REQUIRE(s);
+	CHECK_JSTR(s, "/group",
+		   "&amp;lt;svg onload=x()&amp;gt; &amp;amp;lt;img src=x "
+		   "onerror=y()&amp;amp;gt; &amp;#39;q&amp;#39; "
+		   "&amp;quot;d&amp;quot;");
+	/* headline and text: escaped once (DOMPurify keeps a text node
+	 * text). */
+	CHECK_JSTR(s, "/text/headline",
+		   "&lt;svg onload=x()&gt; &amp;lt;img src=x onerror=y()&amp;gt; "
+		   "&#39;q&#39; &quot;d&quot; asserts");
+	CHECK_JSTR(s, "/text/text", "<p>&amp;amp;lt;b&amp;amp;gt;</p>");
+	CHECK_JSON(s, "/autolink", "false");
+	s = slide_of(events, "event-ev");
+	REQUIRE(s);
+	CHECK_JSTR(s, "/group", "&amp;lt;img src=x onerror=z()&amp;gt;");
+	CHECK_JSTR(s, "/text/headline", "&lt;img src=x onerror=z()&gt;");
+	CHECK_JSTR(s, "/text/text",
+		   "<p>Where: www.x.test&#39;/onfocus=&#39;f()&#39;</p>");
+	/* A date-time is shown as given. */
+	CHECK_JSTR(s, "/display_date", "2024-01-02T03:04:05+01:00");
+	CHECK_JSON(s, "/start_date/hour", "2");
+}
+
+/* Figures in words, as the page writes them; who withholds one. */
+static void test_timelinejs_figures(struct tl_server *srv)
+{
+	static const struct {
+		const char *quantity, *want;
+	} cases[] = {
+		{"{\"value\": 11000, \"low\": 10000, \"high\": 12000, "
+		 "\"unit\": \"troops\", \"approximate\": true}",
+		 "<p>Figure: about 11,000 troops (between 10,000 and 12,000)</p>"},
+		{"{\"value\": 2.5, \"unit\": \"km\"}", "<p>Figure: 2.5 km</p>"},
+		{"{\"value\": -1234567.125, \"unit\": \"x\"}",
+		 "<p>Figure: -1,234,567.125 x</p>"},
+		{"{\"low\": 300, \"unit\": \"<i>dead</i>\"}",
+		 "<p>Figure: at least 300 &lt;i&gt;dead&lt;/i&gt;</p>"},
+		{"{\"high\": 999, \"unit\": \"t\", \"approximate\": true}",
+		 "<p>Figure: roughly at most 999 t</p>"},
+	};
+	struct tl_resp *r;
+
+	(void)srv;
+	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"KP\"}"));
+	for (size_t i = 0; i < N(cases); i++) {
+		char body[512];
+
+		snprintf(body, sizeof(body),
+			 "{\"id\": \"q%zu\", \"claimant\": \"kp\", \"text\": "
+			 "\"t\", \"stated\": \"2024-0%zu\", \"stance\": "
+			 "\"estimates\", \"quantity\": %s}",
+			 i, i + 1, cases[i].quantity);
+		REQUIRE(tl_create("/v1/claims", body));
+	}
+	REQUIRE(tl_create("/v1/claims",
+			  "{\"id\": \"w\", \"claimant\": \"kp\", \"text\": "
+			  "\"No comment\", \"stated\": \"2024-09\", \"stance\": "
+			  "\"withholds\", \"quantity\": {\"unit\": \"troops\"}}"));
+	r = tl_get("/v1/timelinejs");
+	REQUIRE_STATUS(r, 200);
+	for (size_t i = 0; i < N(cases); i++) {
+		json_t *s = slide_of(tl_at(r->json, "/events"),
+				     tl_fmt("claim-q%zu", i));
+		const char *text = s ? tl_str(s, "/text/text") : NULL;
+
+		if (!CHECK(text && strstr(text, cases[i].want)))
+			fprintf(stderr, "  want %s in %s\n", cases[i].want,
+				text ? text : "(none)");
+	}
+	{
+		json_t *s = slide_of(tl_at(r->json, "/events"), "claim-w");
+		const char *text = s ? tl_str(s, "/text/text") : NULL;
+
+		CHECK(text && strstr(text, "<p>Figure withheld by KP: no number "
+					   "of troops given.</p>"));
+		CHECK(text && strstr(text, "<p>Figure: a number of troops (no "
+					   "figure given)</p>"));
+		CHECK_JSTR(s, "/text/headline", "KP withholds");
+	}
+}
+
+/* The cursor of a Link header ("" when there is none). */
+static const char *link_cursor(const char *link)
+{
+	const char *c = link ? strstr(link, "cursor=") : NULL;
+
+	if (!c)
+		return "";
+	c += strlen("cursor=");
+	return tl_fmt("%.*s", (int)strcspn(c, "&>"), c);
+}
+
+/* GET /v1/timelinejs and /v1/events/{id}/timelinejs answer what
+ * format=timelinejs on the timelines answers, byte for byte, with the
+ * same Link header; the same filters, the same errors. */
+static void test_timelinejs_routes(struct tl_server *srv)
+{
+	static const char *const queries[] = {
+		"", "?limit=2", "?types=claim&order=desc", "?disputed=true",
+		"?from=2025&to=2025-04", "?event=ev-mid", "?actor=other",
+		"?kind=k&limit=1",
+	};
+	struct tl_resp *a, *b;
+
+	(void)srv;
+	REQUIRE(make_store());
+	for (size_t i = 0; i < N(queries); i++) {
+		const char *q = queries[i];
+		const char *legacy = tl_fmt("/v1/timeline%s%sformat=timelinejs",
+					    q, *q ? "&" : "?");
+
+		a = tl_get(tl_fmt("/v1/timelinejs%s", q));
+		b = tl_get(legacy);
+		REQUIRE_STATUS(a, 200);
+		REQUIRE_STATUS(b, 200);
+		CHECK_STR(a->body, b->body);
+		CHECK_STR(tl_header(a, "Content-Type"), "application/json");
+		/* The next page: on the path asked, at the same cursor. */
+		if (tl_header(b, "Link"))
+			CHECK(tl_header(a, "Link") &&
+			      strstr(tl_header(a, "Link"), "/v1/timelinejs?"));
+		else
+			CHECK(tl_header(a, "Link") == NULL);
+		CHECK_STR(link_cursor(tl_header(a, "Link")),
+			  link_cursor(tl_header(b, "Link")));
+		a = tl_get(tl_fmt("/v1/events/ev-top/timelinejs%s",
+				  strstr(q, "event=") ? "" : q));
+		b = tl_get(tl_fmt("/v1/events/ev-top/timeline%s%sformat=timelinejs",
+				  strstr(q, "event=") ? "" : q,
+				  *q && !strstr(q, "event=") ? "&" : "?"));
+		REQUIRE_STATUS(a, 200);
+		REQUIRE_STATUS(b, 200);
+		CHECK_STR(a->body, b->body);
+	}
+	/* Following the new path's Link gives the next page. */
+	a = tl_get("/v1/timelinejs?limit=2");
+	REQUIRE_STATUS(a, 200);
+	CHECK_INT(json_array_size(tl_at(a->json, "/events")), 2);
+	b = tl_get(tl_fmt("/v1/timelinejs?limit=2&cursor=%s",
+			  link_cursor(tl_header(a, "Link"))));
+	REQUIRE_STATUS(b, 200);
+	CHECK(strstr(nz_uid(json_array_get(tl_at(b->json, "/events"), 0)),
+		     "ev-low"));
+
+	a = tl_get("/v1/events/nope/timelinejs");
+	CHECK_PROBLEM(a, 404, "not-found");
+	CHECK_BAD_PARAM("/v1/timelinejs?order=sideways", "order");
+	CHECK_BAD_PARAM("/v1/timelinejs?limit=0", "limit");
+	CHECK_BAD_PARAM("/v1/timelinejs?from=2024-13", "from");
+	CHECK_BAD_PARAM("/v1/timelinejs?event=nope", "event");
+	CHECK_BAD_PARAM("/v1/events/ev-top/timelinejs?types=car", "types");
+	CHECK_BAD_PARAM("/v1/events/ev-top/timelinejs?stance=maybe", "stance");
+	/* Not a filter here: the path says the format. */
+	CHECK_BAD_PARAM("/v1/timelinejs?format=json", "format");
+	CHECK_BAD_PARAM("/v1/events/ev-top/timelinejs?event=ev-mid", "event");
+	a = tl_get("/v1/timelinejs?cursor=bogus");
+	CHECK_STATUS(a, 400);
+	a = tl_request("POST", "/v1/timelinejs", "application/json", "{}", -1,
+		       NULL);
+	CHECK_STATUS(a, 405);
 }
 
 static void test_timelinejs_filters_and_event_route(struct tl_server *srv)
@@ -209,6 +419,9 @@ int main(int argc, char **argv)
 	static const struct tl_test tests[] = {
 		TL_TEST(test_timelinejs_shape, TL_SERVER),
 		TL_TEST(test_timelinejs_filters_and_event_route, TL_SERVER),
+		TL_TEST(test_timelinejs_encoding, TL_SERVER),
+		TL_TEST(test_timelinejs_figures, TL_SERVER),
+		TL_TEST(test_timelinejs_routes, TL_SERVER),
 		{NULL, NULL, 0},
 	};
 

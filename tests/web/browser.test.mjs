@@ -250,6 +250,30 @@ try {
     check(JSON.stringify(byStance) === '["asserts","withheld"]', `by stance: ${byStance}`);
   });
 
+  await step('event: "Within it" lists sub-events by date, as the timeline does, not as entered', async () => {
+    const post = async (body) => {
+      const r = await request(base, 'POST', '/v1/events', body, {}, server.key);
+      check(r.status === 201, `event ${body.id}: ${r.status} ${r.text}`);
+    };
+    await post({ id: 'ws-parent', title: 'Order parent', kind: 'other', start: '2024' });
+    // Entered d, f, e, a, c, b; by id a..f; by date b, c, a, e, f, d:
+    // b's instant is 23:00 UTC on 31 December 2024, before the year 2025;
+    // a and e share March 2025 (then by id); f, the first of March as a
+    // day, comes after the month (coarser first); d is later in March.
+    const subs = [['ws-d', '2025-03-10'], ['ws-f', '2025-03-01'], ['ws-e', '2025-03'],
+      ['ws-a', '2025-03'], ['ws-c', '2025'], ['ws-b', '2025-01-01T01:00:00+02:00']];
+    for (const [id, start] of subs) {
+      await post({ id, title: 'Sub ' + id, kind: 'other', start, part_of: 'ws-parent' });
+    }
+    const want = ['ws-b', 'ws-c', 'ws-a', 'ws-e', 'ws-f', 'ws-d'];
+    const tl = await request(base, 'GET', '/v1/events/ws-parent/timeline?types=event');
+    const timeline = tl.body.items.map((i) => i.event.id).filter((id) => id !== 'ws-parent');
+    check(JSON.stringify(timeline) === JSON.stringify(want), `the timeline's order: ${timeline}`);
+    await open(page, '#/event/ws-parent');
+    const shown = await page.$$eval('ul.sub-events li a', (as) => as.map((a) => decodeURIComponent(a.getAttribute('href').split('/').pop())));
+    check(JSON.stringify(shown) === JSON.stringify(want), `"Within it" shows ${shown}, want ${want}`);
+  });
+
   await step('disputes: side by side with the note', async () => {
     await clickAndWait(page, page.locator('header nav a', { hasText: 'Disputes' }));
     check(await hash(page) === '#/disputes', `hash: ${await hash(page)}`);
