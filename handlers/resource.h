@@ -72,12 +72,17 @@ struct filter {
 };
 
 /* Something that may refer to a resource: deleting it is refused while
- * `sql` (one `?`: the id) returns a row, whose first column names the
- * referrer. */
+ * `count` finds any.  Both queries are indexed lookups. */
 struct referrer {
 	const char *what;  /* "claim" */
 	const char *field; /* the referring field: "claimant" */
-	const char *sql;
+	/* How many refer to it (?1: the id): one row, one column. */
+	const char *count;
+	/* The first ones (?1: the id, ?2: how many), in their order of
+	 * creation: the referrer's id, then the JSON Pointer of the
+	 * referring member in it ("/participants/2/actor"), or NULL for
+	 * "/<field>". */
+	const char *list;
 };
 
 /* The per-table SQL every resource has; see RESOURCE_TABLE_SQL. */
