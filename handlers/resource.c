@@ -1073,7 +1073,8 @@ int resource_write_bulk(struct bulk_writer *bw, const struct resource *res,
 	if (rc != STORE_OK || json_array_size(errors) || ctx.conflict[0])
 		goto done;
 
-	if (exists && write_changes_nothing(old_body, old_computed, &ctx)) {
+	if (w->check_only ||
+	    (exists && write_changes_nothing(old_body, old_computed, &ctx))) {
 		w->outcome = WRITE_UNCHANGED;
 		goto done;
 	}

@@ -205,6 +205,9 @@ struct write_req {
 	enum write_mode mode;
 	const char *key_name; /* who writes, for the history; may be NULL */
 	const char *if_match; /* an If-Match precondition, or NULL */
+	/* resource_write_bulk() only: validate and check as for the write,
+	 * but write nothing (outcome WRITE_UNCHANGED when it would pass). */
+	bool check_only;
 	enum write_outcome outcome; /* set on success */
 	char written_id[ID_MAX_LEN + 1]; /* set on success: the id written */
 };
@@ -320,6 +323,9 @@ void bulk_writer_free(struct bulk_writer *bw);
  * rendering the written resource for a reply: a created row's revision
  * body is rendered from the values it is written with.  References are
  * checked through `refs`.
+ *
+ * With w->check_only it stops before writing: the validation and checks
+ * are the same (a later write of the same id will store something else).
  *
  * Returns STORE_OK when the write was done (w->outcome says how) or
  * refused: then the problems are appended to `errors` (borrowed) or, for
