@@ -361,9 +361,9 @@ static int by_kind_then_line(const void *a, const void *b, void *lines)
 
 /*
  * Places line i after its ancestors in the batch (the last line of each
- * parent id, the one written), without recursion: the chain is climbed into `chain` while
- * its lines are unplaced, then placed from the top down.  A cycle stops
- * the climb; the write reports it.
+ * parent id, the one written), without recursion: the chain is climbed
+ * into `chain` while its lines are unplaced, then placed from the top
+ * down.  A cycle stops the climb; the write reports it.
  */
 static void place(struct import *im, size_t i, size_t *chain)
 {
