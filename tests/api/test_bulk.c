@@ -1,8 +1,10 @@
 /*
  * Bulk import and export (contract section 4).  Import: NDJSON only,
- * forward references, all-or-nothing with every bad line reported by
- * number and pointer in line order, upsert by id (a re-import changes
- * nothing), read-only fields ignored, its own body limit.  Export: NDJSON
+ * forward references, all-or-nothing with every bad line and every fault
+ * on it reported by number and pointer in line order (relation lines
+ * under their own members' names), upsert by id (a re-import changes
+ * nothing, even of a file naming an id on several lines: the last one
+ * wins), read-only fields ignored, its own body limit.  Export: NDJSON
  * streamed in dependency order (parents first), in the form import takes
  * and without computed fields; export -> import into an empty store ->
  * export gives the same lines.  Import takes its own write path, so it is
@@ -1158,12 +1160,30 @@ static int by_text(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* `n` strings (arena-owned or static) sorted and joined by ",", as an
+ * arena-owned string; sorts `items` in place. */
+static const char *sorted_join(const char **items, size_t n)
+{
+	size_t len = 0;
+	char *out;
+
+	qsort(items, n, sizeof(*items), by_text);
+	for (size_t i = 0; i < n; i++)
+		len += strlen(items[i]) + 1;
+	out = tl_repeat(' ', len);
+	len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(out + len, "%s%s", i ? "," : "", items[i]);
+	return out;
+}
+
 static const char *error_set(const struct tl_resp *r)
 {
 	json_t *errors = tl_at(r->json, "/errors");
-	size_t n = json_array_size(errors), len = 0;
+	size_t n = json_array_size(errors);
 	const char **items = calloc(n + 1, sizeof(*items));
-	char *out = tl_repeat(' ', 64 * n + 1);
+	const char *out;
 	json_t *e;
 	size_t i;
 
@@ -1172,10 +1192,7 @@ static const char *error_set(const struct tl_resp *r)
 				  (long long)json_integer_value(tl_at(e, "/line")),
 				  tl_str(e, "/pointer") ? tl_str(e, "/pointer")
 							: "(none)");
-	qsort(items, n, sizeof(*items), by_text);
-	out[0] = '\0';
-	for (i = 0; i < n; i++)
-		len += (size_t)sprintf(out + len, "%s%s", i ? "," : "", items[i]);
+	out = sorted_join(items, n);
 	free(items);
 	return out;
 }
@@ -1183,17 +1200,15 @@ static const char *error_set(const struct tl_resp *r)
 /* The same for an expected list (NULL-terminated). */
 static const char *set_of(const char *const *want)
 {
-	size_t n = 0, len = 0;
+	size_t n = 0;
+	const char **items;
+	const char *out;
+
 	while (want[n])
 		n++;
-	const char **items = calloc(n + 1, sizeof(*items));
-	char *out = tl_repeat(' ', 64 * n + 1);
-
+	items = calloc(n + 1, sizeof(*items));
 	memcpy(items, want, n * sizeof(*items));
-	qsort(items, n, sizeof(*items), by_text);
-	out[0] = '\0';
-	for (size_t i = 0; i < n; i++)
-		len += (size_t)sprintf(out + len, "%s%s", i ? "," : "", items[i]);
+	out = sorted_join(items, n);
 	free(items);
 	return out;
 }
