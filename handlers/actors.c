@@ -34,12 +34,25 @@ static const struct filter actor_filters[] = {
 };
 
 static const struct referrer actor_referrers[] = {
-	{"claim", "claimant", "SELECT id FROM claims WHERE claimant = ?1 LIMIT 1"},
-	{"claim", "via", "SELECT id FROM claims WHERE via = ?1 LIMIT 1"},
-	{"actor", "part_of", "SELECT id FROM actors WHERE part_of = ?1 LIMIT 1"},
+	/* The expression claims_claimant_entry indexes: counted and listed
+	 * from the index alone. */
+	{"claim", "claimant",
+	 "SELECT count(*) FROM claims WHERE json_extract(body, '$.claimant') "
+	 "= ?1",
+	 "SELECT id, NULL FROM claims WHERE json_extract(body, '$.claimant') "
+	 "= ?1 ORDER BY seq LIMIT ?2"},
+	{"claim", "via", "SELECT count(*) FROM claims WHERE via = ?1",
+	 "SELECT id, NULL FROM claims WHERE via = ?1 ORDER BY seq LIMIT ?2"},
+	{"actor", "part_of", "SELECT count(*) FROM actors WHERE part_of = ?1",
+	 "SELECT id, NULL FROM actors WHERE part_of = ?1 ORDER BY seq "
+	 "LIMIT ?2"},
 	{"event", "participants",
-	 "SELECT e.id FROM event_actors AS a JOIN events AS e "
-	 "ON e.seq = a.event_seq WHERE a.actor_id = ?1 LIMIT 1"},
+	 "SELECT count(*) FROM event_actors WHERE actor_id = ?1",
+	 "SELECT e.id, (SELECT '/participants/' || p.key || '/actor' FROM "
+	 "json_each(e.body, '$.participants') AS p WHERE "
+	 "json_extract(p.value, '$.actor') = ?1 LIMIT 1) FROM event_actors "
+	 "AS a JOIN events AS e ON e.seq = a.event_seq WHERE a.actor_id = ?1 "
+	 "ORDER BY a.event_seq LIMIT ?2"},
 	{0},
 };
 

@@ -7,9 +7,17 @@
  * and, within actors and events, parents before children, whatever their
  * order in the file.  Each line is an upsert by id with the same
  * validation, checks, rows and revisions as the API's write path
- * (resource_write_bulk), so re-importing the same lines changes nothing
- * and makes no new versions, and an imported store cannot be told from one
- * written through the API.  Every bad line is reported with its number.
+ * (resource_write_bulk), so an imported store cannot be told from one
+ * written through the API.  Every bad line is reported with its number,
+ * every fault on it with its pointer.
+ *
+ * The last line for an id wins: earlier lines for the same id are
+ * validated and checked where they stand, but not written (and count as
+ * unchanged).  So what the store holds after an import is what replaying
+ * the file would leave, and re-importing a file that went in changes
+ * nothing and makes no new version -- which writing every line would
+ * break for a file that names an id twice: each re-import would flip it
+ * from the last line's body to the first's and back, a version each.
  *
  * What makes it fast, and keeps it O(1) a line: each line is written
  * without loading and rendering it back for a reply; new rows are staged
@@ -30,6 +38,7 @@
 #include "common/ids.h"
 #include "handlers/bulk.h"
 #include "handlers/claims.h"
+#include "handlers/fields.h"
 #include "handlers/resource.h"
 #include "server/http.h"
 #include "store/store.h"
@@ -129,13 +138,16 @@ static int id_grow(struct id_table *t)
 	return 0;
 }
 
-/* Adds (kind, id) with `value` unless present (the first one stays).
+/* Adds (kind, id) with `value`, or sets the value of the one present.
  * Returns 0 or -1 when out of memory. */
-static int id_add(struct id_table *t, enum line_kind kind, const char *id,
+static int id_put(struct id_table *t, enum line_kind kind, const char *id,
 		  size_t value)
 {
-	if (id_find(t, kind, id))
+	struct id_entry *found = id_find(t, kind, id);
+	if (found) {
+		found->value = value;
 		return 0;
+	}
 	if ((t->n + 1) * 2 > t->nslots && id_grow(t) != 0)
 		return -1;
 	if (t->n == t->cap) {
@@ -175,6 +187,7 @@ struct line {
 	char id[ID_MAX_LEN + 1];
 	char parent[ID_MAX_LEN + 1]; /* part_of, for actors and events */
 	int state; /* parents-first walk: 0 new, 1 visiting, 2 placed */
+	bool superseded; /* a later line has the same id: check, not write */
 };
 
 struct import {
@@ -182,7 +195,7 @@ struct import {
 	size_t nlines;
 	size_t *order; /* indexes into lines, in writing order */
 	size_t norder;
-	struct id_table by_id;  /* actor and event lines: their first line */
+	struct id_table by_id;  /* every good line's (kind, id): its last line */
 	struct id_table known;  /* resources known to exist in the store */
 	bool out_of_memory;
 	json_t *errors; /* [{"line", "pointer", "detail"}] */
@@ -222,6 +235,40 @@ static void line_errors_from(struct import *im, size_t number,
 {
 	line_errors_of(im, number, json_object_get(rep->body, "errors"),
 		       json_string_value(json_object_get(rep->body, "detail")));
+}
+
+static const struct resource *line_resource(enum line_kind kind)
+{
+	return kind == KIND_RELATION ? &relation_line_resource
+				     : kind_resource[kind];
+}
+
+/* What import ignores of a line: its kind, and the members export adds
+ * beside the fields. */
+static void drop_line_members(json_t *obj)
+{
+	json_object_del(obj, "type");
+	json_object_del(obj, "created_at");
+	json_object_del(obj, "updated_at");
+	json_object_del(obj, "version");
+}
+
+/* The faults of the fields of line `number` (`obj`, borrowed) of `kind`
+ * that will not be written (it has no valid id), so that its answer names
+ * them beside the id. */
+static void field_errors(struct import *im, size_t number,
+			 enum line_kind kind, json_t *obj)
+{
+	json_t *copy = json_copy(obj);
+	json_t *errors = json_array();
+	const char *given;
+	drop_line_members(copy);
+	json_object_del(copy, "id"); /* already reported */
+	json_decref(fields_canonical(line_resource(kind), copy, errors, &given));
+	if (json_array_size(errors))
+		line_errors_of(im, number, errors, NULL);
+	json_decref(errors);
+	json_decref(copy);
 }
 
 /* First pass: split lines, parse each, note kind, id and parent. */
@@ -282,15 +329,23 @@ static int split_lines(struct import *im, const char *data, size_t len)
 			snprintf(l->id, sizeof(l->id), "%s", id);
 			if (parent && id_valid(parent))
 				snprintf(l->parent, sizeof(l->parent), "%s", parent);
-			if ((l->kind == KIND_ACTOR || l->kind == KIND_EVENT) &&
-			    id_add(&im->by_id, l->kind, l->id, im->nlines - 1) != 0) {
+			if (id_put(&im->by_id, l->kind, l->id, im->nlines - 1) != 0) {
 				json_decref(obj);
 				return -1;
 			}
 		} else {
+			if (json_is_object(obj) && l->kind != KIND_BAD)
+				field_errors(im, number, l->kind, obj);
 			l->kind = KIND_BAD;
 		}
 		json_decref(obj);
+	}
+	/* Which lines a later one for the same id supersedes. */
+	for (size_t i = 0; i < im->nlines; i++) {
+		struct line *l = &im->lines[i];
+		if (l->kind != KIND_BAD)
+			l->superseded =
+				id_find(&im->by_id, l->kind, l->id)->value != i;
 	}
 	return 0;
 }
@@ -305,10 +360,10 @@ static int by_kind_then_line(const void *a, const void *b, void *lines)
 }
 
 /*
- * Places line i after its ancestors in the batch (the first line of each
- * parent id), without recursion: the chain is climbed into `chain` while
- * its lines are unplaced, then placed from the top down.  A cycle stops
- * the climb; the write reports it.
+ * Places line i after its ancestors in the batch (the last line of each
+ * parent id, the one written), without recursion: the chain is climbed
+ * into `chain` while its lines are unplaced, then placed from the top
+ * down.  A cycle stops the climb; the write reports it.
  */
 static void place(struct import *im, size_t i, size_t *chain)
 {
@@ -377,66 +432,91 @@ static int known_exists(void *arg, struct store *st, const struct resource *ref,
 	if (id_find(&im->known, kind, id))
 		return 1;
 	int found = resource_exists(st, ref, id);
-	if (found == 1 && id_add(&im->known, kind, id, 0) != 0)
+	if (found == 1 && id_put(&im->known, kind, id, 0) != 0)
 		im->out_of_memory = true;
 	return found;
 }
 
-/* Upserts relation line `obj`: unchanged when equal, else replaced. */
+/* The problems of a relation write as errors of line `number`, under the
+ * line's names for the members ("type" is "relation", "claim" is "to"). */
+static void relation_errors_from(struct import *im, size_t number,
+				 struct reply *rep)
+{
+	json_t *errors = json_object_get(rep->body, "errors");
+	size_t i;
+	json_t *e;
+	json_array_foreach(errors, i, e) {
+		const char *ptr = json_string_value(json_object_get(e, "pointer"));
+		const char *renamed = !ptr			   ? NULL
+				      : strcmp(ptr, "/type") == 0  ? "/relation"
+				      : strcmp(ptr, "/claim") == 0 ? "/to"
+								   : NULL;
+		if (renamed)
+			json_object_set_new(e, "pointer", json_string(renamed));
+	}
+	line_errors_from(im, number, rep);
+}
+
+/*
+ * Upserts relation line `l` (parsed: `obj`, borrowed): unchanged when
+ * equal, else replaced.  The line is validated as a line, under its own
+ * names (/from, /relation, /to, /note), every fault at once; the claims
+ * it names are looked up as every reference of the import is, so a claim
+ * whose own line failed is named as missing.
+ */
 static int import_relation(struct store *st, struct import *im,
 			   const struct line *l, json_t *obj,
 			   const char *key_name)
 {
-	static const char *const allowed[] = {"type", "id", "from", "relation",
-					      "to", "note", "created_at", NULL};
-	const char *key;
-	json_t *v;
-	bool bad = false;
-	json_object_foreach(obj, key, v) {
-		bool ok = false;
-		for (size_t i = 0; allowed[i]; i++)
-			ok = ok || strcmp(key, allowed[i]) == 0;
-		if (!ok) {
-			char ptr[128];
-			snprintf(ptr, sizeof(ptr), "/%s", key);
-			line_error(im, l->number, ptr, "unknown field");
-			bad = true;
-		}
+	struct ref_lookup refs = {known_exists, im};
+	json_t *errors = json_array();
+	const char *given = NULL;
+	drop_line_members(obj);
+	json_t *doc = fields_canonical(&relation_line_resource, obj, errors,
+				       &given);
+	int rc = fields_check_refs_with(st, &relation_line_resource, doc,
+					errors, &refs);
+	const char *from = json_string_value(json_object_get(doc, "from"));
+	const char *to = json_string_value(json_object_get(doc, "to"));
+	const char *type = json_string_value(json_object_get(doc, "relation"));
+	const char *note = json_string_value(json_object_get(doc, "note"));
+	if (from && to && strcmp(from, to) == 0)
+		errors_add(errors, "/to", "a claim cannot relate to itself");
+	if (rc != STORE_OK || json_array_size(errors)) {
+		if (rc == STORE_OK)
+			line_errors_of(im, l->number, errors, NULL);
+		goto done;
 	}
-	const char *from = json_string_value(json_object_get(obj, "from"));
-	if (!from) {
-		line_error(im, l->number, "/from", "required");
-		bad = true;
+	if (l->superseded) {
+		im->unchanged++;
+		goto done;
 	}
-	if (bad)
-		return STORE_OK;
 	struct store_stmt *s = store_prepare(
 		st, "SELECT r.type, a.id, b.id, r.note FROM relations AS r JOIN "
 		    "claims AS a ON a.seq = r.from_seq JOIN claims AS b ON "
 		    "b.seq = r.to_seq WHERE r.id = ?1");
-	if (!s)
-		return STORE_ERROR;
+	if (!s) {
+		rc = STORE_ERROR;
+		goto done;
+	}
 	store_bind_text(s, 1, l->id);
-	int rc = store_step(s);
+	rc = store_step(s);
 	bool exists = rc == STORE_ROW, same = false;
 	if (exists) {
-		json_t *note = json_object_get(obj, "note");
-		const char *n = json_string_value(note);
 		const char *stored = store_column_text(s, 3);
-		const char *type = json_string_value(json_object_get(obj, "relation"));
-		same = type && strcmp(type, store_column_text(s, 0)) == 0 &&
+		same = strcmp(type, store_column_text(s, 0)) == 0 &&
 		       strcmp(from, store_column_text(s, 1)) == 0 &&
-		       json_is_string(json_object_get(obj, "to")) &&
-		       strcmp(json_string_value(json_object_get(obj, "to")),
-			      store_column_text(s, 2)) == 0 &&
-		       ((!n && !stored) || (n && stored && strcmp(n, stored) == 0));
+		       strcmp(to, store_column_text(s, 2)) == 0 &&
+		       ((!note && !stored) ||
+			(note && stored && strcmp(note, stored) == 0));
 	}
 	store_reset(s);
 	if (rc < 0)
-		return rc;
+		goto done;
+	rc = STORE_OK;
 	if (same) {
 		im->unchanged++;
-		return STORE_OK;
+		goto done;
 	}
 	if (exists) {
 		s = store_prepare(st, "DELETE FROM relations WHERE id = ?1");
@@ -444,28 +524,28 @@ static int import_relation(struct store *st, struct import *im,
 			store_bind_text(s, 1, l->id);
 		rc = store_exec_stmt(s);
 		if (rc != STORE_OK)
-			return rc;
+			goto done;
 	}
-	json_t *input = json_pack("{s:s, s:O?, s:O?, s:O?}", "id", l->id, "type",
-				  json_object_get(obj, "relation"), "claim",
-				  json_object_get(obj, "to"), "note",
-				  json_object_get(obj, "note"));
+	json_t *input = json_pack("{s:s, s:s, s:s, s:O}", "id", l->id, "type",
+				  type, "claim", to, "note",
+				  json_object_get(doc, "note"));
 	struct reply rep;
 	json_t *out = NULL;
 	reply_init(&rep);
 	int status = relation_create(st, from, input, key_name, &rep, &out);
 	if (status == 201)
 		exists ? im->updated++ : im->created++;
-	else if (status == 404)
-		line_error(im, l->number, "/from", "no claim with that id");
 	else if (status >= 500)
 		rc = STORE_ERROR;
 	else
-		line_errors_from(im, l->number, &rep);
+		relation_errors_from(im, l->number, &rep);
 	json_decref(input);
 	json_decref(out);
 	reply_release(&rep);
-	return rc < 0 ? rc : STORE_OK;
+done:
+	json_decref(errors);
+	json_decref(doc);
+	return rc;
 }
 
 /* Writes resource line `l` (parsed: `obj`, borrowed). */
@@ -476,14 +556,11 @@ static int import_resource(struct bulk_writer *bw, struct import *im,
 	const struct resource *res = kind_resource[l->kind];
 	struct ref_lookup refs = {known_exists, im};
 	struct write_req w = {.path_id = l->id, .input = obj,
-			      .mode = WRITE_REPLACE, .key_name = key_name};
+			      .mode = WRITE_REPLACE, .key_name = key_name,
+			      .check_only = l->superseded};
 	json_t *errors = json_array();
 	char conflict[256];
-	/* Import ignores what export adds beside the fields. */
-	json_object_del(obj, "type");
-	json_object_del(obj, "created_at");
-	json_object_del(obj, "updated_at");
-	json_object_del(obj, "version");
+	drop_line_members(obj);
 	int rc = resource_write_bulk(bw, res, &w, &refs, errors, conflict);
 	if (rc == STORE_OK && (json_array_size(errors) || conflict[0])) {
 		line_errors_of(im, l->number, errors, conflict);
@@ -491,7 +568,10 @@ static int import_resource(struct bulk_writer *bw, struct import *im,
 		w.outcome == WRITE_CREATED   ? im->created++
 		: w.outcome == WRITE_UPDATED ? im->updated++
 					     : im->unchanged++;
-		if (id_add(&im->known, l->kind, l->id, 0) != 0)
+		/* A superseded line wrote nothing: its id may exist only
+		 * once its last line is written. */
+		if (!l->superseded &&
+		    id_put(&im->known, l->kind, l->id, 0) != 0)
 			rc = STORE_ERROR;
 	}
 	json_decref(errors);

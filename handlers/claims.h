@@ -11,6 +11,14 @@
 #include "server/reply.h"
 
 struct store;
+struct resource;
+
+/*
+ * The fields of a relation line of import and export ({"id", "from",
+ * "relation", "to", "note"}), for the generic validation: the same rules
+ * as a relation written through the API, under the line's own names.
+ */
+extern const struct resource relation_line_resource;
 
 /*
  * Re-verifies the quotes of every claim citing source `source_id` against

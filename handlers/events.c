@@ -52,9 +52,15 @@ static const struct filter event_filters[] = {
 };
 
 static const struct referrer event_referrers[] = {
-	{"claim", "events", "SELECT c.id FROM claim_events AS ce JOIN claims AS c "
-		  "ON c.seq = ce.claim_seq WHERE ce.event_id = ?1 LIMIT 1"},
-	{"event", "part_of", "SELECT id FROM events WHERE part_of = ?1 LIMIT 1"},
+	{"claim", "events",
+	 "SELECT count(*) FROM claim_events WHERE event_id = ?1",
+	 "SELECT c.id, (SELECT '/events/' || e.key FROM json_each(c.body, "
+	 "'$.events') AS e WHERE e.value = ?1 LIMIT 1) FROM claim_events AS "
+	 "ce JOIN claims AS c ON c.seq = ce.claim_seq WHERE ce.event_id = ?1 "
+	 "ORDER BY ce.claim_seq LIMIT ?2"},
+	{"event", "part_of", "SELECT count(*) FROM events WHERE part_of = ?1",
+	 "SELECT id, NULL FROM events WHERE part_of = ?1 ORDER BY seq "
+	 "LIMIT ?2"},
 	{0},
 };
 

@@ -121,7 +121,9 @@ static json_t *canonical_object(const struct field *fields, json_t *input,
 				const char **id_out);
 
 /* Validates a non-null value of field `f`; returns the canonical value as a
- * new reference, or NULL after adding an error. */
+ * new reference, or NULL after adding an error.  An object or a list is
+ * returned even when members or entries are at fault (errors added, those
+ * members null), so that what is inside is checked further. */
 static json_t *canonical_value(const struct field *f, json_t *v,
 			       const char *ptr, json_t *errors)
 {
@@ -224,15 +226,11 @@ static json_t *canonical_value(const struct field *f, json_t *v,
 			errors_add(errors, ptr, "must be an object");
 			return NULL;
 		}
-		{
-			size_t before = json_array_size(errors);
-			json_t *obj = canonical_object(f->sub, v, ptr, errors,
-						       NULL);
-			if (json_array_size(errors) == before)
-				return obj;
-			json_decref(obj);
-			return NULL;
-		}
+		/* Kept with its faults as null, never dropped whole: the
+		 * references inside and the rules across its members (a
+		 * quantity's bounds) are checked too, so one answer names
+		 * every fault.  A body with errors is never written. */
+		return canonical_object(f->sub, v, ptr, errors, NULL);
 	case FIELD_REF_LIST:
 	case FIELD_STRING_LIST:
 	case FIELD_OBJECT_LIST: {
@@ -249,8 +247,8 @@ static json_t *canonical_value(const struct field *f, json_t *v,
 		item.type = f->type == FIELD_REF_LIST	   ? FIELD_REF
 			    : f->type == FIELD_STRING_LIST ? FIELD_STRING
 							   : FIELD_OBJECT;
+		/* As for an object: the entries at fault are null. */
 		json_t *out = json_array();
-		size_t before = json_array_size(errors);
 		size_t i;
 		json_t *elem;
 		json_array_foreach(v, i, elem) {
@@ -260,8 +258,10 @@ static json_t *canonical_value(const struct field *f, json_t *v,
 				errors_add(errors, sub, "must not be null");
 			else
 				c = canonical_value(&item, elem, sub, errors);
-			if (!c)
+			if (!c) {
+				json_array_append_new(out, json_null());
 				continue;
+			}
 			/* Lists of ids and names are sets: a repeat is a
 			 * mistake, not information. */
 			for (size_t j = 0; j < i && item.type != FIELD_OBJECT; j++)
@@ -272,10 +272,7 @@ static json_t *canonical_value(const struct field *f, json_t *v,
 				}
 			json_array_append_new(out, c);
 		}
-		if (json_array_size(errors) == before)
-			return out;
-		json_decref(out);
-		return NULL;
+		return out;
 	}
 	case FIELD_COMPUTED:
 		break;

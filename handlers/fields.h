@@ -12,8 +12,11 @@
 
 /*
  * Validates `input` (borrowed) against the fields of `res`.  Errors are
- * appended to `errors` (borrowed).  Returns the canonical body as a new
- * reference — fields at fault are null in it — and sets *id_out to the
+ * appended to `errors` (borrowed), every one with its full JSON Pointer
+ * ("/participants/2/actor").  Returns the canonical body as a new
+ * reference — fields at fault are null in it; an object or list with
+ * members or entries at fault keeps the others, so that references and
+ * rules across members can still be checked — and sets *id_out to the
  * input's id (borrowed from `input`) or NULL when it gave none.
  */
 json_t *fields_canonical(const struct resource *res, json_t *input,

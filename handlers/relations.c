@@ -36,6 +36,25 @@ static const struct resource relation_input = {
 	.fields = relation_fields,
 };
 
+/* A relation line of import and export: both ends named, with the
+ * line's own names for the members (contract section 4). */
+static const struct field relation_line_fields[] = {
+	{.name = "id", .type = FIELD_ID},
+	{.name = "from", .type = FIELD_REF, .flags = FIELD_REQUIRED,
+	 .ref = &claim_resource},
+	{.name = "relation", .type = FIELD_ENUM, .flags = FIELD_REQUIRED,
+	 .choices = relation_types},
+	{.name = "to", .type = FIELD_REF, .flags = FIELD_REQUIRED,
+	 .ref = &claim_resource},
+	{.name = "note", .type = FIELD_STRING, .max_len = 10000},
+	{0},
+};
+
+const struct resource relation_line_resource = {
+	.name = "relation",
+	.fields = relation_line_fields,
+};
+
 #define RELATION_SELECT                                                      \
 	"SELECT r.id, r.type, c.id, CASE WHEN r.type IN ('contradicts', "    \
 	"'supports') THEN 'both' WHEN r.from_seq = me.seq THEN 'out' ELSE "  \

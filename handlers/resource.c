@@ -636,27 +636,94 @@ int handle_resource_get(const struct request *req, struct reply *rep)
 	return reply_text(rep, 200, "application/json", body, len);
 }
 
-/* Finds the first thing that still refers to `id`; fills `what`/`by`. */
-static int find_referrer(struct store *st, const struct resource *res,
-			 const char *id, char *msg, size_t msgsz)
+/* How many referrers a refused delete lists, and how many of those its
+ * detail names. */
+#define REFERRERS_LISTED 10
+#define REFERRERS_NAMED 3
+
+/*
+ * What still refers to `id`, so that a refused delete says it all at
+ * once: how many records in all (*total; one referring through two
+ * fields counts twice), and the first REFERRERS_LISTED, each appended to
+ * `errors` (borrowed) as {"pointer": the referring member in it,
+ * "detail": "claim \"clm-1\" refers to it"}, the first REFERRERS_NAMED
+ * also to `named`.  Cheap whatever the count: a count and a LIMIT-ed list
+ * per referrer, both indexed.  Returns STORE_OK or a store error.
+ */
+static int find_referrers(struct store *st, const struct resource *res,
+			  const char *id, json_t *errors,
+			  struct strbuf *named, int64_t *total)
 {
+	*total = 0;
 	for (const struct referrer *r = res->referrers; r && r->what; r++) {
-		struct store_stmt *s = store_prepare(st, r->sql);
+		struct store_stmt *s = store_prepare(st, r->count);
 		if (!s)
 			return STORE_ERROR;
 		store_bind_text(s, 1, id);
 		int rc = store_step(s);
-		if (rc == STORE_ROW)
-			snprintf(msg, msgsz,
-				 "%s \"%s\" is still referenced by %s \"%s\" "
-				 "(%s)",
-				 res->name, id, r->what,
-				 store_column_text(s, 0), r->field);
+		int64_t n = rc == STORE_ROW ? store_column_int64(s, 0) : 0;
+		store_reset(s);
+		if (rc != STORE_ROW)
+			return rc < 0 ? rc : STORE_ERROR;
+		*total += n;
+		size_t listed = json_array_size(errors);
+		if (n == 0 || listed >= REFERRERS_LISTED)
+			continue;
+		s = store_prepare(st, r->list);
+		if (!s)
+			return STORE_ERROR;
+		store_bind_text(s, 1, id);
+		store_bind_int64(s, 2, (int64_t)(REFERRERS_LISTED - listed));
+		while ((rc = store_step(s)) == STORE_ROW) {
+			char ptr[128];
+			const char *referrer = store_column_text(s, 0);
+			if (store_column_is_null(s, 1))
+				snprintf(ptr, sizeof(ptr), "/%s", r->field);
+			else
+				snprintf(ptr, sizeof(ptr), "%s",
+					 store_column_text(s, 1));
+			errors_add(errors, ptr, "%s \"%s\" refers to it",
+				   r->what, referrer);
+			if (json_array_size(errors) > REFERRERS_NAMED)
+				continue;
+			strbuf_adds(named, named->len ? ", " : "");
+			strbuf_adds(named, r->what);
+			strbuf_adds(named, " \"");
+			strbuf_adds(named, referrer);
+			strbuf_adds(named, "\" (");
+			strbuf_adds(named, r->field);
+			strbuf_addch(named, ')');
+		}
 		store_reset(s);
 		if (rc != STORE_DONE)
-			return rc;
+			return rc < 0 ? rc : STORE_ERROR;
 	}
-	return STORE_DONE;
+	return named->failed ? STORE_ERROR : STORE_OK;
+}
+
+/* Replies 409 for a delete that `total` records still refer to. */
+static int reply_referenced(struct reply *rep, json_t *errors,
+			    const struct strbuf *named, int64_t total)
+{
+	size_t listed = json_array_size(errors);
+	int64_t unnamed = total - (int64_t)(listed < REFERRERS_NAMED
+						    ? listed
+						    : REFERRERS_NAMED);
+	const char *names = named->buf ? named->buf : "";
+	if (total == 1)
+		reply_problem(rep, PROBLEM_CONFLICT, "1 record refers to it: %s",
+			      names);
+	else if (unnamed > 0)
+		reply_problem(rep, PROBLEM_CONFLICT,
+			      "%" PRId64 " records refer to it: %s and %" PRId64
+			      " more (errors lists the first %zu)",
+			      total, names, unnamed, listed);
+	else
+		reply_problem(rep, PROBLEM_CONFLICT,
+			      "%" PRId64 " records refer to it: %s", total,
+			      names);
+	json_object_set(rep->body, "errors", errors);
+	return rep->status;
 }
 
 int handle_resource_delete(const struct request *req, struct reply *rep)
@@ -664,12 +731,15 @@ int handle_resource_delete(const struct request *req, struct reply *rep)
 	const struct resource *res = req->route_arg;
 	const char *id = req->args[0];
 	json_t *current = NULL;
-	int64_t seq = 0;
-	char msg[512];
+	json_t *referrers = json_array();
+	struct strbuf named = STRBUF_INIT;
+	int64_t seq = 0, total = 0;
 	int status;
 	int rc = store_begin(req->store);
-	if (rc != STORE_OK)
-		return reply_store_error(rep, rc);
+	if (rc != STORE_OK) {
+		status = reply_store_error(rep, rc);
+		goto done;
+	}
 	rc = resource_load(req->store, res, id, &current, &seq);
 	if (rc == STORE_DONE) {
 		status = reply_not_found(rep, res, id);
@@ -682,14 +752,14 @@ int handle_resource_delete(const struct request *req, struct reply *rep)
 	status = check_if_match(rep, request_header(req, "If-Match"), current);
 	if (status)
 		goto rollback;
-	rc = find_referrer(req->store, res, id, msg, sizeof(msg));
-	if (rc == STORE_ROW) {
-		status = reply_problem(rep, PROBLEM_CONFLICT, "%s", msg);
+	rc = find_referrers(req->store, res, id, referrers, &named, &total);
+	if (rc == STORE_OK && total > 0) {
+		status = reply_referenced(rep, referrers, &named, total);
 		goto rollback;
 	}
-	if (rc == STORE_DONE && res->before_delete)
+	if (rc == STORE_OK && res->before_delete)
 		rc = res->before_delete(req->store, seq, req->key_name);
-	if (rc == STORE_DONE || rc == STORE_OK) {
+	if (rc == STORE_OK) {
 		struct store_stmt *s = store_prepare(req->store, res->sql.delete);
 		if (s)
 			store_bind_text(s, 1, id);
@@ -704,15 +774,19 @@ int handle_resource_delete(const struct request *req, struct reply *rep)
 		status = reply_store_error(rep, rc);
 		goto rollback;
 	}
-	json_decref(current);
 	rc = store_commit(req->store);
-	if (rc != STORE_OK)
-		return reply_store_error(rep, rc);
-	reply_json(rep, 204, NULL);
-	return 204;
+	if (rc != STORE_OK) {
+		status = reply_store_error(rep, rc);
+		goto done;
+	}
+	status = reply_json(rep, 204, NULL);
+	goto done;
 rollback:
-	json_decref(current);
 	store_rollback(req->store);
+done:
+	json_decref(current);
+	json_decref(referrers);
+	strbuf_release(&named);
 	return status;
 }
 
@@ -999,7 +1073,8 @@ int resource_write_bulk(struct bulk_writer *bw, const struct resource *res,
 	if (rc != STORE_OK || json_array_size(errors) || ctx.conflict[0])
 		goto done;
 
-	if (exists && write_changes_nothing(old_body, old_computed, &ctx)) {
+	if (w->check_only ||
+	    (exists && write_changes_nothing(old_body, old_computed, &ctx))) {
 		w->outcome = WRITE_UNCHANGED;
 		goto done;
 	}

@@ -73,12 +73,17 @@ struct filter {
 };
 
 /* Something that may refer to a resource: deleting it is refused while
- * `sql` (one `?`: the id) returns a row, whose first column names the
- * referrer. */
+ * `count` finds any.  Both queries are indexed lookups. */
 struct referrer {
 	const char *what;  /* "claim" */
 	const char *field; /* the referring field: "claimant" */
-	const char *sql;
+	/* How many refer to it (?1: the id): one row, one column. */
+	const char *count;
+	/* The first ones (?1: the id, ?2: how many), in their order of
+	 * creation: the referrer's id, then the JSON Pointer of the
+	 * referring member in it ("/participants/2/actor"), or NULL for
+	 * "/<field>". */
+	const char *list;
 };
 
 /* The per-table SQL every resource has; see RESOURCE_TABLE_SQL. */
@@ -201,6 +206,9 @@ struct write_req {
 	enum write_mode mode;
 	const char *key_name; /* who writes, for the history; may be NULL */
 	const char *if_match; /* an If-Match precondition, or NULL */
+	/* resource_write_bulk() only: validate and check as for the write,
+	 * but write nothing (outcome WRITE_UNCHANGED when it would pass). */
+	bool check_only;
 	enum write_outcome outcome; /* set on success */
 	char written_id[ID_MAX_LEN + 1]; /* set on success: the id written */
 };
@@ -316,6 +324,9 @@ void bulk_writer_free(struct bulk_writer *bw);
  * rendering the written resource for a reply: a created row's revision
  * body is rendered from the values it is written with.  References are
  * checked through `refs`.
+ *
+ * With w->check_only it stops before writing: the validation and checks
+ * are the same (a later write of the same id will store something else).
  *
  * Returns STORE_OK when the write was done (w->outcome says how) or
  * refused: then the problems are appended to `errors` (borrowed) or, for

@@ -42,7 +42,9 @@ static const struct filter source_filters[] = {
 };
 
 static const struct referrer source_referrers[] = {
-	{"claim", "source", "SELECT id FROM claims WHERE source = ?1 LIMIT 1"},
+	{"claim", "source", "SELECT count(*) FROM claims WHERE source = ?1",
+	 "SELECT id, NULL FROM claims WHERE source = ?1 ORDER BY seq "
+	 "LIMIT ?2"},
 	{0},
 };
 

@@ -1,8 +1,10 @@
 /*
  * Bulk import and export (contract section 4).  Import: NDJSON only,
- * forward references, all-or-nothing with every bad line reported by
- * number and pointer in line order, upsert by id (a re-import changes
- * nothing), read-only fields ignored, its own body limit.  Export: NDJSON
+ * forward references, all-or-nothing with every bad line and every fault
+ * on it reported by number and pointer in line order (relation lines
+ * under their own members' names), upsert by id (a re-import changes
+ * nothing, even of a file naming an id on several lines: the last one
+ * wins), read-only fields ignored, its own body limit.  Export: NDJSON
  * streamed in dependency order (parents first), in the form import takes
  * and without computed fields; export -> import into an empty store ->
  * export gives the same lines.  Import takes its own write path, so it is
@@ -557,7 +559,7 @@ static json_t *same_dataset(void)
 			 i ? tl_fmt("\"a%d\"", (i - 1) / 3) : "null",
 			 i % 4 ? "[]"
 			       : tl_fmt("[\"Alias%d\", \"Other %d\"]", i, i));
-		json_array_append_new(lines, tl_json(buf));
+		json_array_append(lines, tl_json(buf)); /* arena-owned: borrowed */
 	}
 	for (int i = 0; i < 20; i++) {
 		snprintf(buf, sizeof(buf),
@@ -567,7 +569,7 @@ static json_t *same_dataset(void)
 			 "jumped over the lazy dog.\"}",
 			 i, i, i % 3, i % 2 ? "\"2023-07\"" : "\"2023-08-15\"",
 			 i, i);
-		json_array_append_new(lines, tl_json(buf));
+		json_array_append(lines, tl_json(buf)); /* arena-owned: borrowed */
 	}
 	for (int i = 0; i < 40; i++) {
 		snprintf(buf, sizeof(buf),
@@ -582,7 +584,7 @@ static json_t *same_dataset(void)
 			 i % 5 ? "null" : "\"2024-12\"",
 			 i ? tl_fmt("\"e%d\"", (i - 1) / 4) : "null", i % 30,
 			 i % 4, i);
-		json_array_append_new(lines, tl_json(buf));
+		json_array_append(lines, tl_json(buf)); /* arena-owned: borrowed */
 	}
 	for (int i = 0; i < SAME_CLAIMS; i++) {
 		int src = i % 20;
@@ -601,7 +603,7 @@ static json_t *same_dataset(void)
 			 i % 11 ? "null"
 				: "{\"value\": 2.5, \"low\": 1, \"unit\": \"km\"}",
 			 i % 6 ? "null" : "\"mixed\"");
-		json_array_append_new(lines, tl_json(buf));
+		json_array_append(lines, tl_json(buf)); /* arena-owned: borrowed */
 	}
 	for (int i = 0; i < 30; i++) {
 		snprintf(buf, sizeof(buf),
@@ -610,7 +612,7 @@ static json_t *same_dataset(void)
 			 "\"note\": %s}",
 			 i, 3 * i, i % 2 ? "contradicts" : "supports",
 			 3 * i + 1, i % 3 ? "null" : "\"why\"");
-		json_array_append_new(lines, tl_json(buf));
+		json_array_append(lines, tl_json(buf)); /* arena-owned: borrowed */
 	}
 	return lines;
 }
@@ -1010,9 +1012,10 @@ static void test_late_bad_line_leaves_nothing(struct tl_server *srv)
 	CHECK_INT(tl_count("/v1/changes"), 500); /* a full first page of the feed */
 }
 
-/* Lines that need what earlier lines of the same batch wrote: an id
- * written twice (the second an update), a quote checked against a source
- * of the batch, and a cycle through a row created in the batch. */
+/* Lines that need what earlier lines of the same batch wrote: an id on
+ * three lines (the last one wins, the others are checked but not
+ * written), a quote checked against a source of the batch, and a cycle
+ * through a row created in the batch. */
 static void test_import_sees_its_own_writes(struct tl_server *srv)
 {
 	struct tl_resp *r;
@@ -1028,15 +1031,14 @@ static void test_import_sees_its_own_writes(struct tl_server *srv)
 		   "{\"type\": \"actor\", \"id\": \"a\", \"name\": \"Second\"}\n");
 	CHECK_STATUS(r, 200);
 	CHECK_SAME(r->json, tl_json("{\"lines\": 5, \"created\": 3, "
-				    "\"updated\": 1, \"unchanged\": 1}"));
+				    "\"updated\": 0, \"unchanged\": 2}"));
 	r = tl_get("/v1/actors/a");
 	CHECK_JSTR(r->json, "/name", "Second");
-	CHECK_JSON(r->json, "/version", "2");
+	CHECK_JSON(r->json, "/version", "1");
 	r = tl_get("/v1/actors/a/history");
-	CHECK_INT(json_array_size(tl_at(r->json, "/items")), 2);
-	CHECK_JSTR(r->json, "/items/0/body/name", "First");
-	CHECK_JSON(r->json, "/items/0/body/version", "1");
-	CHECK_JSTR(r->json, "/items/1/op", "update");
+	CHECK_INT(json_array_size(tl_at(r->json, "/items")), 1);
+	CHECK_JSTR(r->json, "/items/0/body/name", "Second");
+	CHECK_JSTR(r->json, "/items/0/op", "create");
 	CHECK_JSON(tl_get("/v1/claims/c")->json, "/quote_span",
 		   "{\"start\": 14, \"end\": 24}");
 
@@ -1067,6 +1069,243 @@ static void test_import_sees_its_own_writes(struct tl_server *srv)
 	      json_is_null(tl_at(tl_get("/v1/events/e-old")->json, "/part_of")));
 }
 
+/* An export-like file that names ids on two lines (created, then
+ * changed): the last line for each id is what the store holds, as
+ * replaying the file would leave it, and importing it again changes
+ * nothing and makes no new version. */
+static const char twice_batch[] =
+	"{\"type\": \"actor\", \"id\": \"kp\", \"name\": \"DPRK\", "
+	"\"aliases\": [\"North Korea\"]}\n"
+	"{\"type\": \"actor\", \"id\": \"ru\", \"name\": \"Russia\"}\n"
+	"{\"type\": \"event\", \"id\": \"e1\", \"title\": \"E\", "
+	"\"kind\": \"k\", \"start\": \"2024\"}\n"
+	"{\"type\": \"claim\", \"id\": \"c1\", \"claimant\": \"kp\", "
+	"\"text\": \"first\"}\n"
+	"{\"type\": \"claim\", \"id\": \"c2\", \"claimant\": \"ru\", "
+	"\"text\": \"two\"}\n"
+	"{\"type\": \"relation\", \"id\": \"r1\", \"from\": \"c1\", "
+	"\"relation\": \"supports\", \"to\": \"c2\", \"note\": null}\n"
+	"{\"type\": \"actor\", \"id\": \"kp\", \"name\": \"DPRK\", "
+	"\"aliases\": [\"DPRK\", \"Pyongyang\"]}\n"
+	"{\"type\": \"event\", \"id\": \"e1\", \"title\": \"E\", "
+	"\"kind\": \"k\", \"start\": \"2024\", \"participants\": "
+	"[{\"actor\": \"kp\"}]}\n"
+	"{\"type\": \"claim\", \"id\": \"c1\", \"claimant\": \"kp\", "
+	"\"text\": \"second\", \"events\": [\"e1\"]}\n"
+	"{\"type\": \"relation\", \"id\": \"r1\", \"from\": \"c1\", "
+	"\"relation\": \"contradicts\", \"to\": \"c2\", \"note\": \"n\"}\n";
+
+static void test_reimport_with_an_id_on_two_lines(struct tl_server *srv)
+{
+	struct tl_resp *r;
+	json_t *kp, *c1;
+
+	(void)srv;
+	r = import(twice_batch);
+	REQUIRE_STATUS(r, 200);
+	/* Each line counts once: a superseded line as unchanged. */
+	CHECK_SAME(r->json, tl_json("{\"lines\": 10, \"created\": 6, "
+				    "\"updated\": 0, \"unchanged\": 4}"));
+	kp = tl_get("/v1/actors/kp")->json;
+	CHECK_JSON(kp, "/aliases", "[\"DPRK\", \"Pyongyang\"]");
+	CHECK_JSON(kp, "/version", "1");
+	c1 = tl_get("/v1/claims/c1")->json;
+	CHECK_JSTR(c1, "/text", "second");
+	CHECK_JSON(c1, "/events", "[\"e1\"]");
+	CHECK_JSON(c1, "/version", "1");
+	CHECK_JSON(c1, "/relations",
+		   "[{\"id\": \"r1\", \"type\": \"contradicts\", \"claim\": "
+		   "\"c2\", \"direction\": \"both\", \"note\": \"n\"}]");
+	CHECK_JSON(tl_get("/v1/events/e1")->json, "/participants",
+		   "[{\"actor\": \"kp\", \"role\": null}]");
+	/* One revision per resource, one change each. */
+	CHECK_INT(json_array_size(tl_at(
+			  tl_get("/v1/actors/kp/history")->json, "/items")),
+		  1);
+	CHECK_INT(tl_count("/v1/changes"), 6);
+
+	/* Again, and again: nothing changes, no new version. */
+	for (int round = 0; round < 2; round++) {
+		r = import(twice_batch);
+		CHECK_STATUS(r, 200);
+		CHECK_SAME(r->json, tl_json("{\"lines\": 10, \"created\": 0, "
+					    "\"updated\": 0, \"unchanged\": 10}"));
+		CHECK_SAME(tl_get("/v1/actors/kp")->json, kp);
+		CHECK_SAME(tl_get("/v1/claims/c1")->json, c1);
+		CHECK_INT(tl_count("/v1/changes"), 6);
+	}
+	/* An earlier line for an id is still checked: a fault on it fails
+	 * the import, though the last line for that id is fine. */
+	r = import("{\"type\": \"actor\", \"id\": \"kp\", \"name\": \"DPRK\", "
+		   "\"kind\": \"alien\"}\n"
+		   "{\"type\": \"claim\", \"id\": \"c2\", \"claimant\": "
+		   "\"nobody\", \"text\": \"two\"}\n"
+		   "{\"type\": \"actor\", \"id\": \"kp\", \"name\": \"DPRK\"}\n"
+		   "{\"type\": \"claim\", \"id\": \"c2\", \"claimant\": \"ru\", "
+		   "\"text\": \"two\"}\n");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_JSON(r->json, "/errors",
+		   "[{\"line\": 1, \"pointer\": \"/kind\", \"detail\": "
+		   "\"must be one of: state, government, military, "
+		   "organization, person, media, group, unknown\"}, "
+		   "{\"line\": 2, \"pointer\": \"/claimant\", \"detail\": "
+		   "\"no actor with id \\\"nobody\\\"\"}]");
+	CHECK_INT(tl_count("/v1/changes"), 6);
+}
+
+/* The errors of an import answer as "line pointer" strings, sorted and
+ * joined by ",", arena-owned. */
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* `n` strings (arena-owned or static) sorted and joined by ",", as an
+ * arena-owned string; sorts `items` in place. */
+static const char *sorted_join(const char **items, size_t n)
+{
+	size_t len = 0;
+	char *out;
+
+	qsort(items, n, sizeof(*items), by_text);
+	for (size_t i = 0; i < n; i++)
+		len += strlen(items[i]) + 1;
+	out = tl_repeat(' ', len);
+	len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(out + len, "%s%s", i ? "," : "", items[i]);
+	return out;
+}
+
+static const char *error_set(const struct tl_resp *r)
+{
+	json_t *errors = tl_at(r->json, "/errors");
+	size_t n = json_array_size(errors);
+	const char **items = calloc(n + 1, sizeof(*items));
+	const char *out;
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(errors, i, e)
+		items[i] = tl_fmt("%lld %s",
+				  (long long)json_integer_value(tl_at(e, "/line")),
+				  tl_str(e, "/pointer") ? tl_str(e, "/pointer")
+							: "(none)");
+	out = sorted_join(items, n);
+	free(items);
+	return out;
+}
+
+/* The same for an expected list (NULL-terminated). */
+static const char *set_of(const char *const *want)
+{
+	size_t n = 0;
+	const char **items;
+	const char *out;
+
+	while (want[n])
+		n++;
+	items = calloc(n + 1, sizeof(*items));
+	memcpy(items, want, n * sizeof(*items));
+	out = sorted_join(items, n);
+	free(items);
+	return out;
+}
+
+#define CHECK_ERROR_SET(r, ...) \
+	CHECK_STR(error_set(r), set_of((const char *const[]){__VA_ARGS__, NULL}))
+
+/* The detail of the error of `r` at line `line` and `pointer`, or NULL. */
+static const char *error_detail(const struct tl_resp *r, long line,
+				const char *pointer)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(tl_at(r->json, "/errors"), i, e)
+		if (json_integer_value(tl_at(e, "/line")) == line &&
+		    tl_str(e, "/pointer") &&
+		    strcmp(tl_str(e, "/pointer"), pointer) == 0)
+			return tl_str(e, "/detail");
+	return NULL;
+}
+
+/* A relation line's faults are named by the line's own members, the
+ * missing claims by their ids, every fault at once. */
+static void test_relation_line_errors(struct tl_server *srv)
+{
+	struct tl_resp *r;
+
+	(void)srv;
+	REQUIRE(tl_create("/v1/actors", "{\"id\": \"a\", \"name\": \"A\"}"));
+	REQUIRE(tl_create("/v1/claims", "{\"id\": \"c0\", \"claimant\": "
+					"\"a\", \"text\": \"t\"}"));
+	/* `to` names a claim that exists nowhere. */
+	r = import("{\"type\": \"relation\", \"id\": \"r\", \"from\": \"c0\", "
+		   "\"relation\": \"supports\", \"to\": \"c9\", \"note\": null}\n");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERROR_SET(r, "1 /to");
+	CHECK_STR(error_detail(r, 1, "/to"), "no claim with id \"c9\"");
+
+	/* `from` is a claim whose own line fails, `to` is missing: both
+	 * named, with their ids. */
+	r = import("{\"type\": \"claim\", \"id\": \"c1\", \"claimant\": "
+		   "\"nobody\", \"text\": \"t\"}\n"
+		   "{\"type\": \"relation\", \"id\": \"r\", \"from\": \"c1\", "
+		   "\"relation\": \"supports\", \"to\": \"c8\"}\n");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERROR_SET(r, "1 /claimant", "2 /from", "2 /to");
+	CHECK_STR(error_detail(r, 2, "/from"), "no claim with id \"c1\"");
+	CHECK_STR(error_detail(r, 2, "/to"), "no claim with id \"c8\"");
+
+	/* Every faulty member of one line; a relation to itself. */
+	r = import("{\"type\": \"relation\", \"id\": \"r\", \"relation\": "
+		   "\"hates\", \"to\": \"Bad Id\", \"note\": 5, \"colour\": "
+		   "\"red\"}\n"
+		   "{\"type\": \"relation\", \"id\": \"r2\", \"from\": \"c0\", "
+		   "\"relation\": \"corrects\", \"to\": \"c0\"}\n"
+		   "{\"type\": \"relation\", \"from\": 3, \"relation\": "
+		   "\"supports\", \"to\": \"c0\"}\n");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERROR_SET(r, "1 /colour", "1 /from", "1 /relation", "1 /to",
+			"1 /note", "2 /to", "3 /id", "3 /from");
+	CHECK_STR(error_detail(r, 2, "/to"), "a claim cannot relate to itself");
+	CHECK_STR(error_detail(r, 1, "/from"), "required");
+	CHECK_INT(tl_count("/v1/changes"), 2);
+}
+
+/* Several bad lines, several faults on each, nested ones included: one
+ * answer names them all, and nothing is written. */
+static void test_every_bad_line_and_field_at_once(struct tl_server *srv)
+{
+	struct tl_resp *r;
+
+	(void)srv;
+	r = import("{\"type\": \"actor\", \"id\": \"a\", \"name\": \"A\"}\n"
+		   "{\"type\": \"actor\", \"id\": \"b\", \"kind\": \"alien\", "
+		   "\"country\": \"XX\", \"colour\": 1}\n"
+		   "{\"type\": \"event\", \"id\": \"e\", \"title\": \"E\", "
+		   "\"kind\": \"k\", \"start\": \"2024-13\", \"location\": "
+		   "{\"country\": \"XX\"}, \"participants\": [{\"actor\": "
+		   "\"a\"}, {\"actor\": \"ghost\"}, {\"role\": \"r\"}]}\n"
+		   "{\"type\": \"claim\", \"id\": \"c\", \"claimant\": \"a\", "
+		   "\"text\": \"t\", \"quantity\": {\"value\": 5, \"low\": 6, "
+		   "\"unit\": \"\"}, \"events\": [\"e\", \"none\"]}\n"
+		   "{\"type\": \"actor\", \"name\": \"\", \"kind\": \"alien\"}\n"
+		   "{\"type\": \"source\", \"id\": \"s\", \"title\": \"S\"}\n");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERROR_SET(r, "2 /name", "2 /kind", "2 /country", "2 /colour",
+			"3 /start", "3 /location/country",
+			"3 /participants/1/actor", "3 /participants/2/actor",
+			"4 /quantity/unit", "4 /quantity/low", "4 /events/0",
+			"4 /events/1", "5 /id", "5 /name", "5 /kind");
+	CHECK_STR(error_detail(r, 3, "/participants/1/actor"),
+		  "no actor with id \"ghost\"");
+	CHECK_STR(error_detail(r, 4, "/events/1"), "no event with id \"none\"");
+	CHECK_INT(tl_count("/v1/actors"), 0);
+	CHECK_INT(tl_count("/v1/changes"), 0);
+}
 
 int main(int argc, char **argv)
 {
@@ -1084,6 +1323,9 @@ int main(int argc, char **argv)
 		TL_TEST(test_import_same_as_api_writes, TL_SERVER),
 		TL_TEST(test_late_bad_line_leaves_nothing, TL_SERVER),
 		TL_TEST(test_import_sees_its_own_writes, TL_SERVER),
+		TL_TEST(test_reimport_with_an_id_on_two_lines, TL_SERVER),
+		TL_TEST(test_relation_line_errors, TL_SERVER),
+		TL_TEST(test_every_bad_line_and_field_at_once, TL_SERVER),
 		{NULL, NULL, 0},
 	};
 

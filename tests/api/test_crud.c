@@ -328,6 +328,84 @@ static void test_delete_removes(struct tl_server *srv)
 	}
 }
 
+/* A refused delete says everything that blocks it at once: how many
+ * records refer to it, and the first ten, each with the referring member
+ * in the referrer and the referrer's id. */
+static void test_delete_conflict_lists_referrers(struct tl_server *srv)
+{
+	struct tl_resp *r;
+	json_t *e;
+	size_t i;
+
+	(void)srv;
+	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
+	for (int k = 0; k < 15; k++)
+		REQUIRE(tl_create("/v1/claims",
+				  tl_fmt("{\"id\": \"c%02d\", \"claimant\": "
+					 "\"kp\", \"text\": \"t\"}",
+					 k)));
+	r = tl_delete("/v1/actors/kp");
+	CHECK_PROBLEM(r, 409, "conflict");
+	CHECK(tl_str(r->json, "/detail") &&
+	      strstr(tl_str(r->json, "/detail"), "15 records refer to it"));
+	CHECK(tl_str(r->json, "/detail") &&
+	      strstr(tl_str(r->json, "/detail"), "\"c00\""));
+	CHECK_INT(json_array_size(tl_at(r->json, "/errors")), 10);
+	json_array_foreach(tl_at(r->json, "/errors"), i, e) {
+		CHECK_KEYS(e, "pointer", "detail");
+		CHECK_JSTR(e, "/pointer", "/claimant");
+		CHECK_JSTR(e, "/detail",
+			   tl_fmt("claim \"c%02zu\" refers to it", i));
+	}
+	CHECK_STATUS(tl_get("/v1/actors/kp"), 200);
+
+	/* Every kind of referrer, each with the pointer into it. */
+	REQUIRE(tl_create("/v1/actors", "{\"id\": \"ru\", \"name\": \"R\"}"));
+	REQUIRE(tl_create("/v1/actors", "{\"id\": \"x\", \"name\": \"X\"}"));
+	REQUIRE(tl_create("/v1/actors", "{\"id\": \"ru-mod\", \"name\": "
+					"\"MoD\", \"part_of\": \"x\"}"));
+	REQUIRE(tl_create("/v1/claims", "{\"id\": \"cv\", \"claimant\": "
+					"\"ru\", \"via\": \"x\", \"text\": \"t\"}"));
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"e1\", \"title\": \"E\", \"kind\": \"k\", "
+			  "\"start\": \"2024\", \"participants\": [{\"actor\": "
+			  "\"ru\"}, {\"actor\": \"x\", \"role\": \"r\"}]}"));
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"e2\", \"title\": \"E\", \"kind\": \"k\", "
+			  "\"start\": \"2024\", \"part_of\": \"e1\"}"));
+	REQUIRE(tl_create("/v1/claims", "{\"id\": \"ce\", \"claimant\": "
+					"\"ru\", \"events\": [\"e2\", \"e1\"], "
+					"\"text\": \"t\"}"));
+	r = tl_delete("/v1/actors/x");
+	CHECK_PROBLEM(r, 409, "conflict");
+	CHECK(tl_str(r->json, "/detail") &&
+	      strstr(tl_str(r->json, "/detail"), "3 records refer to it"));
+	CHECK_JSON(r->json, "/errors",
+		   "[{\"pointer\": \"/via\", \"detail\": \"claim \\\"cv\\\" "
+		   "refers to it\"}, {\"pointer\": \"/part_of\", \"detail\": "
+		   "\"actor \\\"ru-mod\\\" refers to it\"}, {\"pointer\": "
+		   "\"/participants/1/actor\", \"detail\": \"event \\\"e1\\\" "
+		   "refers to it\"}]");
+	r = tl_delete("/v1/events/e1");
+	CHECK_PROBLEM(r, 409, "conflict");
+	CHECK(tl_str(r->json, "/detail") &&
+	      strstr(tl_str(r->json, "/detail"), "2 records refer to it"));
+	CHECK_JSON(r->json, "/errors",
+		   "[{\"pointer\": \"/events/1\", \"detail\": \"claim "
+		   "\\\"ce\\\" refers to it\"}, {\"pointer\": \"/part_of\", "
+		   "\"detail\": \"event \\\"e2\\\" refers to it\"}]");
+	/* One referrer: named in the detail, singular. */
+	r = tl_delete("/v1/events/e2");
+	CHECK_PROBLEM(r, 409, "conflict");
+	CHECK_JSTR(r->json, "/detail",
+		   "1 record refers to it: claim \"ce\" (events)");
+	CHECK_JSON(r->json, "/errors/0/pointer", "\"/events/0\"");
+	/* Nothing was deleted; with the referrers gone, the delete goes. */
+	CHECK_STATUS(tl_get("/v1/events/e1"), 200);
+	CHECK_STATUS(tl_delete("/v1/claims/ce"), 204);
+	CHECK_STATUS(tl_delete("/v1/events/e2"), 204);
+}
+
 static void test_read_only_fields_rejected(struct tl_server *srv)
 {
 	(void)srv;
@@ -541,6 +619,7 @@ int main(int argc, char **argv)
 		TL_TEST(test_put_creates_then_replaces, TL_SERVER),
 		TL_TEST(test_patch_merges_and_counts_versions, TL_SERVER),
 		TL_TEST(test_delete_removes, TL_SERVER),
+		TL_TEST(test_delete_conflict_lists_referrers, TL_SERVER),
 		TL_TEST(test_read_only_fields_rejected, TL_SERVER),
 		TL_TEST(test_unknown_fields_rejected, TL_SERVER),
 		TL_TEST(test_body_not_an_object, TL_SERVER),

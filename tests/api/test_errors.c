@@ -382,6 +382,53 @@ static void test_validation_lists_all_fields_at_once(struct tl_server *srv)
 	CHECK_PARAM_AT(r, "colour");
 }
 
+/* Faults inside objects and lists of objects are all named at once, each
+ * by its full pointer, with the rules across an object's members and the
+ * references inside it checked beside its other faults. */
+static void test_nested_errors_all_at_once(struct tl_server *srv)
+{
+	struct tl_resp *r;
+
+	(void)srv;
+	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
+	/* A quantity: an empty unit and low above value, together. */
+	r = tl_post("/v1/claims",
+		    "{\"claimant\": \"x\", \"text\": \"x\", \"quantity\": "
+		    "{\"value\": 5, \"low\": 6, \"unit\": \"\"}}");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERRORS_EXACTLY(r, "/claimant", "/quantity/unit", "/quantity/low");
+	r = tl_post("/v1/claims",
+		    "{\"claimant\": \"kp\", \"text\": \"x\", \"quantity\": "
+		    "{\"value\": \"five\", \"low\": 6, \"high\": 2, \"unit\": "
+		    "\"t\", \"approximate\": 1, \"colour\": 2}}");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERRORS_EXACTLY(r, "/quantity/value", "/quantity/high",
+			     "/quantity/approximate", "/quantity/colour");
+	CHECK_INT(tl_count("/v1/claims"), 0);
+
+	/* A location and participants: every entry's faults, and the
+	 * references of the entries that are otherwise fine. */
+	r = tl_post("/v1/events",
+		    "{\"title\": \"E\", \"kind\": \"k\", \"start\": \"2024\", "
+		    "\"location\": {\"name\": \" \", \"country\": \"XX\"}, "
+		    "\"participants\": [{\"actor\": \"nobody\", \"role\": \"r\"}, "
+		    "{\"actor\": \"kp\", \"role\": 5}, {\"actor\": \"Bad Id\"}, "
+		    "7, {\"role\": \"r\"}, {\"actor\": \"kp\"}, "
+		    "{\"actor\": \"ghost\", \"rank\": 1}]}");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERRORS_EXACTLY(r, "/location/name", "/location/country",
+			     "/participants/0/actor", "/participants/1/role",
+			     "/participants/2/actor", "/participants/3",
+			     "/participants/4/actor", "/participants/6/actor",
+			     "/participants/6/rank");
+	CHECK_INT(tl_count("/v1/events"), 0);
+	/* Lists of ids: a bad one and a missing one, both named. */
+	r = tl_post("/v1/claims", "{\"claimant\": \"kp\", \"text\": \"x\", "
+				  "\"events\": [\"Bad Id\", \"none\"]}");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERRORS_EXACTLY(r, "/events/0", "/events/1");
+}
+
 /* Sends all of `s` on `fd`. */
 static bool send_all(int fd, const char *s)
 {
@@ -473,6 +520,7 @@ int main(int argc, char **argv)
 		TL_TEST(test_abandoned_requests_are_harmless, TL_SERVER),
 		TL_TEST(test_keep_alive_after_errors, TL_SERVER),
 		TL_TEST(test_validation_lists_all_fields_at_once, TL_SERVER),
+		TL_TEST(test_nested_errors_all_at_once, TL_SERVER),
 		{NULL, NULL, 0},
 	};
 

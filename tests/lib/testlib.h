@@ -11,9 +11,19 @@
  * non-zero exit.  When anything in a test fails, the server's stderr is
  * printed.
  *
- * Memory: every response, and every string from tl_fmt(), belongs to the
- * running test and is freed by the runner when the test ends.
+ * Memory: what a helper returns is either *arena-owned* -- it belongs to
+ * the running test and the runner frees it when the test ends -- or
+ * *caller-owned*, or *borrowed* from something else; each helper's comment
+ * says which.  Responses (and their `json`), tl_json(), tl_fmt(),
+ * tl_list_all() and the other strings and arrays are arena-owned.
  * tl_resp_free() releases a response earlier (useful in long loops).
+ *
+ * An arena-owned json_t is like a borrowed reference: never json_decref()
+ * it, and never hand it to a jansson *_new setter (json_array_append_new,
+ * json_object_set_new), which would take the arena's reference and free
+ * it a second time.  Use json_array_append / json_object_set (they take a
+ * reference of their own), or json_incref / json_deep_copy for a value
+ * the caller owns.
  * Check macros never abort the test; REQUIRE() returns from the test
  * function when its condition is false.
  *
@@ -117,11 +127,13 @@ struct tl_header {
 	char *value;
 };
 
+/* A response; it and everything in it are arena-owned. */
 struct tl_resp {
 	long status;	      /* 0 when the request did not complete */
 	char *body;	      /* raw body, NUL-terminated */
 	size_t body_len;
-	json_t *json;	      /* the body parsed, or NULL when not JSON */
+	json_t *json;	      /* the body parsed, or NULL when not JSON;
+				 arena-owned (never decref it) */
 	struct tl_header *headers;
 	size_t nheaders;
 	char *error;	      /* transport error text, or NULL */
@@ -140,7 +152,8 @@ struct tl_resp *tl_request(const char *method, const char *path,
 			   const char *ctype, const char *body,
 			   long body_len, const char *const *headers);
 
-/* Shorthands: JSON body for POST/PUT, merge patch for PATCH. */
+/* Shorthands: JSON body for POST/PUT, merge patch for PATCH.  The
+ * responses are arena-owned. */
 struct tl_resp *tl_get(const char *path);
 struct tl_resp *tl_post(const char *path, const char *body);
 struct tl_resp *tl_put(const char *path, const char *body);
@@ -150,7 +163,8 @@ struct tl_resp *tl_delete(const char *path);
 /*
  * A connection of one's own: requests through it reuse one curl handle
  * (and its keep-alive connection).  For threads: one tl_conn per thread.
- * tl_conn_request works like tl_request.
+ * tl_conn_new's result is caller-owned (tl_conn_free it); tl_conn_request
+ * works like tl_request (its response is arena-owned).
  */
 struct tl_conn;
 struct tl_conn *tl_conn_new(void);
@@ -166,7 +180,8 @@ struct tl_resp *tl_conn_request(struct tl_conn *c, const char *method,
  * server closes or `timeout_ms` passes without it, and parses status line,
  * headers and body (Content-Length or chunked).  It reads while it
  * sends, so an early answer (413 before the body is in) is not lost.
- * Never returns NULL; status 0 when no status line arrived.
+ * Never returns NULL; status 0 when no status line arrived.  The
+ * response is arena-owned.
  */
 struct tl_resp *tl_raw(const void *bytes, size_t len, int timeout_ms);
 
@@ -192,19 +207,24 @@ const char *tl_header(const struct tl_resp *r, const char *name);
 
 /* ---- JSON helpers ---------------------------------------------------- */
 
-/* The value at JSON Pointer `ptr` ("" is the root), or NULL.  Borrowed. */
+/* The value at JSON Pointer `ptr` ("" is the root), or NULL.  Borrowed
+ * from `root`. */
 json_t *tl_at(json_t *root, const char *ptr);
-/* The string at `ptr`, or NULL when absent or not a string.  Borrowed. */
+/* The string at `ptr`, or NULL when absent or not a string.  Borrowed
+ * from `root`. */
 const char *tl_str(json_t *root, const char *ptr);
-/* Parses `text` as JSON; the value belongs to the test arena.  Aborts the
- * program on a syntax error (it is a bug in the test). */
+/* Parses `text` as JSON.  The value is arena-owned: not the caller's
+ * reference (no json_decref, no *_new setter; json_array_append /
+ * json_object_set it, or json_incref it to own one).  Aborts the program
+ * on a syntax error (it is a bug in the test). */
 json_t *tl_json(const char *text);
 
 /* True when `got` equals `want`, except that an object in `got` may
- * have members `want` lacks if they are null (recursively).  Borrowed. */
+ * have members `want` lacks if they are null (recursively).  Both are
+ * only read. */
 bool tl_json_like(json_t *got, json_t *want);
 
-/* printf into a string owned by the test arena. */
+/* printf into a string; arena-owned. */
 const char *tl_fmt(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
@@ -319,9 +339,9 @@ const char *tl_create_at(const char *file, int line, const char *collection,
 
 /*
  * GETs every page of `path` (which may carry a query) with `limit` per
- * page, following next_cursor, and returns a new JSON array (arena-owned)
- * of all items; NULL after recording a failure.  Checks that next_cursor
- * and the Link header agree on every page.
+ * page, following next_cursor, and returns a JSON array of all items,
+ * arena-owned (never decref it); NULL after recording a failure.  Checks
+ * that next_cursor and the Link header agree on every page.
  */
 #define tl_list_all(path, limit) \
 	tl_list_all_at(__FILE__, __LINE__, (path), (limit))
