@@ -1,6 +1,7 @@
 /*
- * Hardening options reach libmicrohttpd: the per-IP and overall
- * connection limits refuse the connection past the limit, the idle
+ * Hardening options take effect: past the per-IP and overall connection
+ * limits a connection's request is answered 503 with Retry-After and the
+ * connection closed (not reset: the client learns why), the idle
  * timeout closes a silent connection, strict mode refuses an HTTP/1.1
  * request without Host (and --strict 0 takes it), and the per-connection
  * memory limit refuses headers that do not fit.
@@ -28,19 +29,29 @@ static int held_connection(int port)
 	return fd;
 }
 
-/* A new connection's request gets no answer: closed or reset (past the
- * per-IP limit, MHD accepts and closes), or left waiting in the backlog
- * (past the overall limit, MHD stops accepting). */
-static bool refused(int port)
+/* A new connection's request is answered 503 with Retry-After and
+ * Connection: close, and the server then closes the connection.  Returns
+ * what is wrong, or NULL. */
+static const char *refused_with_503(int port)
 {
 	int fd = ops_connect(port);
 	if (fd < 0)
-		return true;
+		return "the connection was refused";
+	const char *raw = NULL;
 	int st = ops_send(fd, get_healthz, strlen(get_healthz)) == 0
-			 ? ops_read_response(fd, 3000, NULL)
+			 ? ops_read_response(fd, 3000, &raw)
 			 : 0;
+	const char *wrong = NULL;
+	if (st != 503)
+		wrong = tl_fmt("status %d, not 503", st);
+	else if (!strcasestr(raw, "\r\nRetry-After: "))
+		wrong = "no Retry-After";
+	else if (!strcasestr(raw, "\r\nConnection: close\r\n"))
+		wrong = "no Connection: close";
+	else if (ops_read_response(fd, 3000, NULL) != 0)
+		wrong = "the connection stayed open";
 	close(fd);
-	return st <= 0;
+	return wrong;
 }
 
 static void check_limit(const char *file, int line, struct tl_server *s,
@@ -56,8 +67,9 @@ static void check_limit(const char *file, int line, struct tl_server *s,
 			break;
 		}
 	}
-	if (n == limit && !refused(s->port))
-		tl_fail(file, line, "connection %d was served", limit + 1);
+	const char *wrong = n == limit ? refused_with_503(s->port) : NULL;
+	if (wrong)
+		tl_fail(file, line, "connection %d: %s", limit + 1, wrong);
 	/* One closes: a new one is served again. */
 	if (n > 0) {
 		close(fds[--n]);
