@@ -85,10 +85,24 @@ done:
 
 int ops_connect(int port)
 {
+	return ops_connect_from(port, NULL);
+}
+
+int ops_connect_from(int port, const char *from)
+{
 	struct sockaddr_in sa;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
+	if (from) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sin_family = AF_INET;
+		if (inet_pton(AF_INET, from, &sa.sin_addr) != 1 ||
+		    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+			close(fd);
+			return -1;
+		}
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)port);
