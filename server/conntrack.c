@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,18 @@ struct conntrack {
 	unsigned open; /* connections tracked */
 	struct addr_count *buckets[ADDR_BUCKETS];
 };
+
+/* Process-wide counts for /metrics (one server per process). */
+static atomic_ullong stat_open, stat_over_limit, stat_cut_headers,
+	stat_cut_body;
+
+void conntrack_stats(struct conntrack_stats *st)
+{
+	st->open = atomic_load(&stat_open);
+	st->over_limit = atomic_load(&stat_over_limit);
+	st->cut_headers = atomic_load(&stat_cut_headers);
+	st->cut_body = atomic_load(&stat_cut_body);
+}
 
 static long long now_ms(void)
 {
@@ -183,14 +196,17 @@ static void sweep(struct conntrack *ct)
 		if (t->cut || t->fd < 0)
 			continue;
 		long long elapsed = now - t->phase_ms;
-		if (t->phase == PHASE_HEADERS && elapsed > t->allowed_ms)
+		if (t->phase == PHASE_HEADERS && elapsed > t->allowed_ms) {
 			cut(t, headers_body, sizeof(headers_body) - 1);
-		else if (t->phase == PHASE_BODY && ct->limits.min_upload_rate &&
+			atomic_fetch_add(&stat_cut_headers, 1);
+		} else if (t->phase == PHASE_BODY && ct->limits.min_upload_rate &&
 			 elapsed > grace &&
 			 (double)t->body_bytes * 1000.0 <
 				 (double)ct->limits.min_upload_rate *
-					 (double)elapsed)
+					 (double)elapsed) {
 			cut(t, upload_body, sizeof(upload_body) - 1);
+			atomic_fetch_add(&stat_cut_body, 1);
+		}
 	}
 }
 
@@ -288,6 +304,9 @@ static void track_started(struct conntrack *ct, struct MHD_Connection *conn,
 		(ct->limits.per_ip_limit && t->addr &&
 		 t->addr->count > ct->limits.per_ip_limit);
 	pthread_mutex_unlock(&ct->lock);
+	atomic_fetch_add(&stat_open, 1);
+	if (t->over_limit)
+		atomic_fetch_add(&stat_over_limit, 1);
 }
 
 static void track_closed(struct conntrack *ct, struct conn_track *t)
@@ -303,6 +322,7 @@ static void track_closed(struct conntrack *ct, struct conn_track *t)
 	if (t->addr)
 		addr_put(ct, t->addr);
 	pthread_mutex_unlock(&ct->lock);
+	atomic_fetch_sub(&stat_open, 1);
 	free(t);
 }
 

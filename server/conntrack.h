@@ -93,4 +93,15 @@ void conntrack_body_done(struct conn_track *t);
  * deadline. */
 void conntrack_request_done(struct conn_track *t);
 
+/* What the tracker saw since the process started, for /metrics. */
+struct conntrack_stats {
+	unsigned long long open;       /* connections open now */
+	unsigned long long over_limit; /* answered 503 past our limits */
+	unsigned long long cut_headers; /* cut: headers past the deadline */
+	unsigned long long cut_body;    /* cut: body below the rate */
+};
+
+/* Fills `st`; safe from any thread, with or without a tracker. */
+void conntrack_stats(struct conntrack_stats *st);
+
 #endif

@@ -62,4 +62,8 @@ const char *ops_read_file(const char *path);
 int ops_run(const char *const *argv, const char *input, int timeout_ms,
 	    const char **out);
 
+/* The value of the metric sample `sample` (its name and labels, as
+ * written) at GET /metrics of the current server, or -1 when absent. */
+double ops_metric(const char *sample);
+
 #endif

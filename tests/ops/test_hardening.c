@@ -238,6 +238,10 @@ static void test_limit_fits_descriptors(struct tl_server *srv)
 	CHECK(again >= 0);
 	if (again >= 0)
 		close(again);
+	double over = ops_metric("claimline_connections_over_limit_total");
+	if (!CHECK(over == refused))
+		fprintf(stderr, "  claimline_connections_over_limit_total %g\n",
+			over);
 	tl_server_stop(&s);
 	tl_server_destroy(&s);
 }

@@ -187,6 +187,8 @@ static void test_slow_headers_cannot_hold_the_server(struct tl_server *srv)
 	CHECK(youngest_cut >= deadline_ms - 300);
 	CHECK(oldest_cut <= deadline_ms + CLOSE_SLACK_MS);
 	CHECK(answered_408 > 0);
+	CHECK(ops_metric("claimline_connections_cut_total{reason=\"headers\"}") >=
+	      cuts - 10);
 	tl_server_stop(&s);
 	tl_server_destroy(&s);
 }
@@ -240,6 +242,7 @@ static void test_slow_body_is_cut(struct tl_server *srv)
 	CHECK(st == 408 || st == 0);
 	CHECK(ms >= 1900 && ms < 4000);
 	fprintf(stderr, "  below the rate: %d after %lld ms\n", st, ms);
+	CHECK(ops_metric("claimline_connections_cut_total{reason=\"body\"}") == 1);
 	/* 12000 bytes in 4 pieces 700 ms apart (about 5 KiB/s, past the
 	 * grace): taken and answered (the key is missing: 401). */
 	st = trickle_post(s.port, 4, 700, &ms);
