@@ -284,11 +284,12 @@ static void log_request(const struct conn_state *cs, int status, size_t bytes)
 			status, ms / 1e3);
 }
 
-/* The headers the front end adds to every reply: the request id, and
- * the CORS grant (or Vary alone) for the request's Origin. */
+/* The headers the front end adds to every reply: the request id, the
+ * CORS grant (or Vary alone) for the request's Origin, and with
+ * `vary_coding` Accept-Encoding in Vary (one Vary header for both). */
 static void add_front_headers(struct MHD_Connection *conn,
 			      const struct conn_state *cs,
-			      struct MHD_Response *resp)
+			      struct MHD_Response *resp, bool vary_coding)
 {
 	MHD_add_response_header(resp, "X-Request-Id", cs->request_id);
 	const char *origin =
@@ -301,8 +302,21 @@ static void add_front_headers(struct MHD_Connection *conn,
 			: NULL;
 	struct cors_headers cors;
 	cors_headers_for(cs->srv->cfg, origin, preflight, cs->allowed, &cors);
-	for (size_t i = 0; i < cors.n; i++)
-		MHD_add_response_header(resp, cors.name[i], cors.value[i]);
+	for (size_t i = 0; i < cors.n; i++) {
+		if (vary_coding && strcasecmp(cors.name[i], "Vary") == 0) {
+			char vary[128];
+			snprintf(vary, sizeof(vary), "%s, %s", cors.value[i],
+				 MHD_HTTP_HEADER_ACCEPT_ENCODING);
+			MHD_add_response_header(resp, cors.name[i], vary);
+			vary_coding = false;
+		} else {
+			MHD_add_response_header(resp, cors.name[i],
+						cors.value[i]);
+		}
+	}
+	if (vary_coding)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
+					MHD_HTTP_HEADER_ACCEPT_ENCODING);
 }
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -415,13 +429,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 					rep->content_type ? rep->content_type
 							  : "application/json");
-	if (codable || rep->status == 304)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
-					MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	for (size_t i = 0; i < rep->nheaders; i++)
 		MHD_add_response_header(resp, rep->headers[i].name,
 					rep->headers[i].value);
-	add_front_headers(conn, cs, resp);
+	add_front_headers(conn, cs, resp, codable || rep->status == 304);
 	log_request(cs, rep->status, cs->req.method == METHOD_HEAD ? 0 : len);
 	enum MHD_Result ret =
 		MHD_queue_response(conn, (unsigned)rep->status, resp);
