@@ -24,10 +24,10 @@ struct accept_encoding {
 struct accept_encoding compress_accepted(const char *header);
 
 /*
- * Compresses `len` bytes of `data` into a gzip stream.  Returns a new
- * malloc()ed buffer (the caller frees it) with its length in *outlen, or
- * NULL when out of memory.
+ * Compresses `len` bytes of `data` into a gzip stream at zlib `level`
+ * (1-9).  Returns a new malloc()ed buffer (the caller frees it) with its
+ * length in *outlen, or NULL when out of memory.
  */
-void *compress_gzip(const void *data, size_t len, size_t *outlen);
+void *compress_gzip(const void *data, size_t len, int level, size_t *outlen);
 
 #endif

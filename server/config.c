@@ -292,6 +292,12 @@ static const struct option_spec options[] = {
 	 SERVE, false,
 	 .kind = VALUE_INT, .offset = offsetof(struct config, strict),
 	 .lo = -1, .hi = 1},
+	{"--gzip-level", "CLAIMLINE_GZIP_LEVEL", "0-9", "1",
+	 "gzip replies of 1 KB or more to clients that accept it, at this "
+	 "zlib level; 0: never",
+	 SERVE, false,
+	 .kind = VALUE_INT, .offset = offsetof(struct config, gzip_level),
+	 .lo = 0, .hi = 9},
 	{"--drain-timeout", "CLAIMLINE_DRAIN_TIMEOUT", "SECONDS", "8",
 	 "on SIGTERM, wait this long for in-flight requests", SERVE, false,
 	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, drain_timeout),
@@ -320,6 +326,7 @@ void config_defaults(struct config *cfg)
 		.memory_limit = 32 * 1024, /* MHD zeroes it per request */
 		.strict = 1,
 		.drain_timeout = 8,
+		.gzip_level = 1,
 	};
 }
 

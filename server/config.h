@@ -56,6 +56,8 @@ struct config {
 	int strict;                  /* MHD_OPTION_STRICT_FOR_CLIENT */
 	unsigned drain_timeout;      /* seconds to finish in-flight requests
 				      * after SIGTERM */
+	int gzip_level;              /* zlib level for compressed replies;
+				      * 0: never compress */
 };
 
 /* Fills `cfg` with the defaults.  Release it with config_release(). */

@@ -348,7 +348,10 @@ static bool reply_has_header(const struct reply *rep, const char *name)
 }
 
 /*
- * Whether to send this body gzipped: the client allows gzip, and the body
+ * Whether to send this body gzipped (at --gzip-level, by default 1: on our
+ * JSON, a 29 KB list page of 50 claims, it gives 70% fewer bytes for
+ * about 85 us of CPU, level 6 another 3% for four to five times the CPU):
+ * the client allows gzip, and the body
  * is long enough to gain (or the client refuses identity).  Never for
  * HEAD (no body goes out), 204/304, streams (the NDJSON export: sent as it
  * is read), or a long poll woken by a commit (a few changes, where
@@ -384,12 +387,14 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 	size_t len = text ? strlen(text) : rep->raw_len;
 	const char *data = text ? text : rep->raw ? rep->raw : "";
 	/* A body that could go out gzipped, for some client. */
-	bool codable = !rep->stream && (text || rep->raw);
+	bool codable = cs->srv->cfg->gzip_level > 0 && !rep->stream &&
+		       (text || rep->raw);
 	if (rep->status == 503 && !reply_has_header(rep, "Retry-After"))
 		reply_header(rep, "Retry-After", RETRY_AFTER_SECONDS);
 	size_t gzlen = 0;
 	void *gz = codable && should_gzip(conn, cs, rep, len)
-			   ? compress_gzip(data, len, &gzlen)
+			   ? compress_gzip(data, len, cs->srv->cfg->gzip_level,
+					   &gzlen)
 			   : NULL;
 	struct MHD_Response *resp;
 	if (rep->stream) {

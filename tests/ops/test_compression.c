@@ -4,7 +4,8 @@
  * decompresses to exactly the plain body; small bodies, HEAD and 304 stay
  * plain; every response that could be compressed says
  * `Vary: Accept-Encoding`; the ETag is the same in both codings and
- * If-None-Match / If-Match work with it from a gzip client.
+ * If-None-Match / If-Match work with it from a gzip client; --gzip-level 0
+ * turns it off.
  */
 #include "tests/ops/opslib.h"
 
@@ -200,12 +201,31 @@ static void test_small_head_and_304_stay_plain(struct tl_server *srv)
 	CHECK_INT(p->status, 412);
 }
 
+/* --gzip-level 0: never compressed, and no Vary for it. */
+static void test_gzip_level_0_never(struct tl_server *srv)
+{
+	(void)srv;
+	struct tl_server s;
+	tl_server_init(&s);
+	REQUIRE(ops_start(&s, NULL, NULL,
+			  ((const char *[]){"--gzip-level", "0", NULL})) == 0);
+	const char *path = big_actor();
+	struct tl_resp *r = get_with(path, "gzip");
+	CHECK_INT(r->status, 200);
+	CHECK(r->body_len > 1024);
+	CHECK(!is_gzip(r));
+	CHECK(!varies(r));
+	tl_server_stop(&s);
+	tl_server_destroy(&s);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct tl_test tests[] = {
 		TL_TEST(test_gzip_equals_plain, TL_SERVER),
 		TL_TEST(test_accept_encoding_q_values, TL_SERVER),
 		TL_TEST(test_small_head_and_304_stay_plain, TL_SERVER),
+		TL_TEST(test_gzip_level_0_never, TL_NO_SERVER),
 		{NULL, NULL, 0},
 	};
 	return tl_main(argc, argv, tests);

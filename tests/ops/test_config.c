@@ -41,6 +41,7 @@ static const struct {
 	 "32768"},
 	{"--strict", "CLAIMLINE_STRICT", "1"},
 	{"--drain-timeout", "CLAIMLINE_DRAIN_TIMEOUT", "8"},
+	{"--gzip-level", "CLAIMLINE_GZIP_LEVEL", "1"},
 };
 
 /* The line of `text` that holds `needle`, or NULL. */
