@@ -5,7 +5,10 @@
  * the limit), then with pieces of the body (buffered up to the limit and
  * no further), then once more to answer.  Handlers never see MHD: they get
  * a struct request and fill a struct reply, which send_reply() turns into
- * the HTTP response.
+ * the HTTP response (gzipped when the client allows it, see should_gzip;
+ * every 503 with Retry-After).  Deadlines for slow clients and our
+ * connection limits live in server/conntrack.c; the access handler tells
+ * it where each request is (headers in, body done, answered).
  */
 #include "server/http.h"
 
