@@ -166,3 +166,42 @@ void *compress_gzip(const void *data, size_t len, int level, size_t *outlen)
 	*outlen = z->total_out;
 	return out;
 }
+
+/* Static bodies compressed once: the assets number about ten. */
+#define STATIC_CACHE 32
+
+static struct {
+	const void *data;
+	size_t len;
+	void *gz;
+	size_t gzlen;
+} static_cache[STATIC_CACHE];
+static size_t nstatic;
+static pthread_mutex_t static_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const void *compress_gzip_static(const void *data, size_t len, int level,
+				 size_t *outlen)
+{
+	const void *found = NULL;
+	pthread_mutex_lock(&static_lock);
+	for (size_t i = 0; i < nstatic && !found; i++)
+		if (static_cache[i].data == data && static_cache[i].len == len) {
+			found = static_cache[i].gz;
+			*outlen = static_cache[i].gzlen;
+		}
+	if (!found && nstatic < STATIC_CACHE) {
+		size_t gzlen = 0;
+		void *gz = compress_gzip(data, len, level, &gzlen);
+		if (gz) {
+			static_cache[nstatic].data = data;
+			static_cache[nstatic].len = len;
+			static_cache[nstatic].gz = gz;
+			static_cache[nstatic].gzlen = gzlen;
+			nstatic++;
+			found = gz;
+			*outlen = gzlen;
+		}
+	}
+	pthread_mutex_unlock(&static_lock);
+	return found;
+}

@@ -30,4 +30,14 @@ struct accept_encoding compress_accepted(const char *header);
  */
 void *compress_gzip(const void *data, size_t len, int level, size_t *outlen);
 
+/*
+ * The same for a body that never changes nor moves (the page's assets,
+ * compiled into the binary): compressed once, the first time, and kept
+ * for the life of the process.  The result is borrowed (it stays valid);
+ * NULL when out of memory or past the cache's few entries (then compress
+ * with compress_gzip).
+ */
+const void *compress_gzip_static(const void *data, size_t len, int level,
+				 size_t *outlen);
+
 #endif

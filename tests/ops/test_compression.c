@@ -92,8 +92,11 @@ static void test_gzip_equals_plain(struct tl_server *srv)
 		tl_post("/v1/actors", tl_fmt("{\"name\":\"A%d\",\"description\":"
 					     "\"%s\"}",
 					     i, tl_repeat('x', 400)));
-	const char *paths[] = {path, "/v1/actors?limit=50"};
-	for (size_t i = 0; i < 2; i++) {
+	/* A resource, a list, and an asset compiled in (compressed once and
+	 * kept: asked twice). */
+	const char *paths[] = {path, "/v1/actors?limit=50", "/openapi.json",
+			       "/openapi.json"};
+	for (size_t i = 0; i < 4; i++) {
 		struct tl_resp *plain = get_with(paths[i], NULL);
 		CHECK_INT(plain->status, 200);
 		CHECK(plain->body_len > 1024);
