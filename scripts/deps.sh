@@ -1,7 +1,7 @@
 # Sourced by scripts/run and scripts/test: installs the Debian packages a
 # step needs when any is missing (apt-get, as root or through sudo).
 
-claimline_build_packages="gcc pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev"
+claimline_build_packages="gcc pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev zlib1g-dev"
 claimline_test_packages="$claimline_build_packages libcurl4-openssl-dev jq clang libclang-rt-14-dev"
 
 # need_packages PKG... : installs those of PKG that are not installed.

@@ -41,15 +41,23 @@ struct config {
 	 * the strings and the array are owned (config_release). */
 	char **cors_origins;
 	size_t ncors_origins;
-	/* Hardening: handed to libmicrohttpd as they are. */
-	unsigned connection_limit;   /* connections at once, overall */
+	/* Hardening: handed to libmicrohttpd, or enforced by
+	 * server/conntrack.c where MHD cannot. */
+	unsigned connection_limit;   /* connections at once, overall; 0: as
+				      * many as the fd limit allows */
 	unsigned per_ip_limit;       /* connections at once per client IP;
 				      * 0: no limit */
 	unsigned connection_timeout; /* idle seconds; 0: never */
+	unsigned header_timeout;     /* seconds for a request's line and
+				      * headers */
+	unsigned min_upload_rate;    /* body bytes per second; 0: none */
+	unsigned upload_grace;       /* seconds before the rate applies */
 	size_t memory_limit;         /* bytes of buffers per connection */
 	int strict;                  /* MHD_OPTION_STRICT_FOR_CLIENT */
 	unsigned drain_timeout;      /* seconds to finish in-flight requests
 				      * after SIGTERM */
+	int gzip_level;              /* zlib level for compressed replies;
+				      * 0: never compress */
 };
 
 /* Fills `cfg` with the defaults.  Release it with config_release(). */

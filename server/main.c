@@ -17,6 +17,7 @@
 
 #include "handlers/demo.h"
 #include "server/config.h"
+#include "server/conntrack.h"
 #include "server/healthcheck.h"
 #include "server/http.h"
 #include "server/keys.h"
@@ -77,6 +78,9 @@ static int run_server(const struct config *cfg)
 	 * threads; it must be set up once before. */
 	if (sodium_init() < 0)
 		return fail(1, "libsodium failed to start");
+	/* As many descriptors as the hard limit allows: the connection
+	 * limit is sized from them (server/http.c). */
+	conntrack_raise_nofile();
 	if (prepare_store(cfg) != 0)
 		return 1;
 	if (store_thread_init(cfg->db) != STORE_OK)

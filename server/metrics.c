@@ -7,6 +7,8 @@
  * never raw paths, so a client cannot grow the tables.
  */
 #include "server/metrics.h"
+
+#include "server/conntrack.h"
 #include "server/writer.h"
 
 #include <pthread.h>
@@ -252,6 +254,24 @@ static void render_process(struct text *t)
 	put_header(t, "claimline_write_queue_depth", "gauge",
 		   "Write requests waiting for the writer thread.");
 	put(t, "claimline_write_queue_depth %llu\n", ws.queued);
+
+	struct conntrack_stats cs;
+	conntrack_stats(&cs);
+	put_header(t, "claimline_connections_open", "gauge",
+		   "Client connections open now.");
+	put(t, "claimline_connections_open %llu\n", cs.open);
+	put_header(t, "claimline_connections_over_limit_total", "counter",
+		   "Connections past --connection-limit or "
+		   "--per-ip-connection-limit, answered 503.");
+	put(t, "claimline_connections_over_limit_total %llu\n",
+	    cs.over_limit);
+	put_header(t, "claimline_connections_cut_total", "counter",
+		   "Connections cut with 408: headers past --header-timeout, "
+		   "or a body below --min-upload-rate.");
+	put(t, "claimline_connections_cut_total{reason=\"headers\"} %llu\n",
+	    cs.cut_headers);
+	put(t, "claimline_connections_cut_total{reason=\"body\"} %llu\n",
+	    cs.cut_body);
 
 	put_header(t, "claimline_store_size_bytes", "gauge",
 		   "Size of the store's files on disk: the database and its "

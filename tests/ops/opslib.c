@@ -85,10 +85,24 @@ done:
 
 int ops_connect(int port)
 {
+	return ops_connect_from(port, NULL);
+}
+
+int ops_connect_from(int port, const char *from)
+{
 	struct sockaddr_in sa;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
+	if (from) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sin_family = AF_INET;
+		if (inet_pton(AF_INET, from, &sa.sin_addr) != 1 ||
+		    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+			close(fd);
+			return -1;
+		}
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)port);
@@ -251,4 +265,14 @@ int ops_run(const char *const *argv, const char *input, int timeout_ms,
 	if (!*out)
 		*out = "";
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+double ops_metric(const char *sample)
+{
+	static const char get[] =
+		"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	struct tl_resp *r = tl_raw(get, strlen(get), 10000);
+	const char *p = r->body ? strstr(r->body, tl_fmt("\n%s ", sample))
+				: NULL;
+	return p ? atof(p + strlen(sample) + 2) : -1;
 }

@@ -28,6 +28,10 @@ int ops_start_at(const char *file, int line, struct tl_server *s,
  * recorded: refusing may be what the test wants). */
 int ops_connect(int port);
 
+/* The same from the local address `from` (an IPv4 address of
+ * 127.0.0.0/8, so that a test can look like many clients); NULL: any. */
+int ops_connect_from(int port, const char *from);
+
 /* Sends all of `data`; returns 0, or -1 when the peer closed. */
 int ops_send(int fd, const char *data, size_t len);
 
@@ -57,5 +61,9 @@ const char *ops_read_file(const char *path);
  */
 int ops_run(const char *const *argv, const char *input, int timeout_ms,
 	    const char **out);
+
+/* The value of the metric sample `sample` (its name and labels, as
+ * written) at GET /metrics of the current server, or -1 when absent. */
+double ops_metric(const char *sample);
 
 #endif

@@ -29,14 +29,19 @@ static const struct {
 	{"--read-auth", "CLAIMLINE_READ_AUTH", "off"},
 	{"--cors-origin", "CLAIMLINE_CORS_ORIGIN", "none"},
 	{"--log-format", "CLAIMLINE_LOG_FORMAT", "json"},
-	{"--connection-limit", "CLAIMLINE_CONNECTION_LIMIT", "1024"},
+	{"--connection-limit", "CLAIMLINE_CONNECTION_LIMIT",
+	 "from the fd limit"},
 	{"--per-ip-connection-limit", "CLAIMLINE_PER_IP_CONNECTION_LIMIT",
 	 "64"},
 	{"--connection-timeout", "CLAIMLINE_CONNECTION_TIMEOUT", "30"},
+	{"--header-timeout", "CLAIMLINE_HEADER_TIMEOUT", "10"},
+	{"--min-upload-rate", "CLAIMLINE_MIN_UPLOAD_RATE", "1024"},
+	{"--upload-grace", "CLAIMLINE_UPLOAD_GRACE", "10"},
 	{"--connection-memory-limit", "CLAIMLINE_CONNECTION_MEMORY_LIMIT",
 	 "32768"},
 	{"--strict", "CLAIMLINE_STRICT", "1"},
 	{"--drain-timeout", "CLAIMLINE_DRAIN_TIMEOUT", "8"},
+	{"--gzip-level", "CLAIMLINE_GZIP_LEVEL", "1"},
 };
 
 /* The line of `text` that holds `needle`, or NULL. */

@@ -45,6 +45,7 @@ static void test_readyz_503_when_store_unusable(struct tl_server *srv)
 	REQUIRE(rename(s.dir, moved) == 0);
 	struct tl_resp *r = tl_get("/readyz");
 	CHECK_PROBLEM(r, 503, "unavailable");
+	CHECK(tl_header(r, "Retry-After") != NULL); /* as on every 503 */
 	CHECK(rename(moved, s.dir) == 0);
 	CHECK_STATUS(tl_get("/readyz"), 200);
 	tl_server_stop(&s);

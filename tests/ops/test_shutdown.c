@@ -69,6 +69,7 @@ static void test_sigterm_finishes_in_flight_request(struct tl_server *srv)
 	struct tl_resp *r = tl_conn_request(keep, "GET", "/readyz", NULL, NULL,
 					    0, NULL);
 	CHECK_PROBLEM(r, 503, "unavailable");
+	CHECK(tl_header(r, "Retry-After") != NULL); /* as on every 503 */
 	/* No new connections. */
 	int late = ops_connect(srv->port);
 	if (late >= 0) {
