@@ -187,15 +187,9 @@ static void add_quoted(struct strbuf *sb, const char *words)
 
 static void add_term(struct strbuf *sb, const struct term *t, bool prefix)
 {
-	if (!prefix) {
-		add_quoted(sb, t->words);
-		return;
-	}
-	strbuf_addch(sb, '(');
 	add_quoted(sb, t->words);
-	strbuf_adds(sb, " OR ");
-	add_quoted(sb, t->words);
-	strbuf_adds(sb, "*)");
+	if (prefix)
+		strbuf_addch(sb, '*');
 }
 
 static bool positive(const struct term *t, int i, int n)
@@ -203,7 +197,7 @@ static bool positive(const struct term *t, int i, int n)
 	return i >= 0 && i < n && !t[i].neg && !t[i].is_or;
 }
 
-char *searchq_fts5(const char *q)
+char *searchq_fts5(const char *q, bool want_prefix)
 {
 	struct term t[SEARCHQ_MAX_TERMS];
 	int n = read_terms(q ? q : "", t);
@@ -219,7 +213,7 @@ char *searchq_fts5(const char *q)
 	 * and `*` aside) and the word is long enough. */
 	int last = n - 1;
 	bool prefix = false;
-	if (n > 0 && positive(t, last, n) && !t[last].phrase &&
+	if (want_prefix && n > 0 && positive(t, last, n) && !t[last].phrase &&
 	    t[last].open_end) {
 		const char *w = strrchr(t[last].words, ' ');
 		w = w ? w + 1 : t[last].words;

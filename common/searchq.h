@@ -13,19 +13,22 @@
 #ifndef CLAIMLINE_SEARCHQ_H
 #define CLAIMLINE_SEARCHQ_H
 
+#include <stdbool.h>
+
 /* At most this many words, phrases and ORs of a query are used; the rest
  * are ignored (a query is what a person types, not a document). */
 #define SEARCHQ_MAX_TERMS 32
 
-/* The FTS5 expression for `q` (malloc'd; the caller frees it).  The empty
- * string when `q` holds nothing to search for: no word at all (only
+/* The FTS5 expression for `q` (malloc'd; the caller frees it), its last
+ * word a prefix when `prefix` is set and the rule below allows it.  The
+ * empty string when `q` holds nothing to search for: no word at all (only
  * punctuation), or only exclusions.  NULL when out of memory.
  *
  * The last word W is taken as a prefix when the query ends with it (white
  * space and `*` after it aside), it is not in a "phrase", and it is at
- * least 3 bytes long: ("W" OR "W"*), its stem or any indexed word it
- * begins (the index's tokenizer stems a plain string and leaves a prefix
- * as typed, see store/store.c).  `C++` or `kursk.` end their word. */
-char *searchq_fts5(const char *q);
+ * least 3 bytes long: "W"*, any word as written that begins with W (the
+ * index's tokenizer looks a prefix up as typed and a plain word by its
+ * English stem, see store/store.c).  `C++` or `kursk.` end their word. */
+char *searchq_fts5(const char *q, bool prefix);
 
 #endif

@@ -159,10 +159,10 @@ static int exec_simple(sqlite3 *db, const char *sql, char *err, size_t errsz)
  * `claimline`: the words of `unicode61 remove_diacritics 2`, each indexed
  * as its English stem (`porter`, which leaves other scripts as they are)
  * and, at the same position, as written when that differs.  A query
- * looks a plain string up by its stems and a prefix (`liberat*`) by the
- * words as written, which the stem (`liber`) is often shorter than.
- * Colocated tokens do not count toward a column's length, so bm25 sees
- * the same document lengths as with porter alone.
+ * looks a plain string up by its stems (`killed` finds "kill"), a prefix
+ * by the word as typed (`liberat*` finds "liberated", whose stem `liber`
+ * is shorter than what was typed).  Colocated tokens do not count toward
+ * a column's length, so bm25 sees the same lengths as with porter alone.
  */
 struct stem_tokenizer {
 	fts5_tokenizer word_api, stem_api;
@@ -242,8 +242,9 @@ static int on_word(void *p, int tflags, const char *word, int n, int start,
 		   int end)
 {
 	struct stem_run *r = p;
+	(void)tflags;
 	if (r->flags & FTS5_TOKENIZE_PREFIX)
-		return r->emit(r->ctx, tflags, word, n, start, end);
+		return r->emit(r->ctx, 0, word, n, start, end);
 	r->word = word;
 	r->nword = n;
 	r->start = start;

@@ -262,6 +262,9 @@ static bool make_story(void)
 		{"/v1/claims", "{\"id\": \"clm-split\", \"claimant\": "
 			       "\"act-other\", \"text\": \"The phrase was not "
 			       "exact.\"}"},
+		{"/v1/claims", "{\"id\": \"clm-exactly\", \"claimant\": "
+			       "\"act-other\", \"text\": \"It happened "
+			       "exactly so.\"}"},
 		{"/v1/claims", "{\"id\": \"clm-alpha\", \"claimant\": "
 			       "\"act-other\", \"text\": \"alphaword troops at "
 			       "the border\"}"},
@@ -341,6 +344,18 @@ static void test_typed_queries(struct tl_server *srv)
 		CHECK(strstr(nz(tl_str(r->json, "/items/0/snippet")),
 			     "<mark>kill"));
 	}
+	/* Pages of a prefix search walk the same hits as one page. */
+	CHECK_STR(sorted(search("q=pyong&limit=50")),
+		  "event:evt-talks,source:src-mail");
+	for (int limit = 1; limit <= 2; limit++)
+		CHECK_STR(hits(tl_list_all("/v1/search?q=pyong", limit)),
+			  search("q=pyong&limit=50"));
+	/* A word found as typed is not also a prefix: `exact` is not
+	 * `exactly`, which `exactl` finds. */
+	CHECK_STR(sorted(search("q=exact")), "claim:clm-phrase,claim:clm-split");
+	CHECK_STR(search("q=exactl"), "claim:clm-exactly");
+	CHECK_STR(sorted(search("q=troop")),
+		  "claim:clm-alpha,claim:clm-liberated");
 	/* Empty is still a missing query. */
 	CHECK_BAD_PARAM("/v1/search?q=", "q");
 }
