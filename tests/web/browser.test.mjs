@@ -289,12 +289,17 @@ try {
     check((await text(page, 'ul.relations > li.relation-contradicts article')).includes('Ukrainian Armed Forces'), 'the contradicting claim');
   });
 
-  await step('search: a query the server rejects is explained', async () => {
-    allowedErrors = [/status of 400/];
+  await step('search: what people type is searched for its words, never an error', async () => {
+    await open(page, `#/search?q=${encodeURIComponent("Russia's (")}`);
+    check(await page.locator('main .error').count() === 0, 'an error shown');
+    check(await page.locator('ol.hits > li').count() > 0, 'no hits for Russia\'s');
+    check((await texts(page, 'ol.hits mark')).some((m) => m.toLowerCase() === 'russia'), 'no marked word');
     await open(page, '#/search?q=AND');
-    allowedErrors = [];
-    check(await page.locator('main .error[role="alert"]').count() === 1, 'no error shown');
-    check((await text(page, 'main .error')).includes('not valid'), `error: ${await text(page, 'main .error')}`);
+    check(await page.locator('main .error').count() === 0, 'an error shown for AND');
+    check((await text(page, 'main p.showing')) === 'Nothing matches “AND”.', `showing: ${await text(page, 'main p.showing')}`);
+    await open(page, `#/search?q=${encodeURIComponent('( -- "')}`);
+    check(await page.locator('main .error').count() === 0, 'an error shown for punctuation');
+    check((await text(page, 'main p.showing')).includes('has no word to search for'), `showing: ${await text(page, 'main p.showing')}`);
   });
 
   await step('source: its claims, and the back button across views', async () => {
