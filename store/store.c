@@ -243,7 +243,11 @@ static int on_word(void *p, int tflags, const char *word, int n, int start,
 {
 	struct stem_run *r = p;
 	(void)tflags;
-	if (r->flags & FTS5_TOKENIZE_PREFIX)
+	/* A prefix is looked up as typed.  Auxiliary functions (snippet)
+	 * walk the tokens only for their positions and offsets, which the
+	 * word gives alone: stemming a long source text for a snippet is
+	 * work for nothing. */
+	if (r->flags & (FTS5_TOKENIZE_PREFIX | FTS5_TOKENIZE_AUX))
 		return r->emit(r->ctx, 0, word, n, start, end);
 	r->word = word;
 	r->nword = n;

@@ -343,6 +343,16 @@ static void test_typed_queries(struct tl_server *srv)
 		REQUIRE_STATUS(r, 200);
 		CHECK(strstr(nz(tl_str(r->json, "/items/0/snippet")),
 			     "<mark>kill"));
+		/* The marks fall on the words, wherever they are. */
+		r = tl_get("/v1/search?q=kill%20invader&types=claim");
+		REQUIRE_STATUS(r, 200);
+		CHECK_JSTR(r->json, "/items/0/snippet",
+			   "Our soldiers <mark>killed</mark> the "
+			   "<mark>invaders</mark>.");
+		r = tl_get("/v1/search?q=%22Russia's%20army%22");
+		REQUIRE_STATUS(r, 200);
+		CHECK_JSTR(r->json, "/items/0/snippet",
+			   "<mark>Russia's army</mark> kills no civilians.");
 	}
 	/* Pages of a prefix search walk the same hits as one page. */
 	CHECK_STR(sorted(search("q=pyong&limit=50")),
