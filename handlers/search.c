@@ -1,13 +1,18 @@
 /*
  * Full-text search over claims, events, actors and sources with SQLite
- * FTS5: ranked by bm25 (names and titles weigh twice their text), each hit
- * with a snippet, paginated by a keyset on (score, rowid).  The query
- * language is FTS5's; a query it rejects is a 400 that says why.
+ * FTS5 (contract §7): ranked by bm25 (names and titles weigh twice their
+ * text), each hit with a snippet, paginated by a keyset on (score, rowid).
+ * `q` is what people type, read by common/searchq.c into an expression
+ * made only of strings it quoted itself, so every query parses: none is a
+ * 400, and no text of the storage engine reaches a client.  A `q` with no
+ * word to search for (only punctuation, or only exclusions) finds nothing
+ * (200, no items).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/searchq.h"
 #include "handlers/reading.h"
 #include "handlers/timeline.h"
 #include "store/store.h"
@@ -68,17 +73,76 @@ static json_t *short_label(const char *label)
 	return out;
 }
 
-static bool cursor_read(const char *cursor, double *score, int64_t *rowid)
+/* A cursor is (mode, score, rowid) of the last hit: mode 1 searched the
+ * words as typed, mode 2 with the last word as a prefix. */
+static bool cursor_read(const char *cursor, int *mode, double *score,
+			int64_t *rowid)
 {
 	char plain[128];
 	int used = 0;
 	long long r;
 	if (!cursor_decode_text(cursor, plain, sizeof(plain)) ||
-	    sscanf(plain, "q1:%la:%lld%n", score, &r, &used) != 2 ||
-	    plain[used] != '\0')
+	    sscanf(plain, "q%d:%la:%lld%n", mode, score, &r, &used) != 3 ||
+	    plain[used] != '\0' || (*mode != 1 && *mode != 2))
 		return false;
 	*rowid = r;
 	return true;
+}
+
+/* One search: the hits after (score, rowid) as items, at most `limit`,
+ * and the cursor of the last one when there are more.  Columns weigh
+ * label 2, content 1, names 1 (schema/009).  The first page has no keyset
+ * condition: SQLite would compute bm25 once more per hit for it. */
+static int run_search(struct store *st, const char *match, const char *types,
+		      int mode, bool first, double after_score,
+		      int64_t after_rowid, int64_t limit, json_t *items,
+		      char *next, size_t nextsz, bool *more)
+{
+	struct store_stmt *s = store_prepare(
+		st,
+		!first ? "SELECT rowid, type, ref, label, snippet(search, -1, "
+			 "'<mark>', '</mark>', '\xe2\x80\xa6', 16), bm25(search, "
+			 "2.0, 1.0, 1.0) FROM search WHERE search MATCH :q AND "
+			 "(:types IS NULL OR type IN (SELECT value FROM "
+			 "json_each(:types))) AND (bm25(search, 2.0, 1.0, 1.0), "
+			 "rowid) > (:score, :rowid) ORDER BY bm25(search, 2.0, "
+			 "1.0, 1.0), rowid LIMIT :limit"
+		       : "SELECT rowid, type, ref, label, snippet(search, -1, "
+			 "'<mark>', '</mark>', '\xe2\x80\xa6', 16), bm25(search, "
+			 "2.0, 1.0, 1.0) FROM search WHERE search MATCH :q AND "
+			 "(:types IS NULL OR type IN (SELECT value FROM "
+			 "json_each(:types))) ORDER BY bm25(search, 2.0, 1.0, "
+			 "1.0), rowid LIMIT :limit");
+	if (!s)
+		return STORE_ERROR;
+	store_bind_text_named(s, ":q", match);
+	store_bind_text_named(s, ":types", types);
+	store_bind_double_named(s, ":score", after_score);
+	store_bind_int64_named(s, ":rowid", after_rowid);
+	store_bind_int64_named(s, ":limit", limit + 1);
+
+	int rc;
+	*more = false;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		if ((int64_t)json_array_size(items) == limit) {
+			*more = true;
+			break;
+		}
+		double score = store_column_double(s, 5);
+		json_array_append_new(
+			items,
+			json_pack("{s:s, s:s, s:o, s:s?, s:f}", "type",
+				  store_column_text(s, 1), "id",
+				  store_column_text(s, 2), "label",
+				  short_label(store_column_text(s, 3)), "snippet",
+				  store_column_text(s, 4), "score", -score));
+		char plain[96];
+		snprintf(plain, sizeof(plain), "q%d:%a:%lld", mode, score,
+			 (long long)store_column_int64(s, 0));
+		cursor_encode_text(plain, next, nextsz);
+	}
+	store_reset(s);
+	return rc == STORE_ROW ? STORE_DONE : rc;
 }
 
 int handle_search(const struct request *req, struct reply *rep)
@@ -99,64 +163,48 @@ int handle_search(const struct request *req, struct reply *rep)
 		return reply_invalid(rep, errors);
 	}
 	json_decref(errors);
+	int mode = 1;
 	double after_score = -1e308;
 	int64_t after_rowid = INT64_MIN;
 	const char *cursor = request_query(req, "cursor");
-	if (cursor && !cursor_read(cursor, &after_score, &after_rowid)) {
+	if (cursor && !cursor_read(cursor, &mode, &after_score, &after_rowid)) {
 		free(types);
 		return reply_bad_cursor(rep);
 	}
 
-	struct store_stmt *s = store_prepare(
-		req->store,
-		"SELECT rowid, type, ref, label, snippet(search, -1, '<mark>', "
-		"'</mark>', '\xe2\x80\xa6', 16), bm25(search, 2.0, 1.0) FROM "
-		"search WHERE search MATCH :q AND (:types IS NULL OR type IN "
-		"(SELECT value FROM json_each(:types))) AND (bm25(search, 2.0, "
-		"1.0), rowid) > (:score, :rowid) ORDER BY bm25(search, 2.0, "
-		"1.0), rowid LIMIT :limit");
-	if (!s) {
-		free(types);
-		return reply_store_error(rep, STORE_ERROR);
-	}
-	store_bind_text_named(s, ":q", q);
-	store_bind_text_named(s, ":types", types);
-	store_bind_double_named(s, ":score", after_score);
-	store_bind_int64_named(s, ":rowid", after_rowid);
-	store_bind_int64_named(s, ":limit", limit + 1);
-	free(types);
-
+	/*
+	 * The words as typed first; only when they find nothing is the last
+	 * word taken as a prefix (mode 2, kept in the cursor).  A common
+	 * word is then one lookup of its stem, not a prefix scan merging
+	 * every word it begins, and what is typed halfway (`liberat`) still
+	 * finds what it begins.
+	 */
 	json_t *items = json_array();
 	char next[128] = "";
 	bool more = false;
-	int rc;
-	while ((rc = store_step(s)) == STORE_ROW) {
-		if ((int64_t)json_array_size(items) == limit) {
-			more = true;
-			break;
-		}
-		double score = store_column_double(s, 5);
-		json_array_append_new(
-			items,
-			json_pack("{s:s, s:s, s:o, s:s?, s:f}", "type",
-				  store_column_text(s, 1), "id",
-				  store_column_text(s, 2), "label",
-				  short_label(store_column_text(s, 3)), "snippet",
-				  store_column_text(s, 4), "score", -score));
-		char plain[96];
-		snprintf(plain, sizeof(plain), "q1:%a:%lld", score,
-			 (long long)store_column_int64(s, 0));
-		cursor_encode_text(plain, next, sizeof(next));
+	int rc = STORE_DONE;
+	char *match = searchq_fts5(q, mode == 2);
+	if (!match)
+		rc = STORE_ERROR;
+	else if (*match)
+		rc = run_search(req->store, match, types, mode, !cursor,
+				after_score, after_rowid, limit, items, next,
+				sizeof(next), &more);
+	if (rc == STORE_DONE && !cursor && mode == 1 &&
+	    json_array_size(items) == 0) {
+		char *prefixed = searchq_fts5(q, true);
+		if (!prefixed)
+			rc = STORE_ERROR;
+		else if (match && strcmp(prefixed, match) != 0)
+			rc = run_search(req->store, prefixed, types, 2, true,
+					after_score, after_rowid, limit, items,
+					next, sizeof(next), &more);
+		free(prefixed);
 	}
-	store_reset(s);
-	if (rc != STORE_DONE && rc != STORE_ROW) {
+	free(match);
+	free(types);
+	if (rc != STORE_DONE) {
 		json_decref(items);
-		/* FTS5 explains a query it cannot parse; pass that on. */
-		const char *msg = store_errmsg(req->store);
-		if (store_error_is_query(req->store))
-			return reply_problem(rep, PROBLEM_BAD_REQUEST,
-					     "the search query is not valid: %s",
-					     msg);
 		return reply_store_error(rep, rc);
 	}
 	json_t *page = json_pack("{s:o}", "items", items);

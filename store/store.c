@@ -153,10 +153,161 @@ static int exec_simple(sqlite3 *db, const char *sql, char *err, size_t errsz)
  * statistics are off: they put every allocation of every connection
  * behind one global mutex, which the worker threads then contend on.
  * Each connection is used by one thread at a time (NOMUTEX below). */
+/* ---- the search tokenizer (schema/009) ---- */
+
+/*
+ * `claimline`: the words of `unicode61 remove_diacritics 2`, each indexed
+ * as its English stem (`porter`, which leaves other scripts as they are)
+ * and, at the same position, as written when that differs.  A query
+ * looks a plain string up by its stems (`killed` finds "kill"), a prefix
+ * by the word as typed (`liberat*` finds "liberated", whose stem `liber`
+ * is shorter than what was typed).  Colocated tokens do not count toward
+ * a column's length, so bm25 sees the same lengths as with porter alone.
+ */
+struct stem_tokenizer {
+	fts5_tokenizer word_api, stem_api;
+	Fts5Tokenizer *words, *stems; /* owned */
+};
+
+/* One call of xTokenize: where the tokens go, and the word being stemmed. */
+struct stem_run {
+	struct stem_tokenizer *t;
+	void *ctx;
+	int (*emit)(void *, int, const char *, int, int, int);
+	int flags;
+	const char *word;
+	int nword, start, end, nstems;
+	bool differs;
+};
+
+static void stem_delete(Fts5Tokenizer *p)
+{
+	struct stem_tokenizer *t = (struct stem_tokenizer *)p;
+	if (!t)
+		return;
+	if (t->words)
+		t->word_api.xDelete(t->words);
+	if (t->stems)
+		t->stem_api.xDelete(t->stems);
+	sqlite3_free(t);
+}
+
+static int stem_create(void *api_ptr, const char **argv, int argc,
+		       Fts5Tokenizer **out)
+{
+	static const char *word_args[] = {"remove_diacritics", "2"};
+	static const char *stem_args[] = {"unicode61", "remove_diacritics",
+					  "2"};
+	fts5_api *api = api_ptr;
+	struct stem_tokenizer *t = sqlite3_malloc(sizeof(*t));
+	void *ctx = NULL;
+	(void)argv;
+	*out = NULL;
+	if (!t)
+		return SQLITE_NOMEM;
+	memset(t, 0, sizeof(*t));
+	int rc = argc ? SQLITE_ERROR : SQLITE_OK; /* it takes no options */
+	if (rc == SQLITE_OK)
+		rc = api->xFindTokenizer(api, "unicode61", &ctx, &t->word_api);
+	if (rc == SQLITE_OK)
+		rc = t->word_api.xCreate(ctx, word_args, 2, &t->words);
+	if (rc == SQLITE_OK)
+		rc = api->xFindTokenizer(api, "porter", &ctx, &t->stem_api);
+	if (rc == SQLITE_OK)
+		rc = t->stem_api.xCreate(ctx, stem_args, 3, &t->stems);
+	if (rc != SQLITE_OK) {
+		stem_delete((Fts5Tokenizer *)t);
+		return rc;
+	}
+	*out = (Fts5Tokenizer *)t;
+	return SQLITE_OK;
+}
+
+static int on_stem(void *p, int tflags, const char *stem, int n, int start,
+		   int end)
+{
+	struct stem_run *r = p;
+	(void)tflags;
+	(void)start;
+	(void)end;
+	/* A folded word is one token; should it ever split, its first
+	 * piece stands for it, so positions stay one per word. */
+	if (r->nstems++)
+		return SQLITE_OK;
+	r->differs = n != r->nword || memcmp(stem, r->word, (size_t)n) != 0;
+	return r->emit(r->ctx, 0, stem, n, r->start, r->end);
+}
+
+static int on_word(void *p, int tflags, const char *word, int n, int start,
+		   int end)
+{
+	struct stem_run *r = p;
+	(void)tflags;
+	/* A prefix is looked up as typed.  Auxiliary functions (snippet)
+	 * walk the tokens only for their positions and offsets, which the
+	 * word gives alone: stemming a long source text for a snippet is
+	 * work for nothing. */
+	if (r->flags & (FTS5_TOKENIZE_PREFIX | FTS5_TOKENIZE_AUX))
+		return r->emit(r->ctx, 0, word, n, start, end);
+	r->word = word;
+	r->nword = n;
+	r->start = start;
+	r->end = end;
+	r->nstems = 0;
+	r->differs = false;
+	int rc = r->t->stem_api.xTokenize(r->t->stems, r, r->flags, word, n,
+					  on_stem);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (!r->nstems)
+		return r->emit(r->ctx, 0, word, n, start, end);
+	if (r->differs && !(r->flags & FTS5_TOKENIZE_QUERY))
+		return r->emit(r->ctx, FTS5_TOKEN_COLOCATED, word, n, start,
+			       end);
+	return SQLITE_OK;
+}
+
+static int stem_tokenize(Fts5Tokenizer *p, void *ctx, int flags,
+			 const char *text, int n,
+			 int (*emit)(void *, int, const char *, int, int, int))
+{
+	struct stem_run r = {
+		.t = (struct stem_tokenizer *)p,
+		.ctx = ctx,
+		.emit = emit,
+		.flags = flags,
+	};
+	return r.t->word_api.xTokenize(r.t->words, &r, flags, text, n,
+				       on_word);
+}
+
+/* Registers the tokenizer on every connection the process opens (an
+ * auto-extension), so any program linking the store reads the index. */
+static int register_search_tokenizer(sqlite3 *db, char **err,
+				     const struct sqlite3_api_routines *api)
+{
+	static fts5_tokenizer stem_api = {stem_create, stem_delete,
+					  stem_tokenize};
+	fts5_api *fts = NULL;
+	sqlite3_stmt *s = NULL;
+	(void)err;
+	(void)api;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return SQLITE_ERROR;
+	sqlite3_bind_pointer(s, 1, (void *)&fts, "fts5_api_ptr", NULL);
+	sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (!fts)
+		return SQLITE_ERROR;
+	return fts->xCreateTokenizer(fts, "claimline", fts, &stem_api, NULL);
+}
+
 static void store_global_init(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_auto_extension((void (*)(void))register_search_tokenizer);
 }
 
 static pthread_once_t store_global_once = PTHREAD_ONCE_INIT;
@@ -636,11 +787,6 @@ const char *store_errmsg(struct store *st)
 	return sqlite3_errmsg(st->db);
 }
 
-bool store_error_is_query(struct store *st)
-{
-	return sqlite3_errcode(st->db) == SQLITE_ERROR;
-}
-
 int64_t store_changes(struct store *st)
 {
 	return sqlite3_changes64(st->db);
@@ -655,7 +801,7 @@ static int exec_tx(struct store *st, const char *sql)
 
 /*
  * What finishes every write transaction just before its COMMIT: the rows
- * schema/008's triggers noted are (re)indexed for search, in one
+ * schema/008's and 009's triggers noted are (re)indexed for search, in one
  * statement, so FTS5 writes one segment per transaction.  Part of the
  * store because the schema depends on it: any program writing through the
  * store keeps the index whole.
@@ -663,21 +809,27 @@ static int exec_tx(struct store *st, const char *sql)
 static const char *const finish_sql[] = {
 	"DELETE FROM search WHERE rowid IN (SELECT rowid FROM search_pending "
 	"WHERE NOT fresh)",
-	"INSERT INTO search(rowid, label, content, type, ref) "
-	"SELECT r.seq * 4, json_extract(r.body, '$.name'), (SELECT "
-	"group_concat(value, ' ') FROM json_each(r.body, '$.aliases')), "
-	"'actor', r.id FROM search_pending AS p JOIN actors AS r ON r.seq = "
-	"p.rowid >> 2 WHERE p.rowid & 3 = 0 "
+	/* Columns as schema/009 describes them. */
+	"INSERT INTO search(rowid, label, content, names, type, ref) "
+	"SELECT r.seq * 4, json_extract(r.body, '$.name'), "
+	"json_extract(r.body, '$.description'), (SELECT group_concat(value, "
+	"' ') FROM json_each(r.body, '$.aliases')), 'actor', r.id FROM "
+	"search_pending AS p JOIN actors AS r ON r.seq = p.rowid >> 2 WHERE "
+	"p.rowid & 3 = 0 "
 	"UNION ALL SELECT r.seq * 4 + 1, json_extract(r.body, '$.title'), "
-	"NULL, 'source', r.id FROM search_pending AS p JOIN sources AS r ON "
+	"json_extract(r.body, '$.text'), json_extract(r.body, '$.publisher'), "
+	"'source', r.id FROM search_pending AS p JOIN sources AS r ON "
 	"r.seq = p.rowid >> 2 WHERE p.rowid & 3 = 1 "
 	"UNION ALL SELECT r.seq * 4 + 2, json_extract(r.body, '$.title'), "
-	"json_extract(r.body, '$.description'), 'event', r.id FROM "
-	"search_pending AS p JOIN events AS r ON r.seq = p.rowid >> 2 WHERE "
-	"p.rowid & 3 = 2 "
+	"json_extract(r.body, '$.description'), json_extract(r.body, "
+	"'$.location.name'), 'event', r.id FROM search_pending AS p JOIN "
+	"events AS r ON r.seq = p.rowid >> 2 WHERE p.rowid & 3 = 2 "
 	"UNION ALL SELECT r.seq * 4 + 3, json_extract(r.body, '$.text'), "
-	"json_extract(r.body, '$.quote'), 'claim', r.id FROM search_pending "
-	"AS p JOIN claims AS r ON r.seq = p.rowid >> 2 WHERE p.rowid & 3 = 3",
+	"json_extract(r.body, '$.quote'), (SELECT json_extract(a.body, "
+	"'$.name') || coalesce(' ' || (SELECT group_concat(value, ' ') FROM "
+	"json_each(a.body, '$.aliases')), '') FROM actors AS a WHERE a.id = "
+	"r.claimant), 'claim', r.id FROM search_pending AS p JOIN claims AS "
+	"r ON r.seq = p.rowid >> 2 WHERE p.rowid & 3 = 3",
 	"DELETE FROM search_pending",
 	NULL,
 };

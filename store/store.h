@@ -138,18 +138,12 @@ void store_reset(struct store_stmt *s);
 int store_exec_stmt(struct store_stmt *s);
 
 /* The last error message of this connection (borrowed, until the next
- * call into the store).  For errors a caller must explain to a user, such
- * as a full-text query the search syntax rejects. */
+ * call into the store): for logs and tools, never for a client. */
 const char *store_errmsg(struct store *st);
 
 /* Sets the function called after every successful COMMIT of a write
  * transaction, from the committing thread (NULL: none). */
 void store_set_commit_hook(void (*hook)(void));
-
-/* True when the last error was SQLite refusing the statement's input
- * (SQLITE_ERROR), such as a full-text query it cannot parse, rather than
- * the store failing. */
-bool store_error_is_query(struct store *st);
 
 /* Rows changed by the last write on this connection. */
 int64_t store_changes(struct store *st);

@@ -1002,9 +1002,23 @@
     const sb = document.getElementById('searchbox-q');
     if (sb) sb.value = q;
     if (!q) {
-      root.appendChild(h('p', { class: 'help' }, 'Words are matched whole; add * for a prefix (kurs*), quotes for a phrase.'));
+      root.appendChild(h('p', { class: 'help' }, 'Every word must match, in any form (killed also finds kill); ' +
+        'a last word cut short finds the words it begins (liberat); "quotes" find a phrase, ' +
+        '-word leaves out what has the word, OR between two words finds either.'));
       return;
     }
+    /* What the box shows when a page of hits cannot be had: a plain
+     * sentence, never what the server said about its store. */
+    const searchPage = async (cursor) => {
+      try {
+        return await api('/v1/search', { q, types: types.join(','), limit: PAGE, cursor });
+      } catch (e) {
+        const why = e.status === 0 ? 'The server could not be reached; try again.'
+          : e.status === 503 ? 'The server is busy; try again in a moment.'
+            : 'The search could not be done just now; try again.';
+        throw new ApiError(e.status, { detail: why });
+      }
+    };
     let disputed = new Set();
     try {
       const d = await api('/v1/claims', { disputed: 'true', limit: 500 });
@@ -1014,7 +1028,7 @@
     }
     const list = h('ol', { class: 'hits' });
     root.appendChild(list);
-    const p = pager((cursor) => api('/v1/search', { q, types: types.join(','), limit: PAGE, cursor }), (page, first) => {
+    const p = pager(searchPage, (page, first) => {
       let firstNew = null;
       for (const hit of page.items) {
         const href = { claim: claimHref, event: eventHref, actor: actorHref, source: sourceHref }[hit.type];
@@ -1033,7 +1047,8 @@
       if (first) {
         root.insertBefore(h('p', { class: 'showing' }, page.items.length
           ? (page.next_cursor ? 'Best matches for “' + q + '”, best first.' : page.items.length + (page.items.length === 1 ? ' match' : ' matches') + ' for “' + q + '”, best first.')
-          : 'Nothing matches “' + q + '”.'), list);
+          : /[\p{L}\p{N}]/u.test(q) ? 'Nothing matches “' + q + '”.'
+            : '“' + q + '” has no word to search for.'), list);
       }
       return firstNew;
     });

@@ -374,7 +374,9 @@ try {
   await t('GET', '/v1/events/evt-kursk-op/statements?group_by=x', { status: 422 });
   await t('GET', '/v1/actors/nope/statements', { status: 404 });
   await t('GET', '/v1/disputes?actor=nobody', { status: 422 });
-  await t('GET', '/v1/search?q=AND', { status: 400 });
+  await t('GET', '/v1/search?q=AND', { check: (b) => (Array.isArray(b.items) ? null : 'no items') });
+  await t('GET', `/v1/search?q=${encodeURIComponent("Kim Jong-un (Russia's")}`);
+  await t('GET', '/v1/search?q=kursk&cursor=xyz', { status: 400 });
   await t('GET', '/v1/search', { status: 422 });
   await t('GET', '/v1/claims/nobody/relations', { status: 404 });
   await t('GET', '/v1/claims/clm-gerasimov-kursk/relations/rel-nope', { status: 404 });
