@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -535,6 +536,27 @@ static size_t body_limit_of(const struct http_server *srv,
 		       : srv->body_limit;
 }
 
+/*
+ * True when body bytes are already waiting on the connection's socket: the
+ * client sends its body without waiting for an answer.  Answering such a
+ * client at once and closing on its unread bytes makes the kernel reset
+ * the connection, and the client may never read the answer; so a body over
+ * the limit is then read and dropped, and answered after.  A client that
+ * waits (headers only, or Expect: 100-continue) is answered at once.
+ */
+static bool body_on_the_way(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	int pending = 0;
+
+	if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					MHD_HTTP_HEADER_EXPECT))
+		return false;
+	return info && ioctl(info->connect_fd, FIONREAD, &pending) == 0 &&
+	       pending > 0;
+}
+
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
 				    const char *key, const char *value)
 {
@@ -589,7 +611,14 @@ static enum MHD_Result begin_request(struct http_server *srv,
 		char *end = NULL;
 		errno = 0;
 		unsigned long long n = strtoull(length, &end, 10);
-		if (errno || *end || n > body_limit_of(srv, cs)) {
+		size_t limit = body_limit_of(srv, cs);
+		if (!errno && !*end && n > limit &&
+		    n <= (unsigned long long)limit * DISCARD_FACTOR &&
+		    body_on_the_way(conn)) {
+			cs->too_large = true; /* take_upload drops it */
+			return MHD_YES;
+		}
+		if (errno || *end || n > limit) {
 			char detail[96];
 			snprintf(detail, sizeof(detail),
 				 "the body is larger than %zu bytes",

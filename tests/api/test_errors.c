@@ -7,6 +7,7 @@
  */
 #include "tests/lib/testlib.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -266,6 +267,50 @@ static void test_payload_too_large(struct tl_server *srv)
 	CHECK_INT(tl_count("/v1/actors"), stored);
 }
 
+/*
+ * A client that sends a too-large body whole, without waiting for an
+ * answer, then reads: every byte it sends is taken, and the 413 reaches
+ * it.  Answering after the headers
+ * and closing on the unread body makes the kernel reset the connection,
+ * which throws away the answer the client has not read yet.
+ */
+static void test_payload_too_large_sent_whole(struct tl_server *srv)
+{
+	size_t body = MIB + 100000;
+	const char *head = head_len(body);
+	size_t hl = strlen(head), len = hl + body, off = 0;
+	char *msg = malloc(len), answer[512];
+	ssize_t got = 0, n;
+	int fd = tl_raw_connect();
+
+	(void)srv;
+	REQUIRE(msg && fd >= 0);
+	memcpy(msg, head, hl);
+	memset(msg + hl, 'a', body);
+	/* In pieces, as a client on a real network sends: the server has
+	 * the headers well before the body's end. */
+	while (off < len) {
+		size_t piece = len - off < 65536 ? len - off : 65536;
+
+		n = send(fd, msg + off, piece, MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+		usleep(3000);
+	}
+	free(msg);
+	CHECK(off == len);
+	usleep(300 * 1000); /* the server has answered by now */
+	while (got < (ssize_t)sizeof(answer) - 1 &&
+	       (n = recv(fd, answer + got, sizeof(answer) - 1 - (size_t)got,
+			 0)) > 0)
+		got += n;
+	answer[got > 0 ? got : 0] = '\0';
+	close(fd);
+	CHECK(strncmp(answer, "HTTP/1.1 413", 12) == 0);
+	CHECK_INT(tl_count("/v1/actors"), 0);
+}
+
 static void test_unsupported_media_type(struct tl_server *srv)
 {
 	static const char *body = "{\"name\": \"x\"}";
@@ -515,6 +560,7 @@ int main(int argc, char **argv)
 		TL_TEST(test_method_not_allowed, TL_SERVER),
 		TL_TEST(test_conflict, TL_SERVER),
 		TL_TEST(test_payload_too_large, TL_SERVER),
+		TL_TEST(test_payload_too_large_sent_whole, TL_SERVER),
 		TL_TEST(test_unsupported_media_type, TL_SERVER),
 		TL_TEST(test_malformed_query_is_400, TL_SERVER),
 		TL_TEST(test_abandoned_requests_are_harmless, TL_SERVER),
