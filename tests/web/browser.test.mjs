@@ -6,26 +6,12 @@ import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, request } from './server.mjs';
+import { check, step, stopServer, finish } from './report.mjs';
 
 const shots = process.env.SCREENSHOT_DIR || '.';
 mkdirSync(shots, { recursive: true });
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-let failures = 0;
-let passes = 0;
-function check(cond, what) {
-  if (!cond) throw new Error(what);
-}
-async function step(name, fn) {
-  try {
-    await fn();
-    passes++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`not ok - ${name}\n  ${String(e && e.stack || e).split('\n').slice(0, 6).join('\n  ')}`);
-  }
-}
 
 const server = await startServer();
 const base = server.url;
@@ -429,10 +415,9 @@ try {
   });
 } finally {
   await browser.close().catch(() => {});
-  await step('the server stops cleanly on SIGTERM', () => server.stop());
+  await stopServer(server);
 }
 
 console.log(`# screenshots in ${shots}`);
 console.log(`# screenshots: timeline.png actor-statements.png event-by-claimant.png disputes.png search.png phone-timeline.png phone-disputes.png`);
-console.log(`${failures} of ${passes + failures} tests failed`);
-process.exit(failures ? 1 : 0);
+finish();

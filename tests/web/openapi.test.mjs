@@ -14,18 +14,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, request } from './server.mjs';
+import { pass, fail, quietPasses, stopServer, finish } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-let failures = 0;
-let passes = 0;
-function fail(msg) {
-  failures++;
-  console.log(`not ok - ${msg}`);
-}
-function pass(msg) {
-  passes++;
-  if (process.env.VERBOSE) console.log(`ok - ${msg}`);
-}
+quietPasses();
 
 /* The routes of handlers/routes.c, as [path, method] pairs. */
 const routes = [];
@@ -476,13 +468,8 @@ try {
   await t('GET', '/v1/actors/oa-actor', { status: 404 });
 
   for (const [op, r] of perOp) {
-    if (r.bad.length) {
-      failures++;
-      console.log(`not ok - ${op}\n    ${r.bad.join('\n    ')}`);
-    } else {
-      passes++;
-      if (process.env.VERBOSE) console.log(`ok - ${op} (${r.ok} responses)`);
-    }
+    if (r.bad.length) fail(`${op}\n    ${r.bad.join('\n    ')}`);
+    else pass(`${op} (${r.ok} responses)`);
   }
   console.log(`# ${[...perOp.values()].reduce((n, r) => n + r.ok + r.bad.length, 0)} responses checked over ${perOp.size} operations`);
 
@@ -499,13 +486,7 @@ try {
   fail(`the test stopped: ${e && e.stack || e}`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
-  try {
-    await server.stop();
-    pass('the server stops cleanly on SIGTERM');
-  } catch (e) {
-    fail(e.message);
-  }
+  await stopServer(server);
 }
 
-console.log(`${failures} of ${passes + failures} tests failed`);
-process.exit(failures ? 1 : 0);
+finish();

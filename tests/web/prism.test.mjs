@@ -15,18 +15,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, request } from './server.mjs';
+import { pass, fail, quietPasses, stopServer, finish } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-let failures = 0;
-let passes = 0;
-function fail(msg) {
-  failures++;
-  console.log(`not ok - ${msg}`);
-}
-function pass(msg) {
-  passes++;
-  if (process.env.VERBOSE) console.log(`ok - ${msg}`);
-}
+quietPasses();
 
 /* A free port on 127.0.0.1 for Prism. */
 function freePort() {
@@ -294,13 +286,7 @@ try {
     });
   }
   rmSync(tmp, { recursive: true, force: true });
-  try {
-    await server.stop();
-    pass('the server stops cleanly on SIGTERM');
-  } catch (e) {
-    fail(e.message);
-  }
+  await stopServer(server);
 }
 
-console.log(`${failures} of ${passes + failures} tests failed`);
-process.exit(failures ? 1 : 0);
+finish();

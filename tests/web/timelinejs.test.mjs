@@ -13,25 +13,11 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { startServer, request } from './server.mjs';
+import { check, step, stopServer, finish } from './report.mjs';
 
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const distDir = join(process.cwd(), 'node_modules', '@knight-lab', 'timelinejs', 'dist');
 
-let failures = 0;
-let passes = 0;
-function check(cond, what) {
-  if (!cond) throw new Error(what);
-}
-async function step(name, fn) {
-  try {
-    await fn();
-    passes++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`not ok - ${name}\n  ${String(e && e.stack || e).split('\n').slice(0, 8).join('\n  ')}`);
-  }
-}
 
 /* ---- the payloads: every one calls __pwned(n) if it ever runs ---- */
 
@@ -363,8 +349,7 @@ try {
 } finally {
   await browser.close().catch(() => {});
   await statik.close().catch(() => {});
-  await step('the server stops cleanly on SIGTERM', () => server.stop());
+  await stopServer(server);
 }
 
-console.log(`${failures} of ${passes + failures} tests failed`);
-process.exit(failures ? 1 : 0);
+finish();

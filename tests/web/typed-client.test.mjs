@@ -11,18 +11,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startServer, request } from './server.mjs';
+import { pass, fail, stopServer, finish } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-let failures = 0;
-let passes = 0;
-function fail(msg) {
-  failures++;
-  console.log(`not ok - ${msg}`);
-}
-function pass(msg) {
-  passes++;
-  console.log(`ok - ${msg}`);
-}
 
 /* What a client that "just works" may not need, found in the client's
  * syntax tree (TypeScript's own parser): casts (`x as T`, `<T>x`; `as const`
@@ -104,13 +95,7 @@ try {
   fail(`the test stopped: ${e && e.message || e}`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
-  try {
-    await server.stop();
-    pass('the server stops cleanly on SIGTERM');
-  } catch (e) {
-    fail(e.message);
-  }
+  await stopServer(server);
 }
 
-console.log(`${failures} of ${passes + failures} tests failed`);
-process.exit(failures ? 1 : 0);
+finish();
