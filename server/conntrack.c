@@ -8,6 +8,7 @@
 #include "server/conntrack.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -19,6 +20,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+
+#include "server/reply.h"
 
 #define SWEEP_MS 250
 #define ADDR_BUCKETS 1024
@@ -49,6 +52,12 @@ struct conn_track {
 	struct conn_track *prev, *next;
 };
 
+/* A whole 408 response, built once when the tracker starts. */
+struct canned {
+	char *bytes; /* malloc'd */
+	size_t len;
+};
+
 struct conntrack {
 	struct conntrack_limits limits;
 	pthread_mutex_t lock;
@@ -58,6 +67,8 @@ struct conntrack {
 	struct conn_track *head;
 	unsigned open; /* connections tracked */
 	struct addr_count *buckets[ADDR_BUCKETS];
+	/* What the sweeper writes to the connections it cuts. */
+	struct canned late_headers, slow_body;
 };
 
 /* Process-wide counts for /metrics (one server per process). */
@@ -160,30 +171,42 @@ static void addr_put(struct conntrack *ct, struct addr_count *a)
 
 /* ---- the sweeper ---- */
 
-#define PROBLEM_408(detail)                                                 \
-	"{\"type\":\"/problems/request-timeout\",\"title\":\"Request "      \
-	"timeout\",\"status\":408,\"detail\":\"" detail "\"}"
-static const char head_408[] = "HTTP/1.1 408 Request Timeout\r\n"
-			       "Content-Type: application/problem+json\r\n"
-			       "Connection: close\r\n"
-			       "Content-Length: ";
-
-static const char headers_body[] =
-	PROBLEM_408("the request line and headers took too long");
-static const char upload_body[] =
-	PROBLEM_408("the request body came too slowly");
+/* The 408 with `detail`, built as every problem document is (the problem
+ * table's row, through reply_problem), with its status line and headers:
+ * the sweeper writes raw bytes and must not allocate while it holds the
+ * lock.  False when out of memory. */
+static bool canned_408(struct canned *c, const char *detail)
+{
+	struct reply rep;
+	reply_init(&rep);
+	reply_problem(&rep, PROBLEM_REQUEST_TIMEOUT, "%s", detail);
+	char *body = rep.body ? json_dumps(rep.body, JSON_COMPACT) : NULL;
+	int n = -1;
+	if (body)
+		n = asprintf(&c->bytes,
+			     "HTTP/1.1 %d %s\r\n"
+			     "Content-Type: %s\r\n"
+			     "Connection: close\r\n"
+			     "Content-Length: %zu\r\n\r\n%s",
+			     rep.status,
+			     MHD_get_reason_phrase_for((unsigned)rep.status),
+			     rep.content_type, strlen(body), body);
+	free(body);
+	reply_release(&rep);
+	if (n < 0) {
+		c->bytes = NULL;
+		return false;
+	}
+	c->len = (size_t)n;
+	return true;
+}
 
 /* Answers 408 as best it can and ends the connection: MHD reads the end
  * of the stream and closes it.  Only while MHD writes nothing on it
  * (waiting for headers, or reading a body).  Under the lock. */
-static void cut(struct conn_track *t, const char *body, size_t len)
+static void cut(struct conn_track *t, const struct canned *c)
 {
-	char head[160];
-	int n = snprintf(head, sizeof(head),
-			 "%s%zu\r\n\r\n", head_408, len);
-	if (n > 0 && send(t->fd, head, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) ==
-			     n)
-		(void)send(t->fd, body, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	(void)send(t->fd, c->bytes, c->len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	shutdown(t->fd, SHUT_RDWR);
 	t->cut = true;
 }
@@ -197,14 +220,14 @@ static void sweep(struct conntrack *ct)
 			continue;
 		long long elapsed = now - t->phase_ms;
 		if (t->phase == PHASE_HEADERS && elapsed > t->allowed_ms) {
-			cut(t, headers_body, sizeof(headers_body) - 1);
+			cut(t, &ct->late_headers);
 			atomic_fetch_add(&stat_cut_headers, 1);
 		} else if (t->phase == PHASE_BODY && ct->limits.min_upload_rate &&
 			 elapsed > grace &&
 			 (double)t->body_bytes * 1000.0 <
 				 (double)ct->limits.min_upload_rate *
 					 (double)elapsed) {
-			cut(t, upload_body, sizeof(upload_body) - 1);
+			cut(t, &ct->slow_body);
 			atomic_fetch_add(&stat_cut_body, 1);
 		}
 	}
@@ -238,6 +261,13 @@ struct conntrack *conntrack_start(const struct conntrack_limits *limits)
 	if (!ct)
 		return NULL;
 	ct->limits = *limits;
+	if (!canned_408(&ct->late_headers,
+			"the request line and headers took too long") ||
+	    !canned_408(&ct->slow_body, "the request body came too slowly")) {
+		free(ct->late_headers.bytes);
+		free(ct);
+		return NULL;
+	}
 	pthread_condattr_t attr;
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -247,6 +277,8 @@ struct conntrack *conntrack_start(const struct conntrack_limits *limits)
 	if (pthread_create(&ct->sweeper, NULL, sweeper_main, ct) != 0) {
 		pthread_cond_destroy(&ct->wake);
 		pthread_mutex_destroy(&ct->lock);
+		free(ct->late_headers.bytes);
+		free(ct->slow_body.bytes);
 		free(ct);
 		return NULL;
 	}
@@ -266,6 +298,8 @@ void conntrack_stop(struct conntrack *ct)
 	 * with it every address count. */
 	pthread_cond_destroy(&ct->wake);
 	pthread_mutex_destroy(&ct->lock);
+	free(ct->late_headers.bytes);
+	free(ct->slow_body.bytes);
 	free(ct);
 }
 

@@ -10,11 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-static const struct {
-	int status;
-	const char *type;
-	const char *title;
-} problem_table[] = {
+static const struct problem_info problem_table[] = {
 	[PROBLEM_INVALID_JSON] = {400, "/problems/invalid-json",
 				  "Request body is not acceptable JSON"},
 	[PROBLEM_BAD_REQUEST] = {400, "/problems/bad-request", "Bad request"},
@@ -38,7 +34,19 @@ static const struct {
 	[PROBLEM_INTERNAL] = {500, "/problems/internal", "Internal error"},
 	[PROBLEM_UNAVAILABLE] = {503, "/problems/unavailable",
 				 "Service unavailable"},
+	[PROBLEM_REQUEST_TIMEOUT] = {408, "/problems/request-timeout",
+				     "Request timeout"},
 };
+
+size_t problem_type_count(void)
+{
+	return sizeof(problem_table) / sizeof(problem_table[0]);
+}
+
+const struct problem_info *problem_info(enum problem kind)
+{
+	return &problem_table[kind];
+}
 
 void reply_init(struct reply *rep)
 {

@@ -79,7 +79,24 @@ enum problem {
 	PROBLEM_VALIDATION,
 	PROBLEM_INTERNAL,
 	PROBLEM_UNAVAILABLE,
+	/* Written by the connection tracker (server/conntrack.c), not by a
+	 * handler: a request's headers or body came too slowly. */
+	PROBLEM_REQUEST_TIMEOUT,
 };
+
+/* One row of the problem table: what every problem of a class carries. */
+struct problem_info {
+	int status;
+	const char *type;  /* "/problems/not-found" */
+	const char *title; /* "Not found" */
+};
+
+/* How many problem classes there are: the enum's values are 0 to this. */
+size_t problem_type_count(void);
+
+/* The row of class `kind` (static), for what describes or writes the
+ * table outside a reply: the OpenAPI test, the connection tracker. */
+const struct problem_info *problem_info(enum problem kind);
 
 #define REPLY_MAX_HEADERS 8
 
