@@ -36,6 +36,7 @@ static const struct filter source_filters[] = {
 		"contains_ci(r.publisher, :q)"},
 	{.param = "kind", .sql = "r.kind = :kind"},
 	{.param = "publisher", .sql = "r.publisher = :publisher"},
+	{.param = "language", .sql = "r.language = :language"},
 	{0},
 };
 
