@@ -22,14 +22,13 @@ static const struct field actor_fields[] = {
 };
 
 static const struct filter actor_filters[] = {
-	{.param = "q", .kind = FILTER_TEXT,
+	{.param = "q",
 	 .sql = "contains_ci(json_extract(r.body, '$.name'), :q) OR EXISTS "
 		"(SELECT 1 FROM json_each(r.body, '$.aliases') "
 		"WHERE contains_ci(value, :q))"},
-	{.param = "kind", .kind = FILTER_ENUM, .choices = actor_kinds,
-	 .sql = "r.kind = :kind"},
-	{.param = "country", .kind = FILTER_COUNTRY, .sql = "r.country = :country"},
-	{.param = "part_of", .kind = FILTER_ID, .sql = "r.part_of = :part_of"},
+	{.param = "kind", .sql = "r.kind = :kind"},
+	{.param = "country", .sql = "r.country = :country"},
+	{.param = "part_of", .sql = "r.part_of = :part_of"},
 	{0},
 };
 

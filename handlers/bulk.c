@@ -40,6 +40,7 @@
 #include "handlers/claims.h"
 #include "handlers/fields.h"
 #include "handlers/resource.h"
+#include "handlers/txn.h"
 #include "server/http.h"
 #include "store/store.h"
 
@@ -200,6 +201,7 @@ struct import {
 	bool out_of_memory;
 	json_t *errors; /* [{"line", "pointer", "detail"}] */
 	size_t created, updated, unchanged;
+	const char *key_name; /* who imports; borrowed */
 };
 
 static void line_error(struct import *im, size_t number, const char *pointer,
@@ -639,11 +641,41 @@ static void sort_errors(json_t *errors)
 	free(items);
 }
 
+/* The import's transaction: every line, all or nothing. */
+static int import_body(struct store *st, void *arg, struct reply *rep,
+		       struct txn_out *out)
+{
+	struct import *im = arg;
+	int64_t cache_before = store_cache_size(st, -IMPORT_CACHE_KIB);
+	int rc = write_lines(st, im, im->key_name);
+	/* The import's own writes are done; the commit writes what is dirty
+	 * whatever the cache size. */
+	store_cache_size(st, cache_before);
+	if (rc != STORE_OK)
+		return rc;
+	if (json_array_size(im->errors)) {
+		/* All or nothing: nothing was written.  Errors in file order. */
+		sort_errors(im->errors);
+		reply_problem(rep, PROBLEM_VALIDATION,
+			      "%zu problem(s) in the import; nothing was written",
+			      json_array_size(im->errors));
+		json_object_set(rep->body, "errors", im->errors);
+		return 422;
+	}
+	out->status = 200;
+	out->json = json_pack("{s:I, s:I, s:I, s:I}", "lines",
+			      (json_int_t)im->nlines, "created",
+			      (json_int_t)im->created, "updated",
+			      (json_int_t)im->updated, "unchanged",
+			      (json_int_t)im->unchanged);
+	return 0;
+}
+
 int handle_import(const struct request *req, struct reply *rep)
 {
 	static const char *const allowed[] = {NULL};
-	struct import im = {.errors = json_array()};
-	int status, rc;
+	struct import im = {.errors = json_array(), .key_name = req->key_name};
+	int status;
 	request_check_query(req, allowed, im.errors);
 	if (json_array_size(im.errors)) {
 		status = reply_invalid(rep, im.errors);
@@ -656,41 +688,8 @@ int handle_import(const struct request *req, struct reply *rep)
 		status = reply_store_error(rep, STORE_ERROR);
 		goto done;
 	}
-	rc = store_begin(req->store);
-	if (rc == STORE_OK) {
-		int64_t cache_before =
-			store_cache_size(req->store, -IMPORT_CACHE_KIB);
-		rc = write_lines(req->store, &im, req->key_name);
-		/* The import's own writes are done; the commit writes what is
-		 * dirty whatever the cache size. */
-		store_cache_size(req->store, cache_before);
-	}
-	if (rc != STORE_OK || json_array_size(im.errors)) {
-		store_rollback(req->store);
-		if (rc != STORE_OK) {
-			status = reply_store_error(rep, rc);
-			goto done;
-		}
-		/* All or nothing: nothing was written.  Errors in file order. */
-		sort_errors(im.errors);
-		reply_problem(rep, PROBLEM_VALIDATION,
-			      "%zu problem(s) in the import; nothing was written",
-			      json_array_size(im.errors));
-		json_object_set(rep->body, "errors", im.errors);
-		status = 422;
-		goto done;
-	}
-	rc = store_commit(req->store);
-	if (rc != STORE_OK) {
-		status = reply_store_error(rep, rc);
-		goto done;
-	}
-	status = reply_json(rep, 200,
-			    json_pack("{s:I, s:I, s:I, s:I}", "lines",
-				      (json_int_t)im.nlines, "created",
-				      (json_int_t)im.created, "updated",
-				      (json_int_t)im.updated, "unchanged",
-				      (json_int_t)im.unchanged));
+	/* The lines' state is kept across the body: it runs once. */
+	status = txn_run(req->store, req, rep, TXN_ONCE, import_body, &im);
 done:
 	json_decref(im.errors);
 	free(im.lines);

@@ -58,21 +58,20 @@ static const struct filter claim_filters[] = {
 	/* The expression claims_claimant_entry indexes, not the generated
 	 * column: a generated column makes SQLite read the table row, so
 	 * the index would not cover the page. */
-	{.param = "claimant", .kind = FILTER_ID,
+	{.param = "claimant",
 	 .sql = "json_extract(r.body, '$.claimant') = :claimant"},
-	{.param = "event", .kind = FILTER_ID,
+	{.param = "event", .field = "events",
 	 .sql = "r.seq IN (SELECT claim_seq FROM claim_events "
 		"WHERE event_id = :event)"},
-	{.param = "source", .kind = FILTER_ID, .sql = "r.source = :source"},
-	{.param = "stance", .kind = FILTER_ENUM, .choices = claim_stances,
-	 .sql = "r.stance = :stance"},
-	{.param = "verdict", .kind = FILTER_ENUM, .choices = claim_verdicts,
-	 .sql = "r.verdict = :verdict"},
-	{.param = "disputed", .kind = FILTER_BOOL,
+	{.param = "source", .sql = "r.source = :source"},
+	{.param = "stance", .sql = "r.stance = :stance"},
+	{.param = "verdict", .sql = "r.verdict = :verdict"},
+	{.param = "disputed", .type = FIELD_BOOL, /* computed */
 	 .sql = "r.disputed = :disputed"},
-	{.param = "from", .kind = FILTER_DATE_FROM, .sql = "r.date_hi > :from"},
-	{.param = "to", .kind = FILTER_DATE_TO, .sql = "r.date_lo < :to"},
-	{.param = "q", .kind = FILTER_TEXT,
+	{.param = "from", .field = "stated", .sql = "r.date_hi > :from"},
+	{.param = "to", .field = "stated", .bound = FILTER_TO,
+	 .sql = "r.date_lo < :to"},
+	{.param = "q",
 	 .sql = "contains_ci(json_extract(r.body, '$.text'), :q) OR "
 		"contains_ci(json_extract(r.body, '$.quote'), :q)"},
 	{0},

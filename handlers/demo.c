@@ -7,11 +7,13 @@
 #include "handlers/demo.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/embedded.h"
 #include "handlers/claims.h"
 #include "handlers/resource.h"
+#include "handlers/txn.h"
 #include "server/http.h"
 #include "store/store.h"
 
@@ -72,56 +74,83 @@ static int load_line(struct store *st, json_t *line, struct reply *rep)
 	return reply_problem(rep, PROBLEM_VALIDATION, "unknown type");
 }
 
-enum demo_result demo_load(struct store *st, char *msg, size_t msgsz)
+/* The demo load's transaction: what it tells its caller. */
+struct demo_call {
+	char *msg;
+	size_t msgsz;
+	enum demo_result result; /* DEMO_LOADED: every line written */
+	int loaded;
+};
+
+static int demo_body(struct store *st, void *arg, struct reply *rep,
+		     struct txn_out *out)
 {
+	struct demo_call *c = arg;
 	bool empty = false;
-	if (store_begin(st) != STORE_OK || store_is_empty(st, &empty) != STORE_OK) {
-		store_rollback(st);
-		snprintf(msg, msgsz, "demo data not loaded: the store failed");
-		return DEMO_FAILED;
-	}
+	c->loaded = 0;
+	c->result = DEMO_FAILED;
+	int rc = store_is_empty(st, &empty);
+	if (rc != STORE_OK)
+		return rc < 0 ? rc : STORE_ERROR;
 	if (!empty) {
-		store_rollback(st);
-		snprintf(msg, msgsz,
+		c->result = DEMO_SKIPPED;
+		snprintf(c->msg, c->msgsz,
 			 "demo data not loaded: the store already holds data");
-		return DEMO_SKIPPED;
+		return reply_problem(rep, PROBLEM_CONFLICT, "not empty");
 	}
 	const char *p = demo_data[0].data;
 	const char *end = p + demo_data[0].len;
-	int lineno = 0, loaded = 0;
+	int lineno = 0;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		char why[256];
 		lineno++;
-		struct reply rep;
-		reply_init(&rep);
+		struct reply line_rep;
+		reply_init(&line_rep);
 		json_t *line = len ? http_parse_json(p, len, why, sizeof(why))
 				   : NULL;
-		int status = line ? load_line(st, line, &rep) : 0;
+		int status = line ? load_line(st, line, &line_rep) : 0;
 		json_decref(line);
 		p += len + 1;
 		if (len == 0) {
-			reply_release(&rep);
+			reply_release(&line_rep);
 			continue;
 		}
 		if (status < 200 || status >= 300) {
-			char *detail = rep.body ? json_dumps(rep.body, JSON_COMPACT)
-						: NULL;
-			snprintf(msg, msgsz, "demo line %d failed: %s", lineno,
-				 detail ? detail : why);
+			char *detail = line_rep.body
+					       ? json_dumps(line_rep.body,
+							    JSON_COMPACT)
+					       : NULL;
+			snprintf(c->msg, c->msgsz, "demo line %d failed: %s",
+				 lineno, detail ? detail : why);
 			free(detail);
-			reply_release(&rep);
-			store_rollback(st);
-			return DEMO_FAILED;
+			reply_release(&line_rep);
+			return reply_problem(rep, PROBLEM_VALIDATION,
+					     "a demo line failed");
 		}
-		reply_release(&rep);
-		loaded++;
+		reply_release(&line_rep);
+		c->loaded++;
 	}
-	if (store_commit(st) != STORE_OK) {
+	c->result = DEMO_LOADED;
+	out->status = 204;
+	return 0;
+}
+
+enum demo_result demo_load(struct store *st, char *msg, size_t msgsz)
+{
+	struct demo_call c = {.msg = msg, .msgsz = msgsz, .result = DEMO_FAILED};
+	struct reply rep;
+	reply_init(&rep);
+	int status = txn_run(st, NULL, &rep, 0, demo_body, &c);
+	reply_release(&rep);
+	if (status == 204) {
+		snprintf(msg, msgsz, "demo data loaded: %d records", c.loaded);
+		return DEMO_LOADED;
+	}
+	if (c.result == DEMO_LOADED) /* every line written; the commit not */
 		snprintf(msg, msgsz, "demo data not loaded: commit failed");
-		return DEMO_FAILED;
-	}
-	snprintf(msg, msgsz, "demo data loaded: %d records", loaded);
-	return DEMO_LOADED;
+	else if (status >= 500)
+		snprintf(msg, msgsz, "demo data not loaded: the store failed");
+	return c.result == DEMO_SKIPPED ? DEMO_SKIPPED : DEMO_FAILED;
 }

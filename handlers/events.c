@@ -35,19 +35,20 @@ static const struct field event_fields[] = {
 };
 
 static const struct filter event_filters[] = {
-	{.param = "q", .kind = FILTER_TEXT,
+	{.param = "q",
 	 .sql = "contains_ci(json_extract(r.body, '$.title'), :q) OR "
 		"contains_ci(json_extract(r.body, '$.description'), :q)"},
-	{.param = "kind", .kind = FILTER_TEXT, .sql = "r.kind = :kind"},
-	{.param = "tag", .kind = FILTER_TEXT,
+	{.param = "kind", .sql = "r.kind = :kind"},
+	{.param = "tag", .field = "tags",
 	 .sql = "r.seq IN (SELECT event_seq FROM event_tags WHERE tag = :tag)"},
-	{.param = "actor", .kind = FILTER_ID,
+	{.param = "actor", .type = FIELD_REF, /* participants/actor */
 	 .sql = "r.seq IN (SELECT event_seq FROM event_actors "
 		"WHERE actor_id = :actor)"},
-	{.param = "country", .kind = FILTER_COUNTRY, .sql = "r.country = :country"},
-	{.param = "from", .kind = FILTER_DATE_FROM, .sql = "r.date_hi > :from"},
-	{.param = "to", .kind = FILTER_DATE_TO, .sql = "r.date_lo < :to"},
-	{.param = "part_of", .kind = FILTER_ID, .sql = "r.part_of = :part_of"},
+	/* location/country */
+	{.param = "country", .type = FIELD_COUNTRY, .sql = "r.country = :country"},
+	{.param = "from", .type = FIELD_DATE, .sql = "r.date_hi > :from"},
+	{.param = "to", .type = FIELD_DATE, .bound = FILTER_TO, .sql = "r.date_lo < :to"},
+	{.param = "part_of", .sql = "r.part_of = :part_of"},
 	{0},
 };
 

@@ -108,6 +108,58 @@ static bool language_valid(const char *s)
 	return *s == '\0';
 }
 
+bool field_param_valid(enum field_type type, const char *const *choices,
+		       const char *param, const char *value, json_t *errors,
+		       struct pdate *date)
+{
+	struct pdate d;
+	const char *why = "";
+	switch (type) {
+	case FIELD_COUNTRY:
+		if (country_code_valid(value))
+			return true;
+		errors_add_param(errors, param,
+				 "not an ISO 3166-1 alpha-2 country code");
+		return false;
+	case FIELD_LANGUAGE:
+		if (language_valid(value))
+			return true;
+		errors_add_param(errors, param,
+				 "not a BCP 47 language tag (e.g. \"en\")");
+		return false;
+	case FIELD_ID:
+	case FIELD_REF:
+	case FIELD_REF_LIST:
+		if (id_valid(value))
+			return true;
+		errors_add_param(errors, param, "not a valid id");
+		return false;
+	case FIELD_ENUM:
+		for (size_t i = 0; choices && choices[i]; i++)
+			if (strcmp(value, choices[i]) == 0)
+				return true;
+		errors_add_param(errors, param,
+				 "not one of the allowed values");
+		return false;
+	case FIELD_BOOL:
+		if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0)
+			return true;
+		errors_add_param(errors, param, "must be true or false");
+		return false;
+	case FIELD_DATE:
+		if (pdate_parse(value, strlen(value), date ? date : &d,
+				&why) == 0)
+			return true;
+		errors_add_param(errors, param, "not a date: %s", why);
+		return false;
+	default:
+		if (*value)
+			return true;
+		errors_add_param(errors, param, "must not be empty");
+		return false;
+	}
+}
+
 static bool string_blank(const char *s)
 {
 	for (; *s; s++)

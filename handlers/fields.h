@@ -7,6 +7,9 @@
 #define CLAIMLINE_FIELDS_H
 
 #include <jansson.h>
+#include <stdbool.h>
+
+#include "common/pdate.h"
 
 #include "handlers/resource.h"
 
@@ -32,6 +35,19 @@ int fields_check_refs(struct store *st, const struct resource *res,
 
 /* True when `code` is an assigned ISO 3166-1 alpha-2 code. */
 bool country_code_valid(const char *code);
+
+/*
+ * Checks the query parameter `param` = `value` as a value of a field of
+ * `type` (the list filters and read parameters on that field), with the
+ * field's own validator: FIELD_ENUM one of `choices`, FIELD_COUNTRY an
+ * assigned code, FIELD_LANGUAGE a language tag, FIELD_ID/REF/REF_LIST an
+ * id, FIELD_DATE a partial date (into *date when not NULL), FIELD_BOOL
+ * true or false, text types non-empty.  Adds an error naming `param` to
+ * `errors` and returns false when it is not one.
+ */
+bool field_param_valid(enum field_type type, const char *const *choices,
+		       const char *param, const char *value, json_t *errors,
+		       struct pdate *date);
 
 /* ---- bulk writes ---- */
 

@@ -219,60 +219,38 @@ int list_collect(const struct request *req, struct reply *rep,
 	return reply_text(rep, 200, "application/json", text, len);
 }
 
-/* Validates one filter's value and binds it; adds an error when bad. */
-static void bind_filter(struct store_stmt *s, const struct filter *f,
-			const char *value, json_t *errors)
+/* The field a filter checks its value as: the resource's field it
+ * names, or a stand-in of its `type`. */
+static struct field filter_field(const struct resource *res,
+				 const struct filter *f)
 {
+	const char *name = f->field ? f->field : f->param;
+	for (const struct field *fd = res->fields; fd && fd->name; fd++)
+		if (strcmp(fd->name, name) == 0 && fd->type != FIELD_COMPUTED)
+			return *fd;
+	return (struct field){.name = name, .type = f->type};
+}
+
+/* Validates one filter's value as its field's and binds it; adds an
+ * error naming the parameter when bad. */
+static void bind_filter(struct store_stmt *s, const struct resource *res,
+			const struct filter *f, const char *value,
+			json_t *errors)
+{
+	struct field fd = filter_field(res, f);
+	struct pdate d;
+	if (!field_param_valid(fd.type, fd.choices, f->param, value, errors,
+			       &d) ||
+	    !s)
+		return;
 	char name[64];
 	snprintf(name, sizeof(name), ":%s", f->param);
-	struct pdate d;
-	const char *why = "";
-	switch (f->kind) {
-	case FILTER_TEXT:
-		if (!*value)
-			errors_add_param(errors, f->param, "must not be empty");
-		break;
-	case FILTER_COUNTRY:
-		if (!country_code_valid(value))
-			errors_add_param(errors, f->param,
-					 "not an ISO 3166-1 alpha-2 country "
-					 "code");
-		break;
-	case FILTER_ID:
-		if (!id_valid(value))
-			errors_add_param(errors, f->param, "not a valid id");
-		break;
-	case FILTER_ENUM: {
-		bool ok = false;
-		for (size_t i = 0; f->choices[i]; i++)
-			ok = ok || strcmp(value, f->choices[i]) == 0;
-		if (!ok)
-			errors_add_param(errors, f->param,
-					 "not one of the allowed values");
-		break;
-	}
-	case FILTER_BOOL:
-		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
-			errors_add_param(errors, f->param,
-					 "must be true or false");
-		if (s)
-			store_bind_int64_named(s, name, strcmp(value, "true") == 0);
-		return;
-	case FILTER_DATE_FROM:
-	case FILTER_DATE_TO:
-		if (pdate_parse(value, strlen(value), &d, &why) != 0) {
-			errors_add_param(errors, f->param, "not a date: %s",
-					 why);
-			return;
-		}
-		if (s)
-			store_bind_int64_named(s, name,
-					       f->kind == FILTER_DATE_FROM
-						       ? d.lo_ms
-						       : d.hi_ms);
-		return;
-	}
-	if (s)
+	if (fd.type == FIELD_BOOL)
+		store_bind_int64_named(s, name, strcmp(value, "true") == 0);
+	else if (fd.type == FIELD_DATE)
+		store_bind_int64_named(s, name,
+				       f->bound == FILTER_TO ? d.hi_ms : d.lo_ms);
+	else
 		store_bind_text_named(s, name, value);
 }
 
@@ -293,7 +271,7 @@ int handle_resource_list(const struct request *req, struct reply *rep)
 	for (const struct filter *f = res->filters; f && f->param; f++) {
 		const char *v = request_query(req, f->param);
 		if (v)
-			bind_filter(NULL, f, v, errors);
+			bind_filter(NULL, res, f, v, errors);
 	}
 	if (json_array_size(errors))
 		return reply_invalid(rep, errors);
@@ -323,7 +301,7 @@ int handle_resource_list(const struct request *req, struct reply *rep)
 	for (const struct filter *f = res->filters; f && f->param; f++) {
 		const char *v = request_query(req, f->param);
 		if (v)
-			bind_filter(s, f, v, NULL);
+			bind_filter(s, res, f, v, NULL);
 	}
 	return list_collect(req, rep, s, limit);
 }

@@ -825,11 +825,9 @@ const char *reading_stance(const struct request *req, json_t *errors)
 const char *reading_country(const struct request *req, json_t *errors)
 {
 	const char *country = request_query(req, "country");
-	if (country && !country_code_valid(country)) {
-		errors_add_param(errors, "country",
-				 "not an ISO 3166-1 alpha-2 country code");
+	if (country && !field_param_valid(FIELD_COUNTRY, NULL, "country",
+					  country, errors, NULL))
 		return NULL;
-	}
 	return country;
 }
 
@@ -840,10 +838,8 @@ int reading_id_set(const struct request *req, const char *param,
 	const char *value = request_query(req, param);
 	if (!value)
 		return STORE_OK;
-	if (!id_valid(value)) {
-		errors_add_param(errors, param, "not a valid id");
+	if (!field_param_valid(FIELD_ID, NULL, param, value, errors, NULL))
 		return STORE_OK;
-	}
 	int rc = reading_subtree(req->store, res, value, with_parts, set);
 	if (rc == STORE_DONE)
 		errors_add_param(errors, param, "no %s with id \"%s\"",

@@ -11,7 +11,7 @@
 #include "handlers/claims.h"
 #include "handlers/fields.h"
 #include "handlers/history.h"
-#include "handlers/idempotency.h"
+#include "handlers/txn.h"
 #include "handlers/resource.h"
 #include "store/store.h"
 
@@ -273,36 +273,26 @@ done:
 	return status;
 }
 
+static int create_body(struct store *st, void *arg, struct reply *rep,
+		       struct txn_out *out)
+{
+	const struct request *req = arg;
+	int status = relation_create(st, req->args[0], req->body,
+				     req->key_name, rep, &out->json);
+	if (status != 201)
+		return status;
+	out->status = 201;
+	out->etag = true;
+	snprintf(out->location, sizeof(out->location),
+		 "/v1/claims/%s/relations/%s", req->args[0],
+		 json_string_value(json_object_get(out->json, "id")));
+	return 0;
+}
+
 int handle_relation_create(const struct request *req, struct reply *rep)
 {
-	json_t *out = NULL;
-	bool answered = false;
-	char location[200];
-	int rc = store_begin(req->store);
-	if (rc == STORE_OK)
-		rc = idempotency_replay(req, rep, &answered);
-	if (rc != STORE_OK || answered) {
-		store_rollback(req->store);
-		return rc != STORE_OK ? reply_store_error(rep, rc) : rep->status;
-	}
-	int status = relation_create(req->store, req->args[0], req->body,
-				     req->key_name, rep, &out);
-	if (status != 201) {
-		store_rollback(req->store);
-		return status;
-	}
-	snprintf(location, sizeof(location), "/v1/claims/%s/relations/%s",
-		 req->args[0], json_string_value(json_object_get(out, "id")));
-	rc = idempotency_record(req, 201, out, location);
-	if (rc == STORE_OK)
-		rc = store_commit(req->store);
-	if (rc != STORE_OK) {
-		store_rollback(req->store);
-		json_decref(out);
-		return reply_store_error(rep, rc);
-	}
-	reply_header(rep, "Location", location);
-	return reply_with_etag(rep, 201, out);
+	return txn_run(req->store, req, rep, TXN_IDEMPOTENT, create_body,
+		       (void *)req);
 }
 
 static int claim_missing(struct store *st, const char *id, struct reply *rep)
@@ -358,34 +348,31 @@ int handle_relation_get(const struct request *req, struct reply *rep)
 	return reply_with_etag(rep, 200, out);
 }
 
-int handle_relation_delete(const struct request *req, struct reply *rep)
+static int delete_body(struct store *st, void *arg, struct reply *rep,
+		       struct txn_out *out)
 {
-	json_t *out = NULL;
-	int rc = store_begin(req->store);
-	if (rc != STORE_OK)
-		return reply_store_error(rep, rc);
-	rc = relation_load(req->store, req->args[0], req->args[1], &out);
-	if (rc == STORE_DONE) {
-		store_rollback(req->store);
+	const struct request *req = arg;
+	json_t *found = NULL;
+	int rc = relation_load(st, req->args[0], req->args[1], &found);
+	if (rc == STORE_DONE)
 		return reply_problem(rep, PROBLEM_NOT_FOUND,
 				     "claim \"%s\" has no relation \"%s\"",
 				     req->args[0], req->args[1]);
-	}
-	json_decref(out);
+	json_decref(found);
 	if (rc == STORE_ROW)
-		rc = relation_history(req->store, req->args[1], "delete",
+		rc = relation_history(st, req->args[1], "delete",
 				      req->key_name);
 	struct store_stmt *s = rc == STORE_OK
-		? store_prepare(req->store, "DELETE FROM relations WHERE id = ?1")
+		? store_prepare(st, "DELETE FROM relations WHERE id = ?1")
 		: NULL;
 	if (s)
 		store_bind_text(s, 1, req->args[1]);
 	rc = store_exec_stmt(s);
-	if (rc == STORE_OK)
-		rc = store_commit(req->store);
-	if (rc != STORE_OK) {
-		store_rollback(req->store);
-		return reply_store_error(rep, rc);
-	}
-	return reply_json(rep, 204, NULL);
+	out->status = 204;
+	return rc;
+}
+
+int handle_relation_delete(const struct request *req, struct reply *rep)
+{
+	return txn_run(req->store, req, rep, 0, delete_body, (void *)req);
 }

@@ -19,7 +19,7 @@
 #include "common/strbuf.h"
 #include "handlers/fields.h"
 #include "handlers/history.h"
-#include "handlers/idempotency.h"
+#include "handlers/txn.h"
 #include "store/store.h"
 
 void resource_now(char buf[32])
@@ -507,85 +507,73 @@ int reply_text_with_etag(struct reply *rep, int status, struct strbuf *text)
 	return reply_text(rep, status, "application/json", buf, len);
 }
 
-/* Runs one write (`input` merged into the stored body first when
- * `patch`) in its own transaction and fills the reply. */
-static int write_reply(const struct request *req, struct reply *rep,
-		       const char *path_id, bool patch, enum write_mode mode)
+/* One write (`input` merged into the stored body first when `patch`),
+ * the body of its transaction. */
+struct write_call {
+	const struct request *req;
+	const char *path_id;
+	bool patch;
+	enum write_mode mode;
+};
+
+static int write_body(struct store *st, void *arg, struct reply *rep,
+		      struct txn_out *out)
 {
+	const struct write_call *c = arg;
+	const struct request *req = c->req;
 	const struct resource *res = req->route_arg;
 	json_t *body = NULL, *computed = NULL, *merged = NULL;
-	struct strbuf out = STRBUF_INIT;
 	struct write_req w = {
-		.path_id = path_id,
+		.path_id = c->path_id,
 		.input = req->body,
-		.mode = mode,
+		.mode = c->mode,
 		.key_name = req->key_name,
 		.if_match = request_header(req, "If-Match"),
 	};
 	int status;
-	char location[160];
-	int rc = store_begin(req->store);
-	if (rc != STORE_OK)
-		return reply_store_error(rep, rc);
-	if (!path_id) {
-		bool answered = false;
-		rc = idempotency_replay(req, rep, &answered);
-		if (rc != STORE_OK || answered) {
-			status = rc != STORE_OK ? reply_store_error(rep, rc)
-						: rep->status;
-			goto rollback;
-		}
-	}
-	if (patch) {
-		rc = load_stored(req->store, res, path_id, &body, &computed);
+	if (c->patch) {
+		int rc = load_stored(st, res, c->path_id, &body, &computed);
 		if (rc == STORE_DONE) {
 			status = reply_problem(rep, PROBLEM_NOT_FOUND,
 					       "no %s with id \"%s\"",
-					       res->name, path_id);
-			goto rollback;
+					       res->name, c->path_id);
+			goto done;
 		}
 		if (rc != STORE_ROW) {
-			status = reply_store_error(rep, rc);
-			goto rollback;
+			status = rc < 0 ? rc : STORE_ERROR;
+			goto done;
 		}
 		if (!json_is_object(req->body)) {
 			json_t *errors = json_array();
 			errors_add(errors, "",
 				   "a merge patch must be a JSON object");
 			status = reply_invalid(rep, errors);
-			goto rollback;
+			goto done;
 		}
 		merged = merge_patch(body, req->body);
 		w.input = merged;
 	}
-	status = resource_write_text(req->store, res, &w, rep, &out);
+	status = resource_write_text(st, res, &w, rep, &out->text);
 	if (status >= 300)
-		goto rollback;
-	snprintf(location, sizeof(location), "/v1/%s/%s", res->collection,
-		 w.written_id);
-	rc = STORE_OK;
-	if (!path_id)
-		rc = idempotency_record_text(req, status, out.buf,
-					     status == 201 ? location : NULL);
-	if (rc == STORE_OK)
-		rc = store_commit(req->store);
-	if (rc != STORE_OK) {
-		store_rollback(req->store);
-		status = reply_store_error(rep, rc);
 		goto done;
-	}
-	if (status == 201)
-		reply_header(rep, "Location", location);
-	status = reply_text_with_etag(rep, status, &out);
-	goto done;
-rollback:
-	store_rollback(req->store);
+	out->status = status;
+	out->etag = true;
+	snprintf(out->location, sizeof(out->location), "/v1/%s/%s",
+		 res->collection, w.written_id);
+	status = 0;
 done:
-	strbuf_release(&out);
 	json_decref(body);
 	json_decref(computed);
 	json_decref(merged);
 	return status;
+}
+
+static int write_reply(const struct request *req, struct reply *rep,
+		       const char *path_id, bool patch, enum write_mode mode)
+{
+	struct write_call c = {req, path_id, patch, mode};
+	return txn_run(req->store, req, rep, path_id ? 0 : TXN_IDEMPOTENT,
+		       write_body, &c);
 }
 
 int handle_resource_create(const struct request *req, struct reply *rep)
@@ -726,8 +714,10 @@ static int reply_referenced(struct reply *rep, json_t *errors,
 	return rep->status;
 }
 
-int handle_resource_delete(const struct request *req, struct reply *rep)
+static int delete_body(struct store *st, void *arg, struct reply *rep,
+		       struct txn_out *out)
 {
+	const struct request *req = arg;
 	const struct resource *res = req->route_arg;
 	const char *id = req->args[0];
 	json_t *current = NULL;
@@ -735,59 +725,48 @@ int handle_resource_delete(const struct request *req, struct reply *rep)
 	struct strbuf named = STRBUF_INIT;
 	int64_t seq = 0, total = 0;
 	int status;
-	int rc = store_begin(req->store);
-	if (rc != STORE_OK) {
-		status = reply_store_error(rep, rc);
-		goto done;
-	}
-	rc = resource_load(req->store, res, id, &current, &seq);
+	int rc = resource_load(st, res, id, &current, &seq);
 	if (rc == STORE_DONE) {
 		status = reply_not_found(rep, res, id);
-		goto rollback;
+		goto done;
 	}
 	if (rc != STORE_ROW) {
-		status = reply_store_error(rep, rc);
-		goto rollback;
+		status = rc < 0 ? rc : STORE_ERROR;
+		goto done;
 	}
 	status = check_if_match(rep, request_header(req, "If-Match"), current);
 	if (status)
-		goto rollback;
-	rc = find_referrers(req->store, res, id, referrers, &named, &total);
+		goto done;
+	rc = find_referrers(st, res, id, referrers, &named, &total);
 	if (rc == STORE_OK && total > 0) {
 		status = reply_referenced(rep, referrers, &named, total);
-		goto rollback;
+		goto done;
 	}
 	if (rc == STORE_OK && res->before_delete)
-		rc = res->before_delete(req->store, seq, req->key_name);
+		rc = res->before_delete(st, seq, req->key_name);
 	if (rc == STORE_OK) {
-		struct store_stmt *s = store_prepare(req->store, res->sql.delete);
+		struct store_stmt *s = store_prepare(st, res->sql.delete);
 		if (s)
 			store_bind_text(s, 1, id);
 		rc = store_exec_stmt(s);
 	}
 	if (rc == STORE_OK)
-		rc = history_append(req->store, res->name, id, "delete",
+		rc = history_append(st, res->name, id, "delete",
 				    json_integer_value(json_object_get(
 					    current, "version")) + 1,
 				    NULL, req->key_name);
-	if (rc != STORE_OK) {
-		status = reply_store_error(rep, rc);
-		goto rollback;
-	}
-	rc = store_commit(req->store);
-	if (rc != STORE_OK) {
-		status = reply_store_error(rep, rc);
-		goto done;
-	}
-	status = reply_json(rep, 204, NULL);
-	goto done;
-rollback:
-	store_rollback(req->store);
+	out->status = 204;
+	status = rc;
 done:
 	json_decref(current);
 	json_decref(referrers);
 	strbuf_release(&named);
 	return status;
+}
+
+int handle_resource_delete(const struct request *req, struct reply *rep)
+{
+	return txn_run(req->store, req, rep, 0, delete_body, (void *)req);
 }
 
 /* ---- bulk writes ---- */

@@ -53,23 +53,28 @@ struct field {
 	size_t max_len;              /* strings: bytes; 0 means 1000 */
 };
 
-/* A list filter: a query parameter and the literal SQL condition it adds,
- * with one `?` bound to the parameter's value (in the table alias `r`). */
-enum filter_kind {
-	FILTER_TEXT,    /* value bound as is */
-	FILTER_ID,      /* value must be a valid id */
-	FILTER_ENUM,    /* value must be one of `choices` */
-	FILTER_BOOL,    /* "true"/"false", bound as 1/0 */
-	FILTER_DATE_FROM, /* partial date, bound as its start */
-	FILTER_DATE_TO,   /* partial date, bound as its end */
-	FILTER_COUNTRY,   /* ISO 3166-1 alpha-2, as FIELD_COUNTRY */
+/*
+ * A list filter: a query parameter on one of the resource's fields and the
+ * literal SQL condition it adds, with the value bound to `:<param>` (in
+ * the table alias `r`).  The value is checked as a value of that field
+ * (field_param_valid: an enum's choices, a country, a language, an id, a
+ * date...): `field` names it, or `param` when NULL.  A filter on no
+ * stored field (a text search, a computed flag, a nested member) says
+ * how its value is checked in `type` instead (FIELD_STRING: any
+ * non-empty text).  A date is bound as the start of its span, or the end
+ * with FILTER_TO; a bool as 1/0; anything else as the text.
+ */
+enum filter_bound {
+	FILTER_FROM, /* a date: its start */
+	FILTER_TO,   /* a date: its end */
 };
 
 struct filter {
 	const char *param;
-	enum filter_kind kind;
+	const char *field;        /* the field filtered; NULL: `param` */
+	enum field_type type;     /* when no such field: the value's type */
+	enum filter_bound bound;  /* dates */
 	const char *sql;
-	const char *const *choices;
 };
 
 /* Something that may refer to a resource: deleting it is refused while

@@ -31,13 +31,12 @@ static const struct field source_fields[] = {
 };
 
 static const struct filter source_filters[] = {
-	{.param = "q", .kind = FILTER_TEXT,
+	{.param = "q",
 	 .sql = "contains_ci(json_extract(r.body, '$.title'), :q) OR "
 		"contains_ci(r.publisher, :q)"},
-	{.param = "kind", .kind = FILTER_ENUM, .choices = source_kinds,
-	 .sql = "r.kind = :kind"},
-	{.param = "publisher", .kind = FILTER_TEXT,
-	 .sql = "r.publisher = :publisher"},
+	{.param = "kind", .sql = "r.kind = :kind"},
+	{.param = "publisher", .sql = "r.publisher = :publisher"},
+	{.param = "language", .sql = "r.language = :language"},
 	{0},
 };
 

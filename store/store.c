@@ -956,6 +956,11 @@ bool store_batch_alive(struct store *st)
 	return st->batch && !sqlite3_get_autocommit(st->db);
 }
 
+bool store_in_batch(const struct store *st)
+{
+	return st->batch;
+}
+
 int store_batch_end(struct store *st, bool commit)
 {
 	bool alive = store_batch_alive(st);

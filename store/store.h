@@ -81,6 +81,8 @@ int store_batch_begin(struct store *st);
  * rolled back, and logged, rather than committed with the batch. */
 void store_batch_job_done(struct store *st);
 bool store_batch_alive(struct store *st);
+/* Whether a group commit is open on `st` (store_begin is a savepoint). */
+bool store_in_batch(const struct store *st);
 int store_batch_end(struct store *st, bool commit);
 
 /*

@@ -447,6 +447,7 @@ static void test_read_routes_use_indexes(struct tl_server *unused)
 		"/v1/actors?part_of=a7",
 		"/v1/sources?kind=news_article",
 		"/v1/sources?publisher=Reuters",
+		"/v1/sources?language=en",
 		"/v1/events?kind=battle",
 		"/v1/events?tag=t7",
 		"/v1/events?actor=a7",

@@ -1,7 +1,8 @@
 /*
  * Sources (contract section 2, "Source"): defaults, kinds, URLs, partial
  * dates for `published` (stored exactly as given, validated strictly),
- * deleting a cited source, and the list filters q, kind and publisher.
+ * deleting a cited source, and the list filters q, kind, publisher and
+ * language.
  */
 #include "tests/lib/testlib.h"
 
@@ -181,6 +182,37 @@ static void test_filters(struct tl_server *srv)
 	CHECK_BAD_PARAM("/v1/sources?title=x", "title");
 }
 
+/* ?language=xx: the sources written in that language tag, exactly; a
+ * value that is no language tag is a 422 naming the parameter. */
+static void test_language_filter(struct tl_server *srv)
+{
+	(void)srv;
+	REQUIRE(tl_create("/v1/sources",
+			  "{\"id\": \"l1\", \"title\": \"One\", "
+			  "\"language\": \"en\", \"kind\": \"report\"}"));
+	REQUIRE(tl_create("/v1/sources",
+			  "{\"id\": \"l2\", \"title\": \"Dois\", "
+			  "\"language\": \"pt-BR\"}"));
+	REQUIRE(tl_create("/v1/sources",
+			  "{\"id\": \"l3\", \"title\": \"Three\", "
+			  "\"language\": \"en\"}"));
+	REQUIRE(tl_create("/v1/sources",
+			  "{\"id\": \"l4\", \"title\": \"No language\"}"));
+	CHECK_STR(list("?language=en"), "l1,l3");
+	CHECK_STR(list("?language=pt-BR"), "l2");
+	CHECK_STR(list("?language=pt"), "");
+	CHECK_STR(list("?language=en&kind=report"), "l1");
+	CHECK_STR(list("?language=en&limit=1"), "l1");
+	/* A changed language moves the source to the other list. */
+	struct tl_resp *r = tl_patch("/v1/sources/l3", "{\"language\": \"fr\"}");
+	CHECK_STATUS(r, 200);
+	CHECK_STR(list("?language=en"), "l1");
+	CHECK_STR(list("?language=fr"), "l3");
+	CHECK_BAD_PARAM("/v1/sources?language=English", "language");
+	CHECK_BAD_PARAM("/v1/sources?language=EN", "language");
+	CHECK_BAD_PARAM("/v1/sources?language=", "language");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct tl_test tests[] = {
@@ -190,6 +222,7 @@ int main(int argc, char **argv)
 		TL_TEST(test_validation_lists_every_field, TL_SERVER),
 		TL_TEST(test_delete_cited_source_is_409, TL_SERVER),
 		TL_TEST(test_filters, TL_SERVER),
+		TL_TEST(test_language_filter, TL_SERVER),
 		{NULL, NULL, 0},
 	};
 
