@@ -38,6 +38,7 @@
 #include "common/ids.h"
 #include "handlers/demo.h"
 #include "server/http.h"
+#include "server/intake.h"
 #include "server/keys.h"
 #include "server/reply.h"
 #include "server/router.h"
@@ -517,7 +518,7 @@ static void run_request(struct fuzz_input *in, struct reply *rep)
 	req.path = in->path;
 	req.method = http_method_parse(in->method);
 	/* begin_request: a path that is not UTF-8 is refused first. */
-	if (!http_utf8_valid((const unsigned char *)in->path)) {
+	if (!intake_utf8_valid((const unsigned char *)in->path)) {
 		reply_problem(rep, PROBLEM_BAD_REQUEST, "the path is not UTF-8");
 		return;
 	}
@@ -576,13 +577,13 @@ static void run_request(struct fuzz_input *in, struct reply *rep)
 		req.raw_len = in->body_len;
 	} else if (http_method_takes_body(req.method)) {
 		char pointer[256];
-		body = http_parse_json(in->body ? in->body : "", in->body_len,
+		body = intake_parse_json(in->body ? in->body : "", in->body_len,
 				       why, sizeof(why));
 		if (!body) {
 			reply_problem(rep, PROBLEM_INVALID_JSON, "%s", why);
 			return;
 		}
-		if (http_check_numbers(in->body, in->body_len, pointer,
+		if (intake_check_numbers(in->body, in->body_len, pointer,
 				       sizeof(pointer), why, sizeof(why)) != 0) {
 			json_t *errors = json_array();
 			errors_add(errors, pointer, "%s", why);

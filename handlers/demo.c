@@ -12,7 +12,7 @@
 #include "common/embedded.h"
 #include "handlers/claims.h"
 #include "handlers/resource.h"
-#include "server/http.h"
+#include "server/intake.h"
 #include "store/store.h"
 
 static const struct resource *const demo_resources[] = {
@@ -96,7 +96,7 @@ enum demo_result demo_load(struct store *st, char *msg, size_t msgsz)
 		lineno++;
 		struct reply rep;
 		reply_init(&rep);
-		json_t *line = len ? http_parse_json(p, len, why, sizeof(why))
+		json_t *line = len ? intake_parse_json(p, len, why, sizeof(why))
 				   : NULL;
 		int status = line ? load_line(st, line, &rep) : 0;
 		json_decref(line);

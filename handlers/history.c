@@ -4,6 +4,7 @@
  * handler, relations), so the feed never shows a change that was rolled
  * back and never misses one that was acknowledged.
  */
+#include "common/clock.h"
 #include "handlers/history.h"
 
 #include <stdio.h>
@@ -25,7 +26,7 @@ int history_append_text(struct store *st, const char *type, const char *id,
 		    "key_name, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (!s)
 		return STORE_ERROR;
-	resource_now(now);
+	clock_now_rfc3339(now);
 	store_bind_text(s, 1, type);
 	store_bind_text(s, 2, id);
 	store_bind_text(s, 3, op);

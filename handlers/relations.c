@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "common/ids.h"
 #include "handlers/claims.h"
 #include "handlers/fields.h"
@@ -234,7 +235,7 @@ int relation_create(struct store *st, const char *from_id, json_t *input,
 		id = generated;
 	}
 	char now[32];
-	resource_now(now);
+	clock_now_rfc3339(now);
 	struct store_stmt *s = store_prepare(
 		st, "INSERT INTO relations (id, type, from_seq, to_seq, note, "
 		    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");

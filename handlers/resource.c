@@ -5,6 +5,7 @@
  * body into its canonical form, check references, run the resource's own
  * checks, then insert or update, so a refused write changes nothing.
  */
+#include "common/clock.h"
 #include "handlers/resource.h"
 
 #include <inttypes.h>
@@ -21,27 +22,6 @@
 #include "handlers/history.h"
 #include "handlers/idempotency.h"
 #include "store/store.h"
-
-void resource_now(char buf[32])
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-int reply_store_error(struct reply *rep, int rc)
-{
-	if (rc == STORE_BUSY) {
-		reply_problem(rep, PROBLEM_UNAVAILABLE,
-			      "the store is busy; retry shortly");
-		reply_header(rep, "Retry-After", "1");
-		return rep->status;
-	}
-	return reply_problem(rep, PROBLEM_INTERNAL,
-			     "the store could not complete the request");
-}
 
 int resource_render(struct store *st, const struct resource *res,
 		    struct store_stmt *s, struct strbuf *out)
@@ -111,11 +91,6 @@ int resource_exists(struct store *st, const struct resource *res,
 	int rc = store_step(s);
 	store_reset(s);
 	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : rc;
-}
-
-static void etag_of(const struct strbuf *text, char etag[24])
-{
-	snprintf(etag, 24, "\"%016" PRIx64 "\"", strbuf_hash(text));
 }
 
 int resource_load(struct store *st, const struct resource *res,
@@ -276,7 +251,7 @@ static int store_row(struct store *st, const struct resource *res,
 		     json_t *computed)
 {
 	char now[32];
-	resource_now(now);
+	clock_now_rfc3339(now);
 	char *body_text = json_dumps(doc, JSON_COMPACT);
 	char *computed_text = json_object_size(computed)
 				      ? json_dumps(computed, JSON_COMPACT)
@@ -304,37 +279,6 @@ static int write_failed(struct reply *rep, int rc, json_t *errors,
 		return reply_invalid(rep, json_incref(errors));
 	return reply_problem(rep, PROBLEM_CONFLICT, "%s",
 			     conflict ? conflict : "the write conflicts");
-}
-
-void resource_etag(json_t *representation, char etag[24])
-{
-	char *text = json_dumps(representation, JSON_COMPACT);
-	uint64_t h = 1469598103934665603ull;
-	for (const unsigned char *p = (const unsigned char *)text; p && *p; p++)
-		h = (h ^ *p) * 1099511628211ull;
-	free(text);
-	snprintf(etag, 24, "\"%016" PRIx64 "\"", h);
-}
-
-bool etag_listed(const char *header, const char *etag, bool weak_ok)
-{
-	size_t n = strlen(etag);
-	for (const char *p = header; p && *p;) {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p == '*')
-			return true;
-		/* If-Match compares strongly: a weak tag never matches. */
-		bool weak = strncmp(p, "W/", 2) == 0;
-		if (weak)
-			p += 2;
-		if ((!weak || weak_ok) && strncmp(p, etag, n) == 0 &&
-		    (p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '\t'))
-			return true;
-		while (*p && *p != ',')
-			p++;
-	}
-	return false;
 }
 
 /* Checks an If-Match precondition against the current representation of
@@ -487,26 +431,6 @@ int resource_write(struct store *st, const struct resource *res,
 	return status;
 }
 
-int reply_with_etag(struct reply *rep, int status, json_t *out)
-{
-	char etag[24];
-	resource_etag(out, etag);
-	reply_header(rep, "ETag", etag);
-	return reply_json(rep, status, out);
-}
-
-int reply_text_with_etag(struct reply *rep, int status, struct strbuf *text)
-{
-	char etag[24];
-	etag_of(text, etag);
-	reply_header(rep, "ETag", etag);
-	size_t len;
-	char *buf = strbuf_detach(text, &len);
-	if (!buf)
-		return reply_store_error(rep, STORE_ERROR);
-	return reply_text(rep, status, "application/json", buf, len);
-}
-
 /* Runs one write (`input` merged into the stored body first when
  * `patch`) in its own transaction and fills the reply. */
 static int write_reply(const struct request *req, struct reply *rep,
@@ -621,7 +545,7 @@ int handle_resource_get(const struct request *req, struct reply *rep)
 		return rc == STORE_DONE ? reply_not_found(rep, res, req->args[0])
 					: reply_store_error(rep, rc);
 	}
-	etag_of(&text, etag);
+	etag_of_text(&text, etag);
 	reply_header(rep, "ETag", etag);
 	const char *if_none_match = request_header(req, "If-None-Match");
 	if (if_none_match && etag_listed(if_none_match, etag, true)) {
@@ -1000,7 +924,7 @@ static int bulk_create(struct bulk_writer *bw, struct write_ctx *ctx,
 	struct strbuf rendered = STRBUF_INIT;
 	int64_t seq = 0;
 	int rc = STORE_ERROR;
-	resource_now(now);
+	clock_now_rfc3339(now);
 	char *body_text = json_dumps(ctx->doc, JSON_COMPACT);
 	char *computed_text = json_object_size(ctx->computed)
 				      ? json_dumps(ctx->computed, JSON_COMPACT)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "common/ids.h"
+#include "server/etag.h"
 #include "server/reply.h"
 
 struct store;
@@ -232,25 +233,6 @@ int resource_write_text(struct store *st, const struct resource *res,
 /* Whether `res` has a row with `id`: 1, 0, or a store error (< 0). */
 int resource_exists(struct store *st, const struct resource *res,
 		    const char *id);
-
-/* The strong ETag of a representation: a quoted hash of its JSON. */
-void resource_etag(json_t *representation, char etag[24]);
-
-/* Replies `representation` (reference taken) with its ETag; returns
- * `status`. */
-int reply_with_etag(struct reply *rep, int status, json_t *representation);
-/* The same for a representation in text; takes `text`'s buffer. */
-int reply_text_with_etag(struct reply *rep, int status, struct strbuf *text);
-
-/* True when an If-Match / If-None-Match header value lists `etag` (or is
- * "*"); weak tags (W/"...") count only when `weak_ok` (If-None-Match). */
-bool etag_listed(const char *header, const char *etag, bool weak_ok);
-
-/* The current UTC time as RFC 3339 ("2026-11-27T10:00:00Z"). */
-void resource_now(char buf[32]);
-
-/* Reply 500 for a store error, without details. */
-int reply_store_error(struct reply *rep, int rc);
 
 /* Reply 422 when ?limit or ?cursor are bad; else parse them. */
 bool list_page_params(const struct request *req, json_t *errors,

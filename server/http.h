@@ -26,23 +26,6 @@ int http_port(const struct http_server *srv);
 void http_stop(struct http_server *srv);
 
 /*
- * Parses a JSON request body: valid UTF-8, no duplicate keys, nesting at
- * most 32 levels.  Returns a new reference, or NULL with a reason in
- * `why`.  Exposed for tests and the fuzzer.
- */
-#include <jansson.h>
-json_t *http_parse_json(const char *data, size_t len, char *why,
-			size_t whysz);
-
-/*
- * Finds numbers a parsed body holds that we cannot store faithfully (-2^63,
- * reals that underflow to 0).  Returns 0, or -1 with the JSON Pointer of
- * the first one in `pointer` and why in `why`.
- */
-int http_check_numbers(const char *data, size_t len, char *pointer,
-		       size_t pointersz, char *why, size_t whysz);
-
-/*
  * The front end's request checks, exposed so the fuzzer drives the same
  * code the server runs.
  */
@@ -53,9 +36,6 @@ int http_check_numbers(const char *data, size_t len, char *pointer,
 enum http_method http_method_parse(const char *m);
 /* POST, PUT and PATCH take a body. */
 bool http_method_takes_body(enum http_method m);
-/* True when the NUL-terminated `s` is valid UTF-8 (no overlongs, no
- * surrogates, nothing past U+10FFFF). */
-bool http_utf8_valid(const unsigned char *s);
 /* True when `raw_query` (the raw URI from its '?', or NULL) has only
  * well-formed percent escapes and the decoded parameters in `req` are
  * UTF-8. */
