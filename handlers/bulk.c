@@ -37,6 +37,7 @@
 
 #include "common/ids.h"
 #include "handlers/bulk.h"
+#include "handlers/bulkwrite.h"
 #include "handlers/claims.h"
 #include "handlers/fields.h"
 #include "handlers/resource.h"

@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "handlers/resource.h"
+#include "handlers/describe.h"
 
 /*
  * Validates `input` (borrowed) against the fields of `res`.  Errors are

@@ -11,9 +11,9 @@
 #include "common/ids.h"
 #include "handlers/claims.h"
 #include "handlers/fields.h"
-#include "handlers/history.h"
 #include "handlers/idempotency.h"
 #include "handlers/resource.h"
+#include "handlers/revisions.h"
 #include "store/store.h"
 
 static const char *const relation_types[] = {
