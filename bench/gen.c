@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/pdate.h"
 #include "common/quote.h"
 #include "handlers/fields.h"
@@ -1258,7 +1259,7 @@ int main(int argc, char **argv)
 	events = calloc((size_t)z.events, sizeof(*events));
 	sources = calloc((size_t)z.sources, sizeof(*sources));
 	char now[32];
-	resource_now(now);
+	clock_now_rfc3339(now);
 
 	FILE *claim_list = open_list(lists, "claims.txt");
 	double t = now_s();

@@ -1,9 +1,9 @@
 /*
  * A libFuzzer harness for the request path: it turns each input into an
  * HTTP request (method, target, a few headers, a body; the format is in
- * fuzz/README.md), runs it through what the front end runs in
- * finish_request() -- route_match, the query rules, http_parse_json,
- * http_check_numbers, the key check, the handler -- on an in-memory store
+ * fuzz/README.md), runs it through the server's own request path
+ * (server/serve.h, which server/http.c calls too: route_match, the query
+ * rules, body intake, the key check, the handler) on an in-memory store
  * that holds the demo data, and then checks the reply against invariants
  * every reply must keep.  A broken invariant is an abort(), which libFuzzer
  * reports as a crash with the input that caused it.
@@ -12,9 +12,9 @@
  * the path and the query are percent-decoded leniently (a bad escape stays
  * as it is), '+' is a space in the query only, a decoded NUL ends the
  * string.  A path that is not UTF-8 is a 400 before routing, as in
- * begin_request.  The front end's own checks (the method allowlist, UTF-8,
- * the query's escapes, media types) are called from server/http.h, so
- * the harness runs the server's code, not a copy of it.
+ * begin_request.  Everything after that (the method allowlist, UTF-8,
+ * the query's escapes, media types, intake, keys) is the server's code in
+ * server/serve.c and server/intake.c, not a copy of it.
  *
  * The store lives in memory, migrated and loaded with the demo data, and
  * is made again every FUZZ_RECYCLE_INPUTS inputs or FUZZ_RECYCLE_WRITES
@@ -37,10 +37,11 @@
 
 #include "common/ids.h"
 #include "handlers/demo.h"
-#include "server/http.h"
+#include "server/intake.h"
 #include "server/keys.h"
 #include "server/reply.h"
 #include "server/router.h"
+#include "server/serve.h"
 #include "store/store.h"
 
 /* SQLite takes URI filenames by default on Debian (USE_URI). */
@@ -125,7 +126,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 /* ---- what the front end (and libmicrohttpd before it) does ---- */
 
-/* The checks themselves are the server's (server/http.h); only what
+/* The checks themselves are the server's (server/serve.h); only what
  * libmicrohttpd does before them is modelled here. */
 
 static int hex_value(char c)
@@ -505,117 +506,53 @@ static void check_reply(struct reply *rep)
 
 /* ---- one request ---- */
 
-/* What finish_request does once the body is in; fills `rep`. */
+/* What the access handler does, through the server's own request path
+ * (server/serve.h); fills `rep`.  Writes run here rather than on a writer
+ * thread. */
 static void run_request(struct fuzz_input *in, struct reply *rep)
 {
 	struct request req = {0};
 	char scratch[ROUTER_PATH_MAX];
 	unsigned allowed = 0;
 	json_t *body = NULL;
-	char why[256];
 
 	req.path = in->path;
 	req.method = http_method_parse(in->method);
 	/* begin_request: a path that is not UTF-8 is refused first. */
-	if (!http_utf8_valid((const unsigned char *)in->path)) {
+	if (!intake_utf8_valid((const unsigned char *)in->path)) {
 		reply_problem(rep, PROBLEM_BAD_REQUEST, "the path is not UTF-8");
 		return;
 	}
 	const struct route *route =
 		route_match(in->path, req.method, &req, scratch, &allowed);
 	if (!route) {
-		/* send_unrouted */
-		char allow[128];
-		route_allow_header(allowed | METHOD_OPTIONS, allow,
-				   sizeof(allow));
-		if (!allowed)
-			reply_problem(rep, PROBLEM_NOT_FOUND, "no such path");
-		else if (req.method != METHOD_OPTIONS)
-			reply_problem(rep, PROBLEM_METHOD_NOT_ALLOWED,
-				      "this path does not take that method");
-		else
-			reply_json(rep, 204, NULL);
-		if (allowed)
-			reply_header(rep, "Allow", allow);
+		serve_unrouted(&req, allowed, rep);
 		return;
 	}
-
 	/* begin_request: the media type (absent counts as the right one,
 	 * so that inputs need not spell it out). */
 	const char *type = fuzz_header_lookup(in, "Content-Type");
-	if (http_method_takes_body(req.method) && type) {
-		bool ok = route->flags & ROUTE_NDJSON
-				  ? http_media_type_is(type, "application/x-ndjson") ||
-					    http_media_type_is(type, "application/ndjson")
-			  : req.method == METHOD_PATCH
-				  ? http_media_type_is(type, "application/json") ||
-					    http_media_type_is(
-						    type, "application/merge-patch+json")
-				  : http_media_type_is(type, "application/json");
-		if (!ok) {
-			reply_problem(rep, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
-				      "wrong media type");
-			return;
-		}
-	}
+	if (http_method_takes_body(req.method) && type &&
+	    !serve_media_type_ok(route, req.method, type, rep))
+		return;
 
-	/* finish_request, in its order. */
-	if (!mhd_parse_query(in->query, &req) ||
-	    req.nquery >= REQUEST_MAX_QUERY) {
-		reply_problem(rep, PROBLEM_BAD_REQUEST,
-			      "more than %d query parameters",
-			      REQUEST_MAX_QUERY - 1);
-		return;
-	}
-	if (!http_query_well_formed(in->raw_query, &req)) {
-		reply_problem(rep, PROBLEM_BAD_REQUEST, "bad query");
-		return;
-	}
-	if (route->flags & ROUTE_NDJSON) {
-		req.raw_body = in->body;
-		req.raw_len = in->body_len;
-	} else if (http_method_takes_body(req.method)) {
-		char pointer[256];
-		body = http_parse_json(in->body ? in->body : "", in->body_len,
-				       why, sizeof(why));
-		if (!body) {
-			reply_problem(rep, PROBLEM_INVALID_JSON, "%s", why);
-			return;
-		}
-		if (http_check_numbers(in->body, in->body_len, pointer,
-				       sizeof(pointer), why, sizeof(why)) != 0) {
-			json_t *errors = json_array();
-			errors_add(errors, pointer, "%s", why);
-			reply_invalid(rep, errors);
-			json_decref(body);
-			return;
-		}
-	}
-	req.body = body;
-	req.route_arg = route->arg;
+	/* finish_request: the query as libmicrohttpd hands it over, then
+	 * the server's checks.  A request without a key may write, as if
+	 * it held a write key. */
+	struct serve_input si = {
+		.route = route,
+		.raw_query = in->raw_query,
+		.query_overflow = !mhd_parse_query(in->query, &req),
+		.body = in->body,
+		.len = in->body_len,
+		.store = fuzz_store,
+		.anonymous = SCOPE_WRITE,
+	};
 	req.header_lookup = fuzz_header_lookup;
 	req.header_cookie = in;
-	req.store = fuzz_store;
-
-	/* authorize: a key presented must be valid; none stands for a write
-	 * key named "fuzz". */
-	char key_name[ID_MAX_LEN + 1];
-	const char *authorization = fuzz_header_lookup(in, "Authorization");
-	if (!(route->flags & ROUTE_PUBLIC) && authorization) {
-		enum key_scope scope;
-		int rc = keys_check(fuzz_store, authorization, key_name,
-				    sizeof(key_name), &scope);
-		if (rc < 0)
-			fuzz_fail(NULL, "keys_check: store error %d", rc);
-		if (rc != KEY_OK) {
-			reply_problem(rep, PROBLEM_UNAUTHORIZED,
-				      "the API key is not valid");
-			json_decref(body);
-			return;
-		}
-		req.key_name = key_name;
-	} else if (!(route->flags & ROUTE_PUBLIC)) {
-		req.key_name = "fuzz";
+	if (serve_prepare(&si, &req, rep, &body) == SERVE_REPLY) {
+		json_decref(body);
+		return;
 	}
 
 	/* The handler; a long poll is woken at once as if the server were

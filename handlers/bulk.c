@@ -37,11 +37,12 @@
 
 #include "common/ids.h"
 #include "handlers/bulk.h"
+#include "handlers/bulkwrite.h"
 #include "handlers/claims.h"
 #include "handlers/fields.h"
 #include "handlers/resource.h"
 #include "handlers/txn.h"
-#include "server/http.h"
+#include "server/intake.h"
 #include "store/store.h"
 
 #define IMPORT_MAX_ERRORS 1000
@@ -300,13 +301,13 @@ static int split_lines(struct import *im, const char *data, size_t len)
 		*l = (struct line){.text = text, .len = n, .number = number,
 				   .kind = KIND_BAD};
 		char why[256];
-		json_t *obj = http_parse_json(text, n, why, sizeof(why));
+		json_t *obj = intake_parse_json(text, n, why, sizeof(why));
 		if (!obj) {
 			line_error(im, number, "", why);
 			continue;
 		}
 		char pointer[256];
-		if (http_check_numbers(text, n, pointer, sizeof(pointer), why,
+		if (intake_check_numbers(text, n, pointer, sizeof(pointer), why,
 				       sizeof(why)) != 0) {
 			line_error(im, number, pointer, why);
 			json_decref(obj);
@@ -591,7 +592,7 @@ static int write_lines(struct store *st, struct import *im,
 	for (size_t k = 0; k < im->norder && rc == STORE_OK; k++) {
 		const struct line *l = &im->lines[im->order[k]];
 		char why[256];
-		json_t *obj = http_parse_json(l->text, l->len, why, sizeof(why));
+		json_t *obj = intake_parse_json(l->text, l->len, why, sizeof(why));
 		if (!obj) {
 			rc = STORE_ERROR; /* parsed fine in the first pass */
 			break;

@@ -14,7 +14,7 @@
 #include "handlers/claims.h"
 #include "handlers/resource.h"
 #include "handlers/txn.h"
-#include "server/http.h"
+#include "server/intake.h"
 #include "store/store.h"
 
 static const struct resource *const demo_resources[] = {
@@ -108,7 +108,7 @@ static int demo_body(struct store *st, void *arg, struct reply *rep,
 		lineno++;
 		struct reply line_rep;
 		reply_init(&line_rep);
-		json_t *line = len ? http_parse_json(p, len, why, sizeof(why))
+		json_t *line = len ? intake_parse_json(p, len, why, sizeof(why))
 				   : NULL;
 		int status = line ? load_line(st, line, &line_rep) : 0;
 		json_decref(line);

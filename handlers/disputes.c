@@ -9,7 +9,7 @@
 
 #include "common/ids.h"
 #include "handlers/reading.h"
-#include "handlers/timeline.h"
+#include "handlers/disputes.h"
 #include "store/store.h"
 
 /* Literal SQL: which conditions apply depends on the filters given. */

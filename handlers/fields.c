@@ -11,6 +11,7 @@
 
 #include "common/ids.h"
 #include "common/pdate.h"
+#include "server/reply.h"
 #include "store/store.h"
 
 #define DEFAULT_MAX_LEN 1000

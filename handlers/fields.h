@@ -11,7 +11,7 @@
 
 #include "common/pdate.h"
 
-#include "handlers/resource.h"
+#include "handlers/describe.h"
 
 /*
  * Validates `input` (borrowed) against the fields of `res`.  Errors are

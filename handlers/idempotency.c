@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "handlers/resource.h"
+#include "server/etag.h"
 #include "store/store.h"
 
 #define IDEMPOTENCY_TTL_MS (24LL * 3600 * 1000)

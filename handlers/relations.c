@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "common/ids.h"
 #include "handlers/claims.h"
 #include "handlers/fields.h"
-#include "handlers/history.h"
+#include "handlers/revisions.h"
 #include "handlers/txn.h"
 #include "handlers/resource.h"
+#include "handlers/revisions.h"
 #include "store/store.h"
 
 static const char *const relation_types[] = {
@@ -234,7 +236,7 @@ int relation_create(struct store *st, const char *from_id, json_t *input,
 		id = generated;
 	}
 	char now[32];
-	resource_now(now);
+	clock_now_rfc3339(now);
 	struct store_stmt *s = store_prepare(
 		st, "INSERT INTO relations (id, type, from_seq, to_seq, note, "
 		    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");

@@ -13,35 +13,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/ids.h"
 #include "common/mergepatch.h"
 #include "common/pdate.h"
 #include "common/strbuf.h"
 #include "handlers/fields.h"
-#include "handlers/history.h"
 #include "handlers/txn.h"
+#include "handlers/revisions.h"
+#include "handlers/writepath.h"
 #include "store/store.h"
-
-void resource_now(char buf[32])
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-int reply_store_error(struct reply *rep, int rc)
-{
-	if (rc == STORE_BUSY) {
-		reply_problem(rep, PROBLEM_UNAVAILABLE,
-			      "the store is busy; retry shortly");
-		reply_header(rep, "Retry-After", "1");
-		return rep->status;
-	}
-	return reply_problem(rep, PROBLEM_INTERNAL,
-			     "the store could not complete the request");
-}
 
 int resource_render(struct store *st, const struct resource *res,
 		    struct store_stmt *s, struct strbuf *out)
@@ -80,9 +61,9 @@ int resource_render(struct store *st, const struct resource *res,
 
 /* Renders `id` into `out`, setting *seq and *version (when given):
  * STORE_ROW, STORE_DONE or an error. */
-static int render_by_id(struct store *st, const struct resource *res,
-			const char *id, struct strbuf *out, int64_t *seq,
-			int64_t *version)
+int resource_render_by_id(struct store *st, const struct resource *res,
+			  const char *id, struct strbuf *out, int64_t *seq,
+			  int64_t *version)
 {
 	struct store_stmt *s = store_prepare(st, res->sql.get);
 	if (!s)
@@ -101,23 +82,6 @@ static int render_by_id(struct store *st, const struct resource *res,
 	return rc;
 }
 
-int resource_exists(struct store *st, const struct resource *res,
-		    const char *id)
-{
-	struct store_stmt *s = store_prepare(st, res->sql.exists);
-	if (!s)
-		return STORE_ERROR;
-	store_bind_text(s, 1, id);
-	int rc = store_step(s);
-	store_reset(s);
-	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : rc;
-}
-
-static void etag_of(const struct strbuf *text, char etag[24])
-{
-	snprintf(etag, 24, "\"%016" PRIx64 "\"", strbuf_hash(text));
-}
-
 int resource_load(struct store *st, const struct resource *res,
 		  const char *id, json_t **out, int64_t *seq_out)
 {
@@ -125,7 +89,7 @@ int resource_load(struct store *st, const struct resource *res,
 	 * needs a tree, so both always agree to the byte (and the ETag). */
 	struct strbuf text = STRBUF_INIT;
 	*out = NULL;
-	int rc = render_by_id(st, res, id, &text, seq_out, NULL);
+	int rc = resource_render_by_id(st, res, id, &text, seq_out, NULL);
 	if (rc == STORE_ROW) {
 		json_error_t jerr;
 		*out = json_loadb(text.buf, text.len, 0, &jerr);
@@ -137,8 +101,8 @@ int resource_load(struct store *st, const struct resource *res,
 }
 
 /* Reads the stored body and computed fields of `id` (new references). */
-static int load_stored(struct store *st, const struct resource *res,
-		       const char *id, json_t **body, json_t **computed)
+int resource_load_stored(struct store *st, const struct resource *res,
+			 const char *id, json_t **body, json_t **computed)
 {
 	*body = NULL;
 	*computed = NULL;
@@ -231,7 +195,8 @@ static int check_generic(struct write_ctx *ctx)
  * given, else the store), the generic rules and the resource's own.
  * Problems land in ctx->errors / ctx->conflict; returns a store error
  * only when the checks could not run. */
-static int write_checks(struct write_ctx *ctx, const struct ref_lookup *refs)
+int resource_write_checks(struct write_ctx *ctx,
+			  const struct ref_lookup *refs)
 {
 	int rc = fields_check_refs_with(ctx->store, ctx->res, ctx->doc,
 					ctx->errors, refs);
@@ -243,8 +208,8 @@ static int write_checks(struct write_ctx *ctx, const struct ref_lookup *refs)
 }
 
 /* An identical write is no change: no new version. */
-static bool write_changes_nothing(json_t *old_body, json_t *old_computed,
-				  const struct write_ctx *ctx)
+bool resource_write_changes_nothing(json_t *old_body, json_t *old_computed,
+				    const struct write_ctx *ctx)
 {
 	return json_equal(old_body, ctx->doc) &&
 	       json_equal(old_computed, ctx->computed);
@@ -252,10 +217,10 @@ static bool write_changes_nothing(json_t *old_body, json_t *old_computed,
 
 /* Binds a row's values from parameter `first` on: id, body, computed,
  * the time, then its date span (left NULL when undated). */
-static void bind_row(struct store_stmt *s, int first,
-		     const struct resource *res, json_t *doc, const char *id,
-		     const char *body_text, const char *computed_text,
-		     const char *now)
+void resource_bind_row(struct store_stmt *s, int first,
+		       const struct resource *res, json_t *doc, const char *id,
+		       const char *body_text, const char *computed_text,
+		       const char *now)
 {
 	bool dated;
 	struct pdate span;
@@ -271,12 +236,12 @@ static void bind_row(struct store_stmt *s, int first,
 	}
 }
 
-static int store_row(struct store *st, const struct resource *res,
-		     const char *sql, const char *id, json_t *doc,
-		     json_t *computed)
+int resource_store_row(struct store *st, const struct resource *res,
+		       const char *sql, const char *id, json_t *doc,
+		       json_t *computed)
 {
 	char now[32];
-	resource_now(now);
+	clock_now_rfc3339(now);
 	char *body_text = json_dumps(doc, JSON_COMPACT);
 	char *computed_text = json_object_size(computed)
 				      ? json_dumps(computed, JSON_COMPACT)
@@ -285,7 +250,7 @@ static int store_row(struct store *st, const struct resource *res,
 	int rc = STORE_ERROR;
 	if (!s || !body_text)
 		goto done;
-	bind_row(s, 1, res, doc, id, body_text, computed_text, now);
+	resource_bind_row(s, 1, res, doc, id, body_text, computed_text, now);
 	rc = store_exec_stmt(s);
 done:
 	free(body_text);
@@ -304,37 +269,6 @@ static int write_failed(struct reply *rep, int rc, json_t *errors,
 		return reply_invalid(rep, json_incref(errors));
 	return reply_problem(rep, PROBLEM_CONFLICT, "%s",
 			     conflict ? conflict : "the write conflicts");
-}
-
-void resource_etag(json_t *representation, char etag[24])
-{
-	char *text = json_dumps(representation, JSON_COMPACT);
-	uint64_t h = 1469598103934665603ull;
-	for (const unsigned char *p = (const unsigned char *)text; p && *p; p++)
-		h = (h ^ *p) * 1099511628211ull;
-	free(text);
-	snprintf(etag, 24, "\"%016" PRIx64 "\"", h);
-}
-
-bool etag_listed(const char *header, const char *etag, bool weak_ok)
-{
-	size_t n = strlen(etag);
-	for (const char *p = header; p && *p;) {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p == '*')
-			return true;
-		/* If-Match compares strongly: a weak tag never matches. */
-		bool weak = strncmp(p, "W/", 2) == 0;
-		if (weak)
-			p += 2;
-		if ((!weak || weak_ok) && strncmp(p, etag, n) == 0 &&
-		    (p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '\t'))
-			return true;
-		while (*p && *p != ',')
-			p++;
-	}
-	return false;
 }
 
 /* Checks an If-Match precondition against the current representation of
@@ -402,7 +336,7 @@ int resource_write_text(struct store *st, const struct resource *res,
 	ctx.doc = doc;
 	ctx.computed = computed;
 
-	rc = load_stored(st, res, id, &old_body, &old_computed);
+	rc = resource_load_stored(st, res, id, &old_body, &old_computed);
 	if (rc < 0)
 		goto fail;
 	bool exists = rc == STORE_ROW;
@@ -421,14 +355,14 @@ int resource_write_text(struct store *st, const struct resource *res,
 		if (status)
 			goto done;
 	}
-	rc = write_checks(&ctx, NULL);
+	rc = resource_write_checks(&ctx, NULL);
 	if (rc != STORE_OK || json_array_size(errors) || ctx.conflict[0])
 		goto fail;
 
-	if (exists && write_changes_nothing(old_body, old_computed, &ctx)) {
+	if (exists && resource_write_changes_nothing(old_body, old_computed, &ctx)) {
 		w->outcome = WRITE_UNCHANGED;
 	} else {
-		rc = store_row(st, res, exists ? res->sql.update : res->sql.insert,
+		rc = resource_store_row(st, res, exists ? res->sql.update : res->sql.insert,
 			       id, doc, computed);
 		if (rc == STORE_OK && res->after_write)
 			rc = res->after_write(&ctx);
@@ -440,7 +374,7 @@ int resource_write_text(struct store *st, const struct resource *res,
 	 * and the ETag are all this text. */
 	size_t mark = out->len;
 	int64_t version = 0;
-	rc = render_by_id(st, res, id, out, NULL, &version);
+	rc = resource_render_by_id(st, res, id, out, NULL, &version);
 	if (rc != STORE_ROW || out->failed) {
 		rc = rc == STORE_DONE || rc == STORE_ROW ? STORE_ERROR : rc;
 		goto fail;
@@ -487,26 +421,6 @@ int resource_write(struct store *st, const struct resource *res,
 	return status;
 }
 
-int reply_with_etag(struct reply *rep, int status, json_t *out)
-{
-	char etag[24];
-	resource_etag(out, etag);
-	reply_header(rep, "ETag", etag);
-	return reply_json(rep, status, out);
-}
-
-int reply_text_with_etag(struct reply *rep, int status, struct strbuf *text)
-{
-	char etag[24];
-	etag_of(text, etag);
-	reply_header(rep, "ETag", etag);
-	size_t len;
-	char *buf = strbuf_detach(text, &len);
-	if (!buf)
-		return reply_store_error(rep, STORE_ERROR);
-	return reply_text(rep, status, "application/json", buf, len);
-}
-
 /* One write (`input` merged into the stored body first when `patch`),
  * the body of its transaction. */
 struct write_call {
@@ -532,7 +446,7 @@ static int write_body(struct store *st, void *arg, struct reply *rep,
 	};
 	int status;
 	if (c->patch) {
-		int rc = load_stored(st, res, c->path_id, &body, &computed);
+		int rc = resource_load_stored(st, res, c->path_id, &body, &computed);
 		if (rc == STORE_DONE) {
 			status = reply_problem(rep, PROBLEM_NOT_FOUND,
 					       "no %s with id \"%s\"",
@@ -603,13 +517,14 @@ int handle_resource_get(const struct request *req, struct reply *rep)
 	const struct resource *res = req->route_arg;
 	struct strbuf text = STRBUF_INIT;
 	char etag[24];
-	int rc = render_by_id(req->store, res, req->args[0], &text, NULL, NULL);
+	int rc = resource_render_by_id(req->store, res, req->args[0], &text,
+				       NULL, NULL);
 	if (rc != STORE_ROW) {
 		strbuf_release(&text);
 		return rc == STORE_DONE ? reply_not_found(rep, res, req->args[0])
 					: reply_store_error(rep, rc);
 	}
-	etag_of(&text, etag);
+	etag_of_text(&text, etag);
 	reply_header(rep, "ETag", etag);
 	const char *if_none_match = request_header(req, "If-None-Match");
 	if (if_none_match && etag_listed(if_none_match, etag, true)) {
@@ -767,305 +682,4 @@ done:
 int handle_resource_delete(const struct request *req, struct reply *rep)
 {
 	return txn_run(req->store, req, rep, 0, delete_body, (void *)req);
-}
-
-/* ---- bulk writes ---- */
-
-/*
- * A bulk writer stages the rows it creates in a temporary table and
- * inserts them into their resource table with one INSERT ... SELECT per
- * batch.  One statement per row costs several times the row itself here:
- * each such statement (the tables have triggers) opens a statement
- * savepoint, and the full-text index writes its pending terms to disk at
- * every savepoint, so row by row it is rewritten once per row.  In one
- * statement the same triggers run for every row, and the index is written
- * once.  The rows, their seq (given explicitly: what SQLite would pick,
- * max + 1 onwards), every trigger's work and the revisions are the same
- * as the API writes them one by one.
- *
- * Each such statement also opens a statement journal, into which SQLite
- * copies every page the statement changes that existed before it: a page
- * an import changes in a thousand statements is copied a thousand times.
- * So a batch is as large as it can be: every row of one resource that
- * nothing in between needs to see (the temporary table itself is only
- * written once and read once).
- *
- * Staged rows are invisible to queries, so the writer flushes them before
- * anything that could need them: a write of another resource, a write of
- * an id that exists or is itself staged, and the caller's commit.
- */
-#define BULK_STAGE_MAX 1000000
-
-#define BULK_TABLE_SQL(t)                                                    \
-	"SELECT coalesce(max(seq), 0) FROM " t,                               \
-	"INSERT INTO " t " (seq, id, body, computed, version, created_at, "   \
-	"updated_at, date_lo, date_hi, date_prec) SELECT seq, id, body, "    \
-	"computed, 1, now, now, date_lo, date_hi, date_prec FROM "            \
-	"temp.bulk_rows ORDER BY seq"
-
-static const struct {
-	const struct resource *res;
-	const char *max_seq;
-	const char *flush;
-} bulk_tables[] = {
-	{&actor_resource, BULK_TABLE_SQL("actors")},
-	{&source_resource, BULK_TABLE_SQL("sources")},
-	{&event_resource, BULK_TABLE_SQL("events")},
-	{&claim_resource, BULK_TABLE_SQL("claims")},
-};
-
-struct bulk_writer {
-	struct store *st;
-	int table;        /* index into bulk_tables of the staged rows, or -1 */
-	size_t nstaged;
-	int64_t next_seq; /* the seq the next staged row gets */
-};
-
-struct bulk_writer *bulk_writer_new(struct store *st)
-{
-	struct bulk_writer *bw = calloc(1, sizeof(*bw));
-	if (!bw)
-		return NULL;
-	*bw = (struct bulk_writer){.st = st, .table = -1};
-	int rc = store_exec_stmt(store_prepare(
-		st, "CREATE TEMP TABLE IF NOT EXISTS bulk_rows (seq INTEGER "
-		    "PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL, "
-		    "computed TEXT, now TEXT NOT NULL, date_lo INTEGER, "
-		    "date_hi INTEGER, date_prec INTEGER)"));
-	if (rc == STORE_OK)
-		rc = store_exec_stmt(
-			store_prepare(st, "DELETE FROM temp.bulk_rows"));
-	if (rc != STORE_OK) {
-		free(bw);
-		return NULL;
-	}
-	return bw;
-}
-
-int bulk_writer_flush(struct bulk_writer *bw)
-{
-	if (!bw->nstaged)
-		return STORE_OK;
-	int rc = store_exec_stmt(store_prepare(bw->st, bulk_tables[bw->table].flush));
-	if (rc == STORE_OK)
-		rc = store_exec_stmt(
-			store_prepare(bw->st, "DELETE FROM temp.bulk_rows"));
-	bw->nstaged = 0;
-	bw->table = -1;
-	return rc;
-}
-
-void bulk_writer_free(struct bulk_writer *bw)
-{
-	free(bw);
-}
-
-static int bulk_table_of(const struct resource *res)
-{
-	for (size_t i = 0; i < sizeof(bulk_tables) / sizeof(bulk_tables[0]); i++)
-		if (bulk_tables[i].res == res)
-			return (int)i;
-	return -1;
-}
-
-/* True (1) when `id` is among the staged rows, 0 when not, or an error. */
-static int bulk_staged(struct bulk_writer *bw, const char *id)
-{
-	if (!bw->nstaged)
-		return 0;
-	struct store_stmt *s =
-		store_prepare(bw->st, "SELECT 1 FROM temp.bulk_rows WHERE id = ?1");
-	if (!s)
-		return STORE_ERROR;
-	store_bind_text(s, 1, id);
-	int rc = store_step(s);
-	store_reset(s);
-	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : rc;
-}
-
-/* Stages a new row of `res` (what store_row() would insert); sets *seq to
- * the seq it will have. */
-static int bulk_stage(struct bulk_writer *bw, const struct resource *res,
-		      const char *id, json_t *doc, const char *body_text,
-		      const char *computed_text, const char *now, int64_t *seq)
-{
-	int table = bulk_table_of(res);
-	if (table < 0)
-		return STORE_ERROR;
-	if (!bw->nstaged) {
-		struct store_stmt *s =
-			store_prepare(bw->st, bulk_tables[table].max_seq);
-		if (!s)
-			return STORE_ERROR;
-		int rc = store_step(s);
-		if (rc == STORE_ROW)
-			bw->next_seq = store_column_int64(s, 0) + 1;
-		store_reset(s);
-		if (rc != STORE_ROW)
-			return rc < 0 ? rc : STORE_ERROR;
-		bw->table = table;
-	}
-	struct store_stmt *s = store_prepare(
-		bw->st, "INSERT INTO temp.bulk_rows (seq, id, body, computed, "
-			"now, date_lo, date_hi, date_prec) VALUES (?1, ?2, ?3, "
-			"?4, ?5, ?6, ?7, ?8)");
-	if (!s)
-		return STORE_ERROR;
-	store_bind_int64(s, 1, bw->next_seq);
-	bind_row(s, 2, res, doc, id, body_text, computed_text, now);
-	int rc = store_exec_stmt(s);
-	if (rc == STORE_OK) {
-		*seq = bw->next_seq++;
-		bw->nstaged++;
-	}
-	return rc;
-}
-
-/*
- * The representation of a row being created, rendered by resource_render()
- * itself from the values it is written with: a row of RESOURCE_COLUMNS
- * made of bound values (version 1, in no relation yet).
- */
-static int render_created(struct store *st, const struct resource *res,
-			  int64_t seq, const char *id, const char *body_text,
-			  const char *computed_text, const char *now,
-			  struct strbuf *out)
-{
-	struct store_stmt *s =
-		store_prepare(st, "SELECT ?1, ?2, ?3, ?4, 1, ?5, ?5, 0");
-	if (!s)
-		return STORE_ERROR;
-	store_bind_int64(s, 1, seq);
-	store_bind_text(s, 2, id);
-	store_bind_text(s, 3, body_text);
-	store_bind_text(s, 4, computed_text);
-	store_bind_text(s, 5, now);
-	int rc = store_step(s);
-	if (rc == STORE_ROW)
-		rc = resource_render(st, res, s, out);
-	store_reset(s);
-	return rc == STORE_DONE ? STORE_ERROR : rc;
-}
-
-/* An update, as resource_write() does it: the row, its after_write hook,
- * and a revision of the representation rendered back. */
-static int bulk_update(struct write_ctx *ctx, const char *key_name)
-{
-	int rc = store_row(ctx->store, ctx->res, ctx->res->sql.update, ctx->id,
-			   ctx->doc, ctx->computed);
-	if (rc == STORE_OK && ctx->res->after_write)
-		rc = ctx->res->after_write(ctx);
-	if (rc != STORE_OK || ctx->conflict[0])
-		return rc;
-	struct strbuf text = STRBUF_INIT;
-	int64_t version = 0;
-	rc = render_by_id(ctx->store, ctx->res, ctx->id, &text, NULL,
-			  &version);
-	if (rc == STORE_ROW)
-		rc = text.failed ? STORE_ERROR
-				 : history_append_text(ctx->store, ctx->res->name,
-						       ctx->id, "update", version,
-						       text.buf, key_name);
-	strbuf_release(&text);
-	return rc == STORE_DONE ? STORE_ERROR : rc;
-}
-
-/* A creation: the row staged, its after_write hook, and a revision of the
- * representation it will have. */
-static int bulk_create(struct bulk_writer *bw, struct write_ctx *ctx,
-		       const char *key_name)
-{
-	char now[32];
-	struct strbuf rendered = STRBUF_INIT;
-	int64_t seq = 0;
-	int rc = STORE_ERROR;
-	resource_now(now);
-	char *body_text = json_dumps(ctx->doc, JSON_COMPACT);
-	char *computed_text = json_object_size(ctx->computed)
-				      ? json_dumps(ctx->computed, JSON_COMPACT)
-				      : NULL;
-	if (!body_text || (json_object_size(ctx->computed) && !computed_text))
-		goto done;
-	rc = bulk_stage(bw, ctx->res, ctx->id, ctx->doc, body_text,
-			computed_text, now, &seq);
-	/* What after_write does cannot concern a row that does not exist
-	 * yet (sources: the claims citing it; there are none), but the hook
-	 * runs as for any write. */
-	if (rc == STORE_OK && ctx->res->after_write)
-		rc = ctx->res->after_write(ctx);
-	if (rc != STORE_OK || ctx->conflict[0])
-		goto done;
-	rc = render_created(ctx->store, ctx->res, seq, ctx->id, body_text,
-			    computed_text, now, &rendered);
-	if (rc == STORE_OK)
-		rc = history_append_text(ctx->store, ctx->res->name, ctx->id,
-					 "create", 1, rendered.buf, key_name);
-done:
-	strbuf_release(&rendered);
-	free(body_text);
-	free(computed_text);
-	return rc;
-}
-
-int resource_write_bulk(struct bulk_writer *bw, const struct resource *res,
-			struct write_req *w, const struct ref_lookup *refs,
-			json_t *errors, char conflict[256])
-{
-	struct store *st = bw->st;
-	json_t *doc = NULL, *old_body = NULL, *old_computed = NULL;
-	json_t *computed = json_object();
-	const char *given = NULL, *id = w->path_id;
-	int rc = STORE_OK;
-	struct write_ctx ctx = {.store = st, .res = res, .id = id,
-				.errors = errors, .computed = computed};
-
-	conflict[0] = '\0';
-	/* Staged rows of another resource, or too many: into their table. */
-	if (bw->nstaged && (bw->table != bulk_table_of(res) ||
-			    bw->nstaged >= BULK_STAGE_MAX))
-		rc = bulk_writer_flush(bw);
-	if (rc != STORE_OK)
-		goto done;
-	if (!json_is_object(w->input)) {
-		errors_add(errors, "", "must be a JSON object");
-		goto done;
-	}
-	doc = fields_canonical(res, w->input, errors, &given);
-	if (given && strcmp(given, id) != 0)
-		errors_add(errors, "/id", "does not match the id in the path");
-	ctx.doc = doc;
-
-	/* An id written earlier in this batch is looked up in its table. */
-	rc = bulk_staged(bw, id);
-	if (rc == 1)
-		rc = bulk_writer_flush(bw);
-	if (rc < 0)
-		goto done;
-	rc = load_stored(st, res, id, &old_body, &old_computed);
-	if (rc < 0)
-		goto done;
-	bool exists = rc == STORE_ROW;
-	/* Changing what exists: checks see every row written before. */
-	rc = exists ? bulk_writer_flush(bw) : STORE_OK;
-	if (rc == STORE_OK)
-		rc = write_checks(&ctx, refs);
-	if (rc != STORE_OK || json_array_size(errors) || ctx.conflict[0])
-		goto done;
-
-	if (w->check_only ||
-	    (exists && write_changes_nothing(old_body, old_computed, &ctx))) {
-		w->outcome = WRITE_UNCHANGED;
-		goto done;
-	}
-	rc = exists ? bulk_update(&ctx, w->key_name)
-		    : bulk_create(bw, &ctx, w->key_name);
-	if (rc == STORE_OK && !ctx.conflict[0])
-		w->outcome = exists ? WRITE_UPDATED : WRITE_CREATED;
-done:
-	snprintf(conflict, 256, "%s", ctx.conflict);
-	json_decref(doc);
-	json_decref(computed);
-	json_decref(old_body);
-	json_decref(old_computed);
-	return rc;
 }

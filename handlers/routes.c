@@ -14,11 +14,15 @@
  * links add cache-busting and tracking parameters to such URLs.
  */
 #include "handlers/bulk.h"
+#include "handlers/changes.h"
 #include "handlers/claims.h"
+#include "handlers/disputes.h"
 #include "handlers/health.h"
 #include "handlers/history.h"
 #include "handlers/resource.h"
+#include "handlers/search.h"
 #include "handlers/static.h"
+#include "handlers/statements.h"
 #include "handlers/timeline.h"
 #include "server/metrics.h"
 #include "server/router.h"

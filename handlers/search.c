@@ -14,7 +14,7 @@
 
 #include "common/searchq.h"
 #include "handlers/reading.h"
-#include "handlers/timeline.h"
+#include "handlers/search.h"
 #include "store/store.h"
 
 #define LABEL_MAX_CODE_POINTS 160

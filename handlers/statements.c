@@ -14,7 +14,7 @@
 #include "common/ids.h"
 #include "common/strbuf.h"
 #include "handlers/reading.h"
-#include "handlers/timeline.h"
+#include "handlers/statements.h"
 #include "store/store.h"
 
 

@@ -1,6 +1,6 @@
 /*
- * Timelines, statement lists, disputes and search: section 3 of the
- * contract.
+ * Timelines (handlers/timeline.c) and the same as TimelineJS documents
+ * (handlers/timelinejs.c): section 3 of the contract.
  */
 #ifndef CLAIMLINE_TIMELINE_H
 #define CLAIMLINE_TIMELINE_H
@@ -17,10 +17,6 @@ int handle_event_timeline(const struct request *req, struct reply *rep);
  * /v1/events/{id}/timelinejs, the filters of the timelines but format. */
 int handle_timelinejs(const struct request *req, struct reply *rep);
 int handle_event_timelinejs(const struct request *req, struct reply *rep);
-int handle_actor_statements(const struct request *req, struct reply *rep);
-int handle_event_statements(const struct request *req, struct reply *rep);
-int handle_disputes(const struct request *req, struct reply *rep);
-int handle_search(const struct request *req, struct reply *rep);
 
 /*
  * Turns timeline entries (borrowed) into a Knight Lab TimelineJS3

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "handlers/idempotency.h"
-#include "handlers/resource.h"
+#include "server/etag.h"
 #include "store/store.h"
 
 /* How many times a transaction runs when it keeps finding the store

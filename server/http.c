@@ -3,7 +3,10 @@
  * request: first with the headers (we route, and refuse at once what we
  * can: unknown path, wrong method, wrong media type, a Content-Length over
  * the limit), then with pieces of the body (buffered up to the limit and
- * no further), then once more to answer.  Handlers never see MHD: they get
+ * no further), then once more to answer: the checks between routing and
+ * the handler are server/serve.c's, shared with the fuzz harness; what is
+ * MHD's own (connection state, suspend / resume for writes and long
+ * polls, the response object) stays here.  Handlers never see MHD: they get
  * a struct request and fill a struct reply, which send_reply() turns into
  * the HTTP response (gzipped when the client allows it, see should_gzip;
  * every 503 with Retry-After).  Deadlines for slow clients and our
@@ -33,18 +36,18 @@
 #include "server/access_log.h"
 #include "server/compress.h"
 #include "server/conntrack.h"
+#include "server/intake.h"
 #include "server/cors.h"
 #include "server/lifecycle.h"
 #include "server/metrics.h"
 #include "common/ids.h"
-#include "handlers/resource.h"
 #include "server/keys.h"
 #include "server/router.h"
+#include "server/serve.h"
 #include "server/waiters.h"
 #include "server/writer.h"
 #include "store/store.h"
 
-#define JSON_MAX_DEPTH 32
 /* A chunked body past the limit is read and dropped so that the client
  * gets its 413; past this many times the limit we stop listening. */
 #define DISCARD_FACTOR 16
@@ -89,178 +92,6 @@ struct conn_state {
 	json_t *write_body;
 	bool write_queued, write_done;
 };
-
-enum http_method http_method_parse(const char *m)
-{
-	static const struct {
-		const char *name;
-		enum http_method method;
-	} methods[] = {
-		{"GET", METHOD_GET},       {"HEAD", METHOD_HEAD},
-		{"POST", METHOD_POST},     {"PUT", METHOD_PUT},
-		{"PATCH", METHOD_PATCH},   {"DELETE", METHOD_DELETE},
-		{"OPTIONS", METHOD_OPTIONS},
-	};
-	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-		if (strcmp(m, methods[i].name) == 0)
-			return methods[i].method;
-	return 0;
-}
-
-bool http_method_takes_body(enum http_method m)
-{
-	return m == METHOD_POST || m == METHOD_PUT || m == METHOD_PATCH;
-}
-
-/* ---- JSON bodies ---- */
-
-/* Deepest nesting of arrays and objects, counted outside strings; stops
- * counting once past `limit`. */
-static int json_depth(const char *s, size_t len, int limit)
-{
-	int depth = 0, max = 0;
-	bool in_string = false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (in_string) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_string = false;
-		} else if (c == '"') {
-			in_string = true;
-		} else if (c == '[' || c == '{') {
-			if (++depth > max)
-				max = depth;
-			if (max > limit)
-				return max;
-		} else if (c == ']' || c == '}') {
-			depth--;
-		}
-	}
-	return max;
-}
-
-json_t *http_parse_json(const char *data, size_t len, char *why, size_t whysz)
-{
-	if (len == 0) {
-		snprintf(why, whysz, "the request body is empty");
-		return NULL;
-	}
-	if (json_depth(data, len, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) {
-		snprintf(why, whysz, "nested deeper than %d levels",
-			 JSON_MAX_DEPTH);
-		return NULL;
-	}
-	json_error_t jerr;
-	json_t *v = json_loadb(data, len,
-			       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-	if (!v)
-		snprintf(why, whysz, "%s (line %d, column %d)", jerr.text,
-			 jerr.line, jerr.column);
-	return v;
-}
-
-/* One open container while scanning: an object's current key or an
- * array's current index. */
-struct scan_frame {
-	bool object;
-	size_t index;
-	char key[64];
-};
-
-static void scan_pointer(const struct scan_frame *stack, int depth,
-			 char *pointer, size_t size)
-{
-	size_t n = 0;
-	pointer[0] = '\0';
-	for (int i = 0; i < depth && n < size; i++) {
-		if (stack[i].object)
-			n += (size_t)snprintf(pointer + n, size - n, "/%s",
-					      stack[i].key);
-		else
-			n += (size_t)snprintf(pointer + n, size - n, "/%zu",
-					      stack[i].index);
-	}
-}
-
-/* Whether a number literal is one we cannot hold: -2^63 (its negation
- * overflows), or a real whose non-zero digits underflow to 0. */
-static const char *number_problem(const char *t, size_t n)
-{
-	bool real = false, nonzero = false;
-	for (size_t i = 0; i < n; i++) {
-		real = real || t[i] == '.' || t[i] == 'e' || t[i] == 'E';
-		/* Digits of the mantissa only: an exponent may be non-zero. */
-		if (t[i] == 'e' || t[i] == 'E')
-			break;
-		nonzero = nonzero || (t[i] >= '1' && t[i] <= '9');
-	}
-	if (!real)
-		return n == 20 && memcmp(t, "-9223372036854775808", 20) == 0
-			       ? "-2^63 is out of range"
-			       : NULL;
-	if (!nonzero)
-		return NULL;
-	/* The body is not NUL-terminated: copy the literal out first. */
-	char *copy = malloc(n + 1);
-	double v = 1.0;
-	if (copy) {
-		memcpy(copy, t, n);
-		copy[n] = '\0';
-		v = strtod(copy, NULL);
-	}
-	free(copy);
-	return v == 0.0 ? "too small: it would be stored as 0" : NULL;
-}
-
-int http_check_numbers(const char *s, size_t len, char *pointer,
-		       size_t pointersz, char *why, size_t whysz)
-{
-	struct scan_frame stack[JSON_MAX_DEPTH + 1];
-	int depth = 0;
-	bool expect_key = false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (c == '"') {
-			size_t start = ++i;
-			while (i < len && s[i] != '"')
-				i += s[i] == '\\' ? 2 : 1;
-			if (depth && stack[depth - 1].object && expect_key) {
-				size_t n = i - start;
-				if (n >= sizeof(stack[0].key))
-					n = sizeof(stack[0].key) - 1;
-				memcpy(stack[depth - 1].key, s + start, n);
-				stack[depth - 1].key[n] = '\0';
-				expect_key = false;
-			}
-		} else if (c == '{' || c == '[') {
-			if (depth > JSON_MAX_DEPTH)
-				return 0; /* refused by the depth check */
-			stack[depth++] = (struct scan_frame){.object = c == '{'};
-			expect_key = c == '{';
-		} else if (c == '}' || c == ']') {
-			depth -= depth > 0;
-		} else if (c == ',') {
-			if (depth && stack[depth - 1].object)
-				expect_key = true;
-			else if (depth)
-				stack[depth - 1].index++;
-		} else if (c == '-' || (c >= '0' && c <= '9')) {
-			size_t end = i;
-			while (end < len && strchr("+-0123456789.eE", s[end]))
-				end++;
-			const char *problem = number_problem(s + i, end - i);
-			if (problem) {
-				scan_pointer(stack, depth, pointer, pointersz);
-				snprintf(why, whysz, "%s", problem);
-				return -1;
-			}
-			i = end - 1;
-		}
-	}
-	return 0;
-}
 
 /* ---- replies ---- */
 
@@ -494,34 +325,14 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
-bool http_media_type_is(const char *header, const char *type)
-{
-	size_t n = strlen(type);
-	if (strncasecmp(header, type, n) != 0)
-		return false;
-	const char *rest = header + n;
-	while (*rest == ' ' || *rest == '\t')
-		rest++;
-	return *rest == '\0' || *rest == ';';
-}
-
 /* Answers a request the router found no route for: 404, 405 with Allow,
  * or the Allow list for OPTIONS. */
 static enum MHD_Result send_unrouted(struct MHD_Connection *conn,
 				     struct conn_state *cs)
 {
-	if (!cs->allowed)
-		return send_problem(conn, cs, PROBLEM_NOT_FOUND,
-				    "no such path");
-	if (cs->req.method != METHOD_OPTIONS)
-		return send_problem(conn, cs, PROBLEM_METHOD_NOT_ALLOWED,
-				    "this path does not take that method");
 	struct reply rep;
-	char allow[128];
 	reply_init(&rep);
-	reply_json(&rep, 204, NULL);
-	route_allow_header(cs->allowed | METHOD_OPTIONS, allow, sizeof(allow));
-	reply_header(&rep, "Allow", allow);
+	serve_unrouted(&cs->req, cs->allowed, &rep);
 	enum MHD_Result ret = send_reply(conn, cs, &rep);
 	reply_release(&rep);
 	return ret;
@@ -583,7 +394,7 @@ static enum MHD_Result begin_request(struct http_server *srv,
 	cs->req.method = http_method_parse(method);
 	/* Ids and every path segment are UTF-8: a path that decodes to
 	 * anything else names nothing we could answer about. */
-	if (!http_utf8_valid((const unsigned char *)url))
+	if (!intake_utf8_valid((const unsigned char *)url))
 		return send_problem(conn, cs, PROBLEM_BAD_REQUEST,
 				    "the path is not UTF-8");
 	cs->route = route_match(url, cs->req.method, &cs->req, cs->scratch,
@@ -629,22 +440,15 @@ static enum MHD_Result begin_request(struct http_server *srv,
 	}
 	const char *type = MHD_lookup_connection_value(
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-	bool json = type && http_media_type_is(type, "application/json");
-	bool patch = type && http_media_type_is(type, "application/merge-patch+json");
-	if (cs->route->flags & ROUTE_NDJSON) {
-		if (type && (http_media_type_is(type, "application/x-ndjson") ||
-			     http_media_type_is(type, "application/ndjson")))
-			return MHD_YES;
-		return send_problem(conn, cs, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
-				    "send application/x-ndjson");
+	struct reply rep;
+	reply_init(&rep);
+	if (!serve_media_type_ok(cs->route, cs->req.method, type ? type : "",
+				 &rep)) {
+		enum MHD_Result ret = send_reply(conn, cs, &rep);
+		reply_release(&rep);
+		return ret;
 	}
-	if (cs->req.method == METHOD_PATCH ? !(json || patch) : !json)
-		return send_problem(
-			conn, cs, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
-			cs->req.method == METHOD_PATCH
-				? "send application/merge-patch+json or "
-				  "application/json"
-				: "send application/json");
+	reply_release(&rep);
 	return MHD_YES;
 }
 
@@ -700,101 +504,9 @@ static void *uri_received(void *cls, const char *uri,
 	return cs;
 }
 
-bool http_utf8_valid(const unsigned char *s)
-{
-	while (*s) {
-		int extra = *s < 0x80 ? 0 : (*s & 0xe0) == 0xc0 ? 1
-					 : (*s & 0xf0) == 0xe0	 ? 2
-					 : (*s & 0xf8) == 0xf0	 ? 3
-								 : -1;
-		if (extra < 0 || (*s == 0xc0 || *s == 0xc1) || *s > 0xf4)
-			return false;
-		uint32_t c = *s & (0x3f >> extra);
-		for (int i = 1; i <= extra; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return false;
-			c = (c << 6) | (s[i] & 0x3f);
-		}
-		if ((extra == 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-		    (extra == 3 && (c < 0x10000 || c > 0x10ffff)))
-			return false;
-		s += extra + 1;
-	}
-	return true;
-}
-
-bool http_query_well_formed(const char *raw_query, const struct request *req)
-{
-	for (const char *q = raw_query; q && *q; q++)
-		if (*q == '%' && !(isxdigit((unsigned char)q[1]) &&
-				   isxdigit((unsigned char)q[2])))
-			return false;
-	for (size_t i = 0; i < req->nquery; i++)
-		if (!http_utf8_valid((const unsigned char *)req->query[i].key) ||
-		    !http_utf8_valid((const unsigned char *)req->query[i].value))
-			return false;
-	return true;
-}
-
 static const char *header_lookup(void *cookie, const char *name)
 {
 	return MHD_lookup_connection_value(cookie, MHD_HEADER_KIND, name);
-}
-
-/* The last call: parse the body, run the handler, send its reply. */
-/*
- * Checks the caller's key against what the route needs: writes need a
- * write key, reads a read key under --read-auth, public routes none.  A
- * key that is presented must be valid even where none is needed.  Returns
- * false after filling `rep` with 401 or 403.
- */
-static bool authorize(const struct http_server *srv,
-		      struct MHD_Connection *conn, struct conn_state *cs,
-		      struct reply *rep)
-{
-	enum key_scope need = SCOPE_NONE;
-	if (cs->route->flags & ROUTE_PUBLIC)
-		return true;
-	if (cs->req.method != METHOD_GET && cs->req.method != METHOD_HEAD)
-		need = SCOPE_WRITE;
-	else if (srv->cfg->read_auth)
-		need = SCOPE_READ;
-	const char *authorization = MHD_lookup_connection_value(
-		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (need == SCOPE_NONE && !authorization)
-		return true;
-	enum key_scope scope;
-	int rc = keys_check(cs->req.store, authorization, cs->key_name,
-			    sizeof(cs->key_name), &scope);
-	if (rc < 0) {
-		reply_store_error(rep, rc);
-		return false;
-	}
-	if (rc != KEY_OK) {
-		reply_problem(rep, PROBLEM_UNAUTHORIZED,
-			      rc == KEY_MISSING
-				      ? "this request needs an API key: "
-					"Authorization: Bearer <key>"
-				      : "the API key is not valid");
-		reply_header(rep, "WWW-Authenticate",
-			     rc == KEY_MISSING
-				     ? "Bearer realm=\"claimline\""
-				     : "Bearer realm=\"claimline\", "
-				       "error=\"invalid_token\"");
-		return false;
-	}
-	cs->req.key_name = cs->key_name;
-	if (scope < need) {
-		reply_problem(rep, PROBLEM_FORBIDDEN,
-			      "key \"%s\" has scope %s; this request needs %s",
-			      cs->key_name, keys_scope_name(scope),
-			      keys_scope_name(need));
-		reply_header(rep, "WWW-Authenticate",
-			     "Bearer realm=\"claimline\", "
-			     "error=\"insufficient_scope\"");
-		return false;
-	}
-	return true;
 }
 
 /* ---- writes: run on the writer thread, answered after their commit ---- */
@@ -866,7 +578,6 @@ static enum MHD_Result finish_request(struct http_server *srv,
 				      struct MHD_Connection *conn,
 				      struct conn_state *cs)
 {
-	char why[256];
 	json_t *body = NULL;
 	struct reply rep;
 
@@ -883,61 +594,30 @@ static enum MHD_Result finish_request(struct http_server *srv,
 	}
 	if (cs->waiting) /* a long poll woken up: everything is parsed */
 		goto run;
-	if (cs->too_large) {
-		snprintf(why, sizeof(why), "the body is larger than %zu bytes",
-			 body_limit_of(srv, cs));
-		reply_problem(&rep, PROBLEM_PAYLOAD_TOO_LARGE, "%s", why);
-		goto send;
-	}
-	if (MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
-				      collect_query, &cs->req) < 0 ||
-	    cs->req.nquery >= REQUEST_MAX_QUERY) {
-		reply_problem(&rep, PROBLEM_BAD_REQUEST,
-			      "more than %d query parameters",
-			      REQUEST_MAX_QUERY - 1);
-		goto send;
-	}
-	if (!http_query_well_formed(cs->raw_uri ? strchr(cs->raw_uri, '?') : NULL,
-				    &cs->req)) {
-		reply_problem(&rep, PROBLEM_BAD_REQUEST,
-			      "the query string has a bad percent escape or "
-			      "is not UTF-8");
-		goto send;
-	}
-	if (cs->route->flags & ROUTE_NDJSON) {
-		cs->req.raw_body = cs->body;
-		cs->req.raw_len = cs->len;
-	} else if (http_method_takes_body(cs->req.method)) {
-		char pointer[256];
-		body = http_parse_json(cs->body ? cs->body : "", cs->len, why,
-				       sizeof(why));
-		if (!body) {
-			reply_problem(&rep, PROBLEM_INVALID_JSON, "%s", why);
-			goto send;
-		}
-		if (http_check_numbers(cs->body, cs->len, pointer,
-				       sizeof(pointer), why, sizeof(why)) != 0) {
-			json_t *errors = json_array();
-			errors_add(errors, pointer, "%s", why);
-			reply_invalid(&rep, errors);
-			goto send;
-		}
-	}
-	cs->req.body = body;
-	cs->req.route_arg = cs->route->arg;
+	struct serve_input in = {
+		.route = cs->route,
+		.raw_query = cs->raw_uri ? strchr(cs->raw_uri, '?') : NULL,
+		.body = cs->body,
+		.len = cs->len,
+		.too_large = cs->too_large,
+		.body_limit = body_limit_of(srv, cs),
+		.anonymous = srv->cfg->read_auth ? SCOPE_NONE : SCOPE_READ,
+	};
+	if (!cs->too_large)
+		in.query_overflow = MHD_get_connection_values(
+					    conn, MHD_GET_ARGUMENT_KIND,
+					    collect_query, &cs->req) < 0;
 	cs->req.header_lookup = header_lookup;
 	cs->req.header_cookie = conn;
-	cs->req.store = store_thread();
-	if (!cs->req.store) {
-		reply_problem(&rep, PROBLEM_UNAVAILABLE,
-			      "the store cannot be opened");
+	in.store = store_thread();
+	enum serve_next next = serve_prepare(&in, &cs->req, &rep, &body);
+	if (in.key_name[0])
+		memcpy(cs->key_name, in.key_name, sizeof(cs->key_name));
+	if (cs->req.key_name)
+		cs->req.key_name = cs->key_name;
+	if (next == SERVE_REPLY)
 		goto send;
-	}
-	if (!authorize(srv, conn, cs, &rep) ||
-	    !route_check_query(cs->route, &cs->req, &rep))
-		goto send;
-	if (http_method_takes_body(cs->req.method) ||
-	    cs->req.method == METHOD_DELETE) {
+	if (next == SERVE_WRITE) {
 		reply_release(&rep);
 		return hand_to_writer(conn, cs, body);
 	}

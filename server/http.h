@@ -1,6 +1,8 @@
 /*
  * The HTTP front end: a libmicrohttpd daemon with an internal thread pool
- * on epoll, and the one access handler every request goes through.
+ * on epoll, and the one access handler every request goes through.  What
+ * that handler runs between routing and the handler, without MHD, is in
+ * server/serve.h; JSON bodies are checked by server/intake.h.
  */
 #ifndef CLAIMLINE_HTTP_H
 #define CLAIMLINE_HTTP_H
@@ -24,43 +26,5 @@ int http_port(const struct http_server *srv);
 
 /* Stops accepting, finishes in-flight requests and frees the server. */
 void http_stop(struct http_server *srv);
-
-/*
- * Parses a JSON request body: valid UTF-8, no duplicate keys, nesting at
- * most 32 levels.  Returns a new reference, or NULL with a reason in
- * `why`.  Exposed for tests and the fuzzer.
- */
-#include <jansson.h>
-json_t *http_parse_json(const char *data, size_t len, char *why,
-			size_t whysz);
-
-/*
- * Finds numbers a parsed body holds that we cannot store faithfully (-2^63,
- * reals that underflow to 0).  Returns 0, or -1 with the JSON Pointer of
- * the first one in `pointer` and why in `why`.
- */
-int http_check_numbers(const char *data, size_t len, char *pointer,
-		       size_t pointersz, char *why, size_t whysz);
-
-/*
- * The front end's request checks, exposed so the fuzzer drives the same
- * code the server runs.
- */
-#include <stdbool.h>
-#include "server/reply.h"
-
-/* The method allowlist: the method, or 0 for any other. */
-enum http_method http_method_parse(const char *m);
-/* POST, PUT and PATCH take a body. */
-bool http_method_takes_body(enum http_method m);
-/* True when the NUL-terminated `s` is valid UTF-8 (no overlongs, no
- * surrogates, nothing past U+10FFFF). */
-bool http_utf8_valid(const unsigned char *s);
-/* True when `raw_query` (the raw URI from its '?', or NULL) has only
- * well-formed percent escapes and the decoded parameters in `req` are
- * UTF-8. */
-bool http_query_well_formed(const char *raw_query, const struct request *req);
-/* True when a Content-Type header names `type` (parameters allowed). */
-bool http_media_type_is(const char *header, const char *type);
 
 #endif

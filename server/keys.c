@@ -11,8 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/clock.h"
 #include "common/ids.h"
-#include "handlers/resource.h"
+#include "server/etag.h"
 #include "store/store.h"
 
 #define KEY_PREFIX "clk_"
@@ -112,7 +113,7 @@ static int keys_add(struct store *st, const char *name, const char *scope)
 	snprintf(key, sizeof(key), KEY_PREFIX "%s_%s", key_id, secret_text);
 	key_hash(key, hash);
 	sodium_memzero(secret, sizeof(secret));
-	resource_now(now);
+	clock_now_rfc3339(now);
 
 	struct store_stmt *s = store_prepare(
 		st, "INSERT INTO api_keys (name, key_id, hash, scope, created_at) "
@@ -160,7 +161,7 @@ static int keys_list(struct store *st)
 static int keys_revoke(struct store *st, const char *name)
 {
 	char now[32];
-	resource_now(now);
+	clock_now_rfc3339(now);
 	struct store_stmt *s = store_prepare(
 		st, "UPDATE api_keys SET revoked_at = ?2 WHERE name = ?1 AND "
 		    "revoked_at IS NULL");
