@@ -1,9 +1,9 @@
 /*
  * The one cursor codec (see cursor.h): a position is written as
  * "<tag>:<key>:..." and that text as base64url.  A cursor decodes only
- * when writing its position again gives back the very same cursor, which
- * makes every check of spelling (leading zeros, signs, spaces, padding,
- * trailing bits) one comparison.
+ * when it is spelled exactly as it is written: base64 without padding or
+ * trailing bits, whole numbers without sign, spaces or leading zeros,
+ * reals as %a writes them, so no two cursors name one position.
  */
 #include "handlers/cursor.h"
 
@@ -110,7 +110,20 @@ void cursor_encode(const struct cursor_format *fmt, const struct position *pos,
 	b64_encode(plain, buf, bufsz);
 }
 
-/* Reads the keys of `fmt` from `s` (just after the tag) into *pos. */
+/* Whether `s` begins a whole number as "%" PRId64 writes it: an
+ * optional minus, then 0 alone or digits without a leading zero. */
+static bool int_canonical(const char *s)
+{
+	const char *d = *s == '-' ? s + 1 : s;
+	if (*d < '0' || *d > '9')
+		return false;
+	if (*d == '0')
+		return d == s && (d[1] < '0' || d[1] > '9'); /* not -0, 007 */
+	return true;
+}
+
+/* Reads the keys of `fmt` from `s` (just after the tag) into *pos, each
+ * spelled exactly as plain_write writes it. */
 static bool keys_read(const struct cursor_format *fmt, const char *s,
 		      struct position *pos)
 {
@@ -119,21 +132,29 @@ static bool keys_read(const struct cursor_format *fmt, const char *s,
 		if (*s++ != ':')
 			return false;
 		char *end = NULL;
-		errno = 0;
 		switch (key->type) {
 		case CURSOR_INT: {
+			if (!int_canonical(s))
+				return false;
+			errno = 0;
 			long long v = strtoll(s, &end, 10);
-			if (end == s || errno || v < key->min || v > key->max)
+			if (errno || v < key->min || v > key->max)
 				return false;
 			pos->num[k] = v;
 			break;
 		}
-		case CURSOR_REAL:
-			/* No errno test: a subnormal score is still exact. */
+		case CURSOR_REAL: {
+			/* %a has one spelling per double: write it again. */
+			char again[64];
 			pos->real[k] = strtod(s, &end);
-			if (end == s || !isfinite(pos->real[k]))
+			size_t len = (size_t)(end - s);
+			if (end == s || !isfinite(pos->real[k]) ||
+			    snprintf(again, sizeof(again), "%a", pos->real[k]) !=
+				    (int)len ||
+			    memcmp(again, s, len) != 0)
 				return false;
 			break;
+		}
 		case CURSOR_ID:
 			/* The id is the last key: the rest of the text. */
 			if (strlen(s) > ID_MAX_LEN || !id_valid(s))
@@ -152,21 +173,21 @@ static bool keys_read(const struct cursor_format *fmt, const char *s,
 bool cursor_decode(const struct cursor_format *fmt, const char *cursor,
 		   struct position *pos)
 {
-	char plain[PLAIN_MAX];
+	char plain[PLAIN_MAX], again[CURSOR_MAX_LEN];
 	if (!cursor || !b64_decode(cursor, plain, sizeof(plain)))
+		return false;
+	/* One base64 spelling per text: no trailing bits, no padding. */
+	b64_encode(plain, again, sizeof(again));
+	if (strcmp(again, cursor) != 0)
 		return false;
 	memset(pos, 0, sizeof(*pos));
 	for (int v = 0; v < CURSOR_MAX_TAGS && fmt->tag[v]; v++) {
 		size_t taglen = strlen(fmt->tag[v]);
-		if (strncmp(plain, fmt->tag[v], taglen) != 0 ||
-		    !keys_read(fmt, plain + taglen, pos))
-			continue;
-		pos->variant = v;
-		/* One spelling per position: the cursor must be the one
-		 * this server writes for it. */
-		char again[CURSOR_MAX_LEN];
-		cursor_encode(fmt, pos, again, sizeof(again));
-		return strcmp(again, cursor) == 0;
+		if (strncmp(plain, fmt->tag[v], taglen) == 0 &&
+		    keys_read(fmt, plain + taglen, pos)) {
+			pos->variant = v;
+			return true;
+		}
 	}
 	return false;
 }

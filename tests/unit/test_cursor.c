@@ -117,6 +117,8 @@ static void test_refusals(void)
 	} rows[] = {
 		{&cursor_seq, "c1:007"},   /* another spelling */
 		{&cursor_seq, "c1:+7"},
+		{&cursor_seq, "c1:00"},
+		{&timeline, "t1:-0:1:0:abc"},
 		{&cursor_seq, "c1: 7"},
 		{&cursor_seq, "c1:-1"},    /* out of range */
 		{&cursor_seq, "c1:7x"},
