@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/ids.h"
+#include "handlers/listing.h"
 #include "handlers/reading.h"
 #include "handlers/disputes.h"
 #include "store/store.h"
@@ -76,32 +77,26 @@ int handle_disputes(const struct request *req, struct reply *rep)
 		"event", "actor", "include_parts", "from", "to", "limit",
 		"cursor", NULL,
 	};
-	json_t *errors = json_array();
+	struct page pg;
 	char *actor_set = NULL, *event_set = NULL;
-	int64_t limit, from, to, after = 0;
+	int64_t from, to;
 	bool ranged;
 	int status, rc = STORE_OK;
 
-	request_check_query(req, allowed, errors);
-	list_page_params(req, errors, &limit);
-	reading_range(req, errors, &from, &to, &ranged);
-	bool include_parts = reading_bool(req, "include_parts", errors);
+	page_start(req, allowed, &cursor_seq, &pg);
+	reading_range(req, pg.errors, &from, &to, &ranged);
+	bool include_parts = reading_bool(req, "include_parts", pg.errors);
 	rc = reading_id_set(req, "actor", &actor_resource, include_parts,
-			    errors, &actor_set);
+			    pg.errors, &actor_set);
 	if (rc == STORE_OK)
-		rc = reading_id_set(req, "event", &event_resource, true, errors,
-				    &event_set);
+		rc = reading_id_set(req, "event", &event_resource, true,
+				    pg.errors, &event_set);
 	if (rc < 0) {
 		status = reply_store_error(rep, rc);
 		goto done;
 	}
-	if (json_array_size(errors)) {
-		status = reply_invalid(rep, json_incref(errors));
-		goto done;
-	}
-	const char *cursor = request_query(req, "cursor");
-	if (cursor && !cursor_decode(cursor, &after)) {
-		status = reply_bad_cursor(rep);
+	if (!page_open_or_reply(rep, &pg)) {
+		status = rep->status;
 		goto done;
 	}
 	char sql[2048] = DISPUTES_HEAD;
@@ -120,20 +115,14 @@ int handle_disputes(const struct request *req, struct reply *rep)
 		status = reply_store_error(rep, STORE_ERROR);
 		goto done;
 	}
-	store_bind_int64_named(s, ":after", after);
+	store_bind_int64_named(s, ":after", pg.after.num[0]);
 	store_bind_text_named(s, ":actor_set", actor_set);
 	store_bind_text_named(s, ":event_set", event_set);
 	store_bind_int64_named(s, ":from", from);
 	store_bind_int64_named(s, ":to", to);
-	store_bind_int64_named(s, ":limit", limit + 1);
+	store_bind_int64_named(s, ":limit", page_fetch(&pg));
 	json_t *items = json_array();
-	char next[64] = "";
-	bool more = false;
-	while ((rc = store_step(s)) == STORE_ROW) {
-		if ((int64_t)json_array_size(items) == limit) {
-			more = true;
-			break;
-		}
+	while ((rc = store_step(s)) == STORE_ROW && page_room(&pg)) {
 		json_t *item = dispute_item(req->store, store_column_text(s, 1),
 					    store_column_text(s, 2),
 					    store_column_text(s, 3),
@@ -143,7 +132,7 @@ int handle_disputes(const struct request *req, struct reply *rep)
 			break;
 		}
 		json_array_append_new(items, item);
-		cursor_encode(store_column_int64(s, 0), next, sizeof(next));
+		pg.last.num[0] = store_column_int64(s, 0);
 	}
 	store_reset(s);
 	store_rollback(req->store);
@@ -152,12 +141,11 @@ int handle_disputes(const struct request *req, struct reply *rep)
 		status = reply_store_error(rep, rc);
 		goto done;
 	}
-	json_t *page = json_pack("{s:o}", "items", items);
-	list_reply_next(req, rep, page, more ? next : NULL);
-	status = reply_json(rep, 200, page);
+	status = page_reply_json(req, rep, &pg,
+				 json_pack("{s:o}", "items", items));
 done:
 	free(actor_set);
 	free(event_set);
-	json_decref(errors);
+	page_release(&pg);
 	return status;
 }

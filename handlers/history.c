@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "handlers/listing.h"
 #include "handlers/resource.h"
 #include "store/store.h"
 
@@ -18,16 +19,10 @@ int handle_history(const struct request *req, struct reply *rep)
 {
 	static const char *const allowed[] = {"limit", "cursor", NULL};
 	const struct resource *res = req->route_arg;
-	json_t *errors = json_array();
-	int64_t limit, after = 0;
-	request_check_query(req, allowed, errors);
-	list_page_params(req, errors, &limit);
-	if (json_array_size(errors))
-		return reply_invalid(rep, errors);
-	json_decref(errors);
-	const char *cursor = request_query(req, "cursor");
-	if (cursor && !cursor_decode(cursor, &after))
-		return reply_bad_cursor(rep);
+	struct page pg;
+	page_start(req, allowed, &cursor_seq, &pg);
+	if (!page_open_or_reply(rep, &pg))
+		return rep->status;
 
 	struct store_stmt *s = store_prepare(
 		req->store,
@@ -37,17 +32,11 @@ int handle_history(const struct request *req, struct reply *rep)
 		return reply_store_error(rep, STORE_ERROR);
 	store_bind_text(s, 1, res->name);
 	store_bind_text(s, 2, req->args[0]);
-	store_bind_int64(s, 3, after);
-	store_bind_int64(s, 4, limit + 1);
+	store_bind_int64(s, 3, pg.after.num[0]);
+	store_bind_int64(s, 4, page_fetch(&pg));
 	json_t *items = json_array();
-	char next[64] = "";
-	bool more = false;
 	int rc;
-	while ((rc = store_step(s)) == STORE_ROW) {
-		if ((int64_t)json_array_size(items) == limit) {
-			more = true;
-			break;
-		}
+	while ((rc = store_step(s)) == STORE_ROW && page_room(&pg)) {
 		json_error_t jerr;
 		json_t *body = store_column_is_null(s, 5)
 				       ? json_null()
@@ -60,7 +49,7 @@ int handle_history(const struct request *req, struct reply *rep)
 					 "op", store_column_text(s, 2), "at",
 					 store_column_text(s, 3), "key",
 					 store_column_text(s, 4), "body", body));
-		cursor_encode(store_column_int64(s, 0), next, sizeof(next));
+		pg.last.num[0] = store_column_int64(s, 0);
 	}
 	store_reset(s);
 	if (rc != STORE_DONE && rc != STORE_ROW) {
@@ -68,13 +57,11 @@ int handle_history(const struct request *req, struct reply *rep)
 		return reply_store_error(rep, rc);
 	}
 	/* A resource that never existed has no history: 404. */
-	if (!after && json_array_size(items) == 0) {
+	if (!pg.after.num[0] && json_array_size(items) == 0) {
 		json_decref(items);
 		return reply_problem(rep, PROBLEM_NOT_FOUND,
 				     "no %s with id \"%s\" has ever existed",
 				     res->name, req->args[0]);
 	}
-	json_t *page = json_pack("{s:o}", "items", items);
-	list_reply_next(req, rep, page, more ? next : NULL);
-	return reply_json(rep, 200, page);
+	return page_reply_json(req, rep, &pg, json_pack("{s:o}", "items", items));
 }

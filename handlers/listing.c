@@ -1,11 +1,10 @@
 /*
- * Lists and pagination, shared by every collection: limit and cursor
- * parsing, opaque keyset cursors, the next page's Link header, and the
- * generic collection list whose WHERE clause is assembled from the literal
- * SQL conditions of the filters present (values are always bound).
+ * Pages and lists: the opening and ending of every paginated read
+ * (listing.h: limit, cursor, the one 422, next_cursor, the next page's
+ * Link header), and the generic collection list whose WHERE clause is
+ * assembled from the literal SQL conditions of the filters present
+ * (values are always bound).
  */
-#include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,110 +13,80 @@
 #include "common/pdate.h"
 #include "common/strbuf.h"
 #include "handlers/fields.h"
+#include "handlers/listing.h"
 #include "handlers/resource.h"
 #include "store/store.h"
 
 #define LIMIT_DEFAULT 50
 #define LIMIT_MAX 500
 
-static const char b64url[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* Cursors are base64url of a short plain text ("c1:<seq>" for lists):
- * opaque to clients, versioned for us, and strictly parsed so a damaged
- * cursor is a 400, not a wrong page. */
-void cursor_encode_text(const char *plain, char *buf, size_t bufsz)
+void page_start(const struct request *req, const char *const *allowed,
+		const struct cursor_format *fmt, struct page *pg)
 {
-	size_t n = strlen(plain), o = 0;
-	for (size_t i = 0; i < n && o + 5 < bufsz; i += 3) {
-		uint32_t v = (uint32_t)(unsigned char)plain[i] << 16;
-		size_t left = n - i;
-		if (left > 1)
-			v |= (uint32_t)(unsigned char)plain[i + 1] << 8;
-		if (left > 2)
-			v |= (unsigned char)plain[i + 2];
-		buf[o++] = b64url[(v >> 18) & 63];
-		buf[o++] = b64url[(v >> 12) & 63];
-		if (left > 1)
-			buf[o++] = b64url[(v >> 6) & 63];
-		if (left > 2)
-			buf[o++] = b64url[v & 63];
-	}
-	buf[o] = '\0';
-}
-
-bool cursor_decode_text(const char *s, char *plain, size_t plainsz)
-{
-	size_t n = strlen(s), o = 0;
-	if (n == 0 || n % 4 == 1 || (n / 4) * 3 + 3 >= plainsz)
-		return false;
-	uint32_t acc = 0;
-	int bits = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *p = strchr(b64url, s[i]);
-		if (!p)
-			return false;
-		acc = (acc << 6) | (uint32_t)(p - b64url);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			plain[o++] = (char)((acc >> bits) & 0xff);
-		}
-	}
-	plain[o] = '\0';
-	if (strlen(plain) != o)
-		return false;
-	/* One spelling per cursor: no trailing bits, no other padding. */
-	char again[256];
-	if (o >= sizeof(again) / 2)
-		return false;
-	cursor_encode_text(plain, again, sizeof(again));
-	return strcmp(again, s) == 0;
-}
-
-void cursor_encode(int64_t key, char *buf, size_t bufsz)
-{
-	char plain[32];
-	snprintf(plain, sizeof(plain), "c1:%" PRId64, key);
-	cursor_encode_text(plain, buf, bufsz);
-}
-
-int reply_bad_cursor(struct reply *rep)
-{
-	return reply_problem(rep, PROBLEM_BAD_REQUEST,
-			     "the cursor is not one this server gave");
-}
-
-bool cursor_decode(const char *s, int64_t *key)
-{
-	char plain[64], *end = NULL;
-	if (!cursor_decode_text(s, plain, sizeof(plain)) ||
-	    strncmp(plain, "c1:", 3) != 0 || plain[3] < '0' || plain[3] > '9')
-		return false;
-	errno = 0;
-	long long v = strtoll(plain + 3, &end, 10);
-	if (*end || errno)
-		return false;
-	*key = v;
-	return true;
-}
-
-bool list_page_params(const struct request *req, json_t *errors,
-		      int64_t *limit)
-{
+	memset(pg, 0, sizeof(*pg));
+	pg->format = fmt;
+	pg->errors = json_array();
+	pg->limit = LIMIT_DEFAULT;
+	pg->cursor = request_query(req, "cursor");
+	request_check_query(req, allowed, pg->errors);
 	const char *text = request_query(req, "limit");
-	*limit = LIMIT_DEFAULT;
 	if (!text)
-		return true;
+		return;
 	char *end = NULL;
 	long long v = strtoll(text, &end, 10);
 	if (!*text || *end || v < 1 || v > LIMIT_MAX) {
-		errors_add_param(errors, "limit",
+		errors_add_param(pg->errors, "limit",
 				 "must be an integer from 1 to %d", LIMIT_MAX);
+		return;
+	}
+	pg->limit = v;
+}
+
+bool page_open_or_reply(struct reply *rep, struct page *pg)
+{
+	json_t *errors = pg->errors;
+	pg->errors = NULL;
+	if (json_array_size(errors)) {
+		reply_invalid(rep, errors);
 		return false;
 	}
-	*limit = v;
+	json_decref(errors);
+	if (pg->cursor && !cursor_decode(pg->format, pg->cursor, &pg->after)) {
+		reply_problem(rep, PROBLEM_BAD_REQUEST,
+			      "the cursor is not one this server gave");
+		return false;
+	}
 	return true;
+}
+
+void page_release(struct page *pg)
+{
+	json_decref(pg->errors);
+	pg->errors = NULL;
+}
+
+int64_t page_fetch(const struct page *pg)
+{
+	return pg->limit + 1;
+}
+
+bool page_room(struct page *pg)
+{
+	if (pg->shown == pg->limit) {
+		pg->more = true;
+		return false;
+	}
+	pg->shown++;
+	return true;
+}
+
+/* The next page's cursor, or NULL when this page is the last. */
+static const char *page_next(struct page *pg)
+{
+	if (!pg->more)
+		return NULL;
+	cursor_encode(pg->format, &pg->last, pg->next, sizeof(pg->next));
+	return pg->next;
 }
 
 static void url_encode_append(char *out, size_t outsz, size_t *n,
@@ -147,10 +116,12 @@ static void append_raw(char *out, size_t outsz, size_t *n, char c)
 	}
 }
 
-void list_link_header(const struct request *req, struct reply *rep,
-		      const char *next_cursor)
+/* Adds the Link header to the next page (none when `next` is NULL),
+ * keeping the request's other query parameters. */
+static void link_header(const struct request *req, struct reply *rep,
+			const char *next)
 {
-	if (!next_cursor)
+	if (!next)
 		return;
 	char link[4096];
 	size_t n = 0;
@@ -164,59 +135,71 @@ void list_link_header(const struct request *req, struct reply *rep,
 		append_raw(link, sizeof(link), &n, '&');
 	}
 	reply_headerf(rep, "Link", "<%s?%scursor=%s>; rel=\"next\"", req->path,
-		      link, next_cursor);
+		      link, next);
 }
 
-void list_reply_next(const struct request *req, struct reply *rep,
-		     json_t *page, const char *next_cursor)
+void page_link(const struct request *req, struct reply *rep, struct page *pg)
 {
-	json_object_set_new(page, "next_cursor",
-			    next_cursor ? json_string(next_cursor) : json_null());
-	list_link_header(req, rep, next_cursor);
+	link_header(req, rep, page_next(pg));
 }
 
-int list_collect(const struct request *req, struct reply *rep,
-		 struct store_stmt *s, int64_t limit)
+int page_reply_json(const struct request *req, struct reply *rep,
+		    struct page *pg, json_t *body)
+{
+	const char *next = page_next(pg);
+	json_object_set_new(body, "next_cursor",
+			    next ? json_string(next) : json_null());
+	link_header(req, rep, next);
+	return reply_json(rep, 200, body);
+}
+
+int page_reply_text(const struct request *req, struct reply *rep,
+		    struct page *pg, struct strbuf *body)
+{
+	const char *next = page_next(pg);
+	strbuf_adds(body, ",\"next_cursor\":");
+	strbuf_add_json_string(body, next);
+	strbuf_addch(body, '}');
+	link_header(req, rep, next);
+	size_t len;
+	char *text = strbuf_detach(body, &len);
+	if (!text)
+		return reply_store_error(rep, STORE_ERROR);
+	return reply_text(rep, 200, "application/json", text, len);
+}
+
+/*
+ * Steps `s` (RESOURCE_COLUMNS rows, page_fetch() of them at most) and
+ * replies a page of the route's resource.  Returns the status.
+ */
+static int list_collect(const struct request *req, struct reply *rep,
+			struct store_stmt *s, struct page *pg)
 {
 	const struct resource *res = req->route_arg;
 	struct strbuf page = STRBUF_INIT;
-	char cursor[64] = "";
-	int64_t count = 0, last_seq = 0;
-	bool more = false;
 	int rc;
 	/* The page is written as text, each item spliced from its stored
 	 * body: no tree per row. */
 	strbuf_adds(&page, "{\"items\":[");
 	while ((rc = store_step(s)) == STORE_ROW) {
-		if (count == limit) {
-			more = true;
+		if (!page_room(pg)) {
 			rc = STORE_DONE;
 			break;
 		}
-		if (count)
+		if (pg->shown > 1)
 			strbuf_addch(&page, ',');
 		rc = resource_render(req->store, res, s, &page);
 		if (rc != STORE_OK)
 			break;
-		last_seq = store_column_int64(s, 0);
-		count++;
+		pg->last.num[0] = store_column_int64(s, 0);
 	}
 	store_reset(s);
 	if (rc != STORE_DONE) {
 		strbuf_release(&page);
 		return reply_store_error(rep, rc == STORE_OK ? STORE_ERROR : rc);
 	}
-	if (more)
-		cursor_encode(last_seq, cursor, sizeof(cursor));
-	strbuf_adds(&page, "],\"next_cursor\":");
-	strbuf_add_json_string(&page, more ? cursor : NULL);
-	strbuf_addch(&page, '}');
-	list_link_header(req, rep, more ? cursor : NULL);
-	size_t len;
-	char *text = strbuf_detach(&page, &len);
-	if (!text)
-		return reply_store_error(rep, STORE_ERROR);
-	return reply_text(rep, 200, "application/json", text, len);
+	strbuf_addch(&page, ']');
+	return page_reply_text(req, rep, pg, &page);
 }
 
 /* The field a filter checks its value as: the resource's field it
@@ -264,21 +247,15 @@ int handle_resource_list(const struct request *req, struct reply *rep)
 			allowed[nallowed++] = f->param;
 	allowed[nallowed] = NULL;
 
-	json_t *errors = json_array();
-	int64_t limit, after = 0;
-	request_check_query(req, allowed, errors);
-	list_page_params(req, errors, &limit);
+	struct page pg;
+	page_start(req, allowed, &cursor_seq, &pg);
 	for (const struct filter *f = res->filters; f && f->param; f++) {
 		const char *v = request_query(req, f->param);
 		if (v)
-			bind_filter(NULL, res, f, v, errors);
+			bind_filter(NULL, res, f, v, pg.errors);
 	}
-	if (json_array_size(errors))
-		return reply_invalid(rep, errors);
-	json_decref(errors);
-	const char *cursor = request_query(req, "cursor");
-	if (cursor && !cursor_decode(cursor, &after))
-		return reply_bad_cursor(rep);
+	if (!page_open_or_reply(rep, &pg))
+		return rep->status;
 
 	/* The conditions are literal SQL from the resource's filter table;
 	 * only which ones are present varies. */
@@ -295,13 +272,12 @@ int handle_resource_list(const struct request *req, struct reply *rep)
 	struct store_stmt *s = store_prepare(req->store, sql);
 	if (!s)
 		return reply_store_error(rep, STORE_ERROR);
-	store_bind_int64_named(s, ":after", after);
-	/* One row more than the page tells whether there is a next page. */
-	store_bind_int64_named(s, ":limit", limit + 1);
+	store_bind_int64_named(s, ":after", pg.after.num[0]);
+	store_bind_int64_named(s, ":limit", page_fetch(&pg));
 	for (const struct filter *f = res->filters; f && f->param; f++) {
 		const char *v = request_query(req, f->param);
 		if (v)
 			bind_filter(s, res, f, v, NULL);
 	}
-	return list_collect(req, rep, s, limit);
+	return list_collect(req, rep, s, &pg);
 }

@@ -855,26 +855,3 @@ json_t *reading_parse_items(struct strbuf *items)
 	strbuf_release(items);
 	return parsed;
 }
-
-int reading_reply_page(const struct request *req, struct reply *rep,
-		       const char *key, struct strbuf *items,
-		       const char *next_cursor)
-{
-	struct strbuf page = STRBUF_INIT;
-	strbuf_adds(&page, "{\"");
-	strbuf_adds(&page, key);
-	strbuf_adds(&page, "\":");
-	strbuf_add(&page, items->buf, items->len);
-	strbuf_adds(&page, ",\"next_cursor\":");
-	strbuf_add_json_string(&page, next_cursor);
-	strbuf_addch(&page, '}');
-	if (items->failed)
-		page.failed = true;
-	strbuf_release(items);
-	list_link_header(req, rep, next_cursor);
-	size_t len;
-	char *text = strbuf_detach(&page, &len);
-	if (!text)
-		return reply_store_error(rep, STORE_ERROR);
-	return reply_text(rep, 200, "application/json", text, len);
-}

@@ -68,15 +68,6 @@ void reading_page_release(struct reading_page *p);
  * reference, NULL on a failed buffer. */
 json_t *reading_parse_items(struct strbuf *items);
 
-/*
- * Replies {key: items, "next_cursor": next_cursor} from `items`, a JSON
- * array written as text (released here), with the Link header.  Returns
- * the status.
- */
-int reading_reply_page(const struct request *req, struct reply *rep,
-		       const char *key, struct strbuf *items,
-		       const char *next_cursor);
-
 /* {"id", "name"} of an actor, {"id", "title"} of an event or source; a
  * new reference, or JSON null when `id` is NULL or unknown. */
 json_t *reading_actor_ref(struct store *st, const char *id);

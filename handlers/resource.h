@@ -105,19 +105,6 @@ int resource_write_text(struct store *st, const struct resource *res,
 			struct write_req *w, struct reply *rep,
 			struct strbuf *out);
 
-/* Reply 422 when ?limit or ?cursor are bad; else parse them. */
-bool list_page_params(const struct request *req, json_t *errors,
-		      int64_t *limit);
-
-/* Opaque cursors over an int64 key: encode into buf (>= 32 bytes). */
-void cursor_encode(int64_t key, char *buf, size_t bufsz);
-bool cursor_decode(const char *s, int64_t *key);
-/* Opaque cursors over a short plain text (< 120 bytes). */
-void cursor_encode_text(const char *plain, char *buf, size_t bufsz);
-bool cursor_decode_text(const char *s, char *plain, size_t plainsz);
-/* Reply 400 for a cursor that does not decode. */
-int reply_bad_cursor(struct reply *rep);
-
 struct store_stmt;
 
 /*
@@ -127,22 +114,5 @@ struct store_stmt;
  */
 int resource_render(struct store *st, const struct resource *res,
 		    struct store_stmt *s, struct strbuf *out);
-
-/*
- * Steps `s` (RESOURCE_COLUMNS rows, limit + 1 of them at most) and replies
- * a page of up to `limit` items of the route's resource, with next_cursor
- * and Link.  Returns the status.
- */
-int list_collect(const struct request *req, struct reply *rep,
-		 struct store_stmt *s, int64_t limit);
-
-/* Adds the Link header to the next page (none when `next_cursor` is
- * NULL), keeping the request's other query parameters. */
-void list_link_header(const struct request *req, struct reply *rep,
-		      const char *next_cursor);
-
-/* Sets next_cursor and the Link header of a list reply. */
-void list_reply_next(const struct request *req, struct reply *rep,
-		     json_t *page, const char *next_cursor);
 
 #endif

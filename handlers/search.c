@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/searchq.h"
+#include "handlers/listing.h"
 #include "handlers/reading.h"
 #include "handlers/search.h"
 #include "store/store.h"
@@ -73,30 +74,21 @@ static json_t *short_label(const char *label)
 	return out;
 }
 
-/* A cursor is (mode, score, rowid) of the last hit: mode 1 searched the
- * words as typed, mode 2 with the last word as a prefix. */
-static bool cursor_read(const char *cursor, int *mode, double *score,
-			int64_t *rowid)
-{
-	char plain[128];
-	int used = 0;
-	long long r;
-	if (!cursor_decode_text(cursor, plain, sizeof(plain)) ||
-	    sscanf(plain, "q%d:%la:%lld%n", mode, score, &r, &used) != 3 ||
-	    plain[used] != '\0' || (*mode != 1 && *mode != 2))
-		return false;
-	*rowid = r;
-	return true;
-}
+/* A cursor is (score, rowid) of the last hit, tagged with the mode of
+ * the search: "q1" searched the words as typed, "q2" with the last word
+ * as a prefix. */
+static const struct cursor_format search_cursor = {
+	.tag = {"q1", "q2"},
+	.key = {{CURSOR_REAL, 0, 0}, {CURSOR_INT, INT64_MIN, INT64_MAX}},
+};
 
-/* One search: the hits after (score, rowid) as items, at most `limit`,
- * and the cursor of the last one when there are more.  Columns weigh
- * label 2, content 1, names 1 (schema/009).  The first page has no keyset
- * condition: SQLite would compute bm25 once more per hit for it. */
+/* One search (mode 1 or 2): the hits after pg->after, or from the first
+ * when `first`, as items, at most a page of them; pg->last is the last
+ * one's position.  Columns weigh label 2, content 1, names 1
+ * (schema/009).  The first page has no keyset condition: SQLite would
+ * compute bm25 once more per hit for it. */
 static int run_search(struct store *st, const char *match, const char *types,
-		      int mode, bool first, double after_score,
-		      int64_t after_rowid, int64_t limit, json_t *items,
-		      char *next, size_t nextsz, bool *more)
+		      int mode, bool first, struct page *pg, json_t *items)
 {
 	struct store_stmt *s = store_prepare(
 		st,
@@ -117,17 +109,12 @@ static int run_search(struct store *st, const char *match, const char *types,
 		return STORE_ERROR;
 	store_bind_text_named(s, ":q", match);
 	store_bind_text_named(s, ":types", types);
-	store_bind_double_named(s, ":score", after_score);
-	store_bind_int64_named(s, ":rowid", after_rowid);
-	store_bind_int64_named(s, ":limit", limit + 1);
+	store_bind_double_named(s, ":score", pg->after.real[0]);
+	store_bind_int64_named(s, ":rowid", pg->after.num[1]);
+	store_bind_int64_named(s, ":limit", page_fetch(pg));
 
 	int rc;
-	*more = false;
-	while ((rc = store_step(s)) == STORE_ROW) {
-		if ((int64_t)json_array_size(items) == limit) {
-			*more = true;
-			break;
-		}
+	while ((rc = store_step(s)) == STORE_ROW && page_room(pg)) {
 		double score = store_column_double(s, 5);
 		json_array_append_new(
 			items,
@@ -136,10 +123,9 @@ static int run_search(struct store *st, const char *match, const char *types,
 				  store_column_text(s, 2), "label",
 				  short_label(store_column_text(s, 3)), "snippet",
 				  store_column_text(s, 4), "score", -score));
-		char plain[96];
-		snprintf(plain, sizeof(plain), "q%d:%a:%lld", mode, score,
-			 (long long)store_column_int64(s, 0));
-		cursor_encode_text(plain, next, nextsz);
+		pg->last.variant = mode - 1;
+		pg->last.real[0] = score;
+		pg->last.num[1] = store_column_int64(s, 0);
 	}
 	store_reset(s);
 	return rc == STORE_ROW ? STORE_DONE : rc;
@@ -150,27 +136,20 @@ int handle_search(const struct request *req, struct reply *rep)
 	static const char *const allowed[] = {
 		"q", "types", "limit", "cursor", NULL,
 	};
-	json_t *errors = json_array();
-	int64_t limit;
-	request_check_query(req, allowed, errors);
-	list_page_params(req, errors, &limit);
+	struct page pg;
+	page_start(req, allowed, &search_cursor, &pg);
 	const char *q = request_query(req, "q");
 	if (!q || !*q)
-		errors_add_param(errors, "q", "required");
-	char *types = parse_types(request_query(req, "types"), errors);
-	if (json_array_size(errors)) {
+		errors_add_param(pg.errors, "q", "required");
+	char *types = parse_types(request_query(req, "types"), pg.errors);
+	/* No cursor: from before the first hit. */
+	pg.after.real[0] = -1e308;
+	pg.after.num[1] = INT64_MIN;
+	if (!page_open_or_reply(rep, &pg)) {
 		free(types);
-		return reply_invalid(rep, errors);
+		return rep->status;
 	}
-	json_decref(errors);
-	int mode = 1;
-	double after_score = -1e308;
-	int64_t after_rowid = INT64_MIN;
-	const char *cursor = request_query(req, "cursor");
-	if (cursor && !cursor_read(cursor, &mode, &after_score, &after_rowid)) {
-		free(types);
-		return reply_bad_cursor(rep);
-	}
+	int mode = pg.after.variant + 1;
 
 	/*
 	 * The words as typed first; only when they find nothing is the last
@@ -180,25 +159,21 @@ int handle_search(const struct request *req, struct reply *rep)
 	 * finds what it begins.
 	 */
 	json_t *items = json_array();
-	char next[128] = "";
-	bool more = false;
 	int rc = STORE_DONE;
 	char *match = searchq_fts5(q, mode == 2);
 	if (!match)
 		rc = STORE_ERROR;
 	else if (*match)
-		rc = run_search(req->store, match, types, mode, !cursor,
-				after_score, after_rowid, limit, items, next,
-				sizeof(next), &more);
-	if (rc == STORE_DONE && !cursor && mode == 1 &&
+		rc = run_search(req->store, match, types, mode, !pg.cursor, &pg,
+				items);
+	if (rc == STORE_DONE && !pg.cursor && mode == 1 &&
 	    json_array_size(items) == 0) {
 		char *prefixed = searchq_fts5(q, true);
 		if (!prefixed)
 			rc = STORE_ERROR;
 		else if (match && strcmp(prefixed, match) != 0)
 			rc = run_search(req->store, prefixed, types, 2, true,
-					after_score, after_rowid, limit, items,
-					next, sizeof(next), &more);
+					&pg, items);
 		free(prefixed);
 	}
 	free(match);
@@ -207,7 +182,5 @@ int handle_search(const struct request *req, struct reply *rep)
 		json_decref(items);
 		return reply_store_error(rep, rc);
 	}
-	json_t *page = json_pack("{s:o}", "items", items);
-	list_reply_next(req, rep, page, more ? next : NULL);
-	return reply_json(rep, 200, page);
+	return page_reply_json(req, rep, &pg, json_pack("{s:o}", "items", items));
 }

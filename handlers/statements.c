@@ -6,13 +6,13 @@
  * dated claims along the (date_lo, date_prec, id) order, then undated ones
  * by id; the cursor says which phase and where.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/ids.h"
 #include "common/strbuf.h"
+#include "handlers/listing.h"
 #include "handlers/reading.h"
 #include "handlers/statements.h"
 #include "store/store.h"
@@ -95,29 +95,21 @@ static int run_phase(struct store *st, const struct read_filters *f,
 	return rc == STORE_DONE ? STORE_OK : rc;
 }
 
-static bool position_decode(const char *cursor, struct st_position *pos)
-{
-	char plain[128];
-	long long lo;
-	int used = 0;
-	if (!cursor_decode_text(cursor, plain, sizeof(plain)) ||
-	    sscanf(plain, "s1:%d:%lld:%d:%n", &pos->phase, &lo, &pos->prec,
-		   &used) != 3 ||
-	    used == 0 || pos->phase < 0 || pos->phase > 1 ||
-	    !id_valid(plain + used))
-		return false;
-	pos->lo = lo;
-	snprintf(pos->id, sizeof(pos->id), "%s", plain + used);
-	return true;
-}
+/* A statement cursor is the (phase, lo, prec, id) of the last claim
+ * shown; undated claims (phase 1) have lo and prec 0. */
+static const struct cursor_format statements_cursor = {
+	.tag = {"s1"},
+	.key = {{CURSOR_INT, 0, 1}, {CURSOR_INT, INT64_MIN, INT64_MAX},
+		{CURSOR_INT, INT32_MIN, INT32_MAX}, {CURSOR_ID, 0, 0}},
+};
 
-static void position_encode(const struct st_position *pos, char *buf,
-			    size_t bufsz)
+/* The cursor's position of a row. */
+static void position_of_row(const struct st_row *r, struct position *pos)
 {
-	char plain[128];
-	snprintf(plain, sizeof(plain), "s1:%d:%" PRId64 ":%d:%s", pos->phase,
-		 pos->lo, pos->prec, pos->id);
-	cursor_encode_text(plain, buf, bufsz);
+	pos->num[0] = r->pos.phase;
+	pos->num[1] = r->pos.lo;
+	pos->num[2] = r->pos.prec;
+	memcpy(pos->id, r->pos.id, sizeof(pos->id));
 }
 
 /* Groups a page's entries by claimant or stance, in order of first
@@ -167,16 +159,17 @@ static int statements_reply(const struct request *req, struct reply *rep,
 		"group_by", "stance", "from", "to", "limit", "cursor", NULL,
 	};
 	struct read_filters f = {.disputed = -1};
-	json_t *errors = json_array();
+	struct page pg;
+	json_t *errors; /* pg's, until page_open_or_reply */
 	struct st_row *rows = NULL;
 	size_t nrows = 0;
 	struct reading_page page;
-	int64_t limit;
 	int status, rc = STORE_OK;
 
 	reading_page_init(&page, NULL);
-	request_check_query(req, actor ? allowed_actor : allowed_event, errors);
-	list_page_params(req, errors, &limit);
+	page_start(req, actor ? allowed_actor : allowed_event,
+		   &statements_cursor, &pg);
+	errors = pg.errors;
 	reading_range(req, errors, &f.from, &f.to, &f.ranged);
 	f.stance = reading_stance(req, errors);
 	const char *group_by = request_query(req, "group_by");
@@ -214,41 +207,48 @@ static int statements_reply(const struct request *req, struct reply *rep,
 		status = reply_store_error(rep, rc);
 		goto done;
 	}
-	if (json_array_size(errors)) {
-		status = reply_invalid(rep, json_incref(errors));
+	/* No cursor: before the first dated claim. */
+	pg.after.num[1] = INT64_MIN;
+	if (!page_open_or_reply(rep, &pg)) {
+		status = rep->status;
 		goto done;
 	}
-	struct st_position pos = {.phase = 0, .lo = INT64_MIN, .prec = 0};
-	const char *cursor = request_query(req, "cursor");
-	if (cursor && !position_decode(cursor, &pos)) {
-		status = reply_bad_cursor(rep);
-		goto done;
-	}
+	struct st_position pos = {
+		.phase = (int)pg.after.num[0],
+		.lo = pg.after.num[1],
+		.prec = (int)pg.after.num[2],
+	};
+	memcpy(pos.id, pg.after.id, sizeof(pos.id));
 
-	rows = calloc((size_t)limit + 1, sizeof(*rows));
+	rows = calloc((size_t)page_fetch(&pg), sizeof(*rows));
 	if (!rows) {
 		status = reply_store_error(rep, STORE_ERROR);
 		goto done;
 	}
 	rc = store_begin_read(req->store);
 	if (rc == STORE_OK && pos.phase == 0)
-		rc = run_phase(req->store, &f, &pos, limit + 1, rows, &nrows);
+		rc = run_phase(req->store, &f, &pos, page_fetch(&pg), rows,
+			       &nrows);
 	/* Undated claims come after every dated one, and never in a range. */
-	if (rc == STORE_OK && !f.ranged && (int64_t)nrows <= limit) {
+	if (rc == STORE_OK && !f.ranged && (int64_t)nrows < page_fetch(&pg)) {
 		struct st_position undated = {.phase = 1};
 		if (pos.phase == 1)
 			undated = pos;
 		rc = run_phase(req->store, &f, &undated,
-			       limit + 1 - (int64_t)nrows, rows, &nrows);
+			       page_fetch(&pg) - (int64_t)nrows, rows, &nrows);
 	}
+	/* An object of items, or the items alone to group them. */
 	struct strbuf items = STRBUF_INIT;
-	bool more = (int64_t)nrows > limit;
+	if (!group_by)
+		strbuf_adds(&items, "{\"items\":");
 	/* One actor's own claims are read from where they are kept
 	 * together. */
 	page.claimant = f.actor;
-	for (size_t i = 0; rc == STORE_OK && i < nrows && (int64_t)i < limit; i++)
+	for (size_t i = 0; rc == STORE_OK && i < nrows && page_room(&pg); i++) {
 		if (!reading_page_add(&page, READING_CLAIM, rows[i].seq))
 			rc = STORE_ERROR;
+		position_of_row(&rows[i], &pg.last);
+	}
 	if (rc == STORE_OK)
 		rc = reading_page_write(req->store, &page, &items);
 	store_rollback(req->store); /* ends the read transaction */
@@ -257,13 +257,8 @@ static int statements_reply(const struct request *req, struct reply *rep,
 		status = reply_store_error(rep, rc);
 		goto done;
 	}
-	/* The next page starts after the last item shown. */
-	char next[256];
-	if (more)
-		position_encode(&rows[limit - 1].pos, next, sizeof(next));
 	if (!group_by) {
-		status = reading_reply_page(req, rep, "items", &items,
-					    more ? next : NULL);
+		status = page_reply_text(req, rep, &pg, &items);
 		goto done;
 	}
 	json_t *entries = reading_parse_items(&items);
@@ -274,13 +269,12 @@ static int statements_reply(const struct request *req, struct reply *rep,
 		status = reply_store_error(rep, STORE_ERROR);
 		goto done;
 	}
-	list_reply_next(req, rep, grouped, more ? next : NULL);
-	status = reply_json(rep, 200, grouped);
+	status = page_reply_json(req, rep, &pg, grouped);
 done:
 	reading_page_release(&page);
 	reading_filters_release(&f);
 	free(rows);
-	json_decref(errors);
+	page_release(&pg);
 	return status;
 }
 

@@ -8,7 +8,6 @@
  * costs two index range scans of at most limit + 1 rows, whatever the
  * store's size, and stays exact while writes happen between pages.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "common/ids.h"
 #include "common/pdate.h"
 #include "common/strbuf.h"
+#include "handlers/listing.h"
 #include "handlers/reading.h"
 #include "handlers/timeline.h"
 #include "store/store.h"
@@ -343,29 +343,27 @@ static int row_cmp(const struct tl_row *a, const struct tl_row *b)
 
 /* ---- cursors ---- */
 
-static void position_encode(const struct tl_row *r, char *buf, size_t bufsz)
+/* A timeline cursor is the (lo, prec, rank, id) of the last entry shown. */
+static const struct cursor_format timeline_cursor = {
+	.tag = {"t1"},
+	.key = {{CURSOR_INT, INT64_MIN, INT64_MAX}, {CURSOR_INT, 1, 4},
+		{CURSOR_INT, RANK_EVENT, RANK_CLAIM}, {CURSOR_ID, 0, 0}},
+};
+
+static void position_of_row(const struct tl_row *r, struct position *pos)
 {
-	char plain[128];
-	snprintf(plain, sizeof(plain), "t1:%" PRId64 ":%d:%d:%s", r->lo,
-		 r->prec, r->rank, r->id);
-	cursor_encode_text(plain, buf, bufsz);
+	pos->num[0] = r->lo;
+	pos->num[1] = r->prec;
+	pos->num[2] = r->rank;
+	memcpy(pos->id, r->id, sizeof(pos->id));
 }
 
-static bool position_decode(const char *cursor, struct tl_position *pos)
+static void tl_position_of(const struct position *pos, struct tl_position *tl)
 {
-	char plain[128];
-	long long lo;
-	int prec, rank, used = 0;
-	if (!cursor_decode_text(cursor, plain, sizeof(plain)) ||
-	    sscanf(plain, "t1:%lld:%d:%d:%n", &lo, &prec, &rank, &used) != 3 ||
-	    used == 0 || prec < 1 || prec > 4 || rank < 0 || rank > 1 ||
-	    !id_valid(plain + used))
-		return false;
-	pos->lo = lo;
-	pos->prec = prec;
-	pos->rank = rank;
-	snprintf(pos->id, sizeof(pos->id), "%s", plain + used);
-	return true;
+	tl->lo = pos->num[0];
+	tl->prec = (int)pos->num[1];
+	tl->rank = (int)pos->num[2];
+	memcpy(tl->id, pos->id, sizeof(tl->id));
 }
 
 /* ---- the handlers ---- */
@@ -421,15 +419,16 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	const char *const *allowed = tljs ? allowed_tljs : allowed_all;
 	struct read_filters f = {.disputed = -1};
 	struct tl_position pos;
-	json_t *errors = json_array();
-	int64_t limit;
+	struct page pg;
+	json_t *errors; /* pg's, until page_open_or_reply */
 	int rc = STORE_OK, status;
 	struct tl_row *rows = NULL;
 	struct reading_page page;
 
 	reading_page_init(&page, NULL);
-	request_check_query(req, root_event ? allowed + 1 : allowed, errors);
-	list_page_params(req, errors, &limit);
+	page_start(req, root_event ? allowed + 1 : allowed, &timeline_cursor,
+		   &pg);
+	errors = pg.errors;
 	reading_range(req, errors, &f.from, &f.to, &f.ranged);
 	parse_types(req, errors, &f);
 	const char *order = request_query(req, "order");
@@ -472,22 +471,19 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 		status = reply_store_error(rep, rc);
 		goto done;
 	}
-	if (json_array_size(errors)) {
-		status = reply_invalid(rep, json_incref(errors));
-		goto done;
-	}
-	const char *cursor = request_query(req, "cursor");
-	if (cursor && !position_decode(cursor, &pos)) {
-		status = reply_bad_cursor(rep);
+	if (!page_open_or_reply(rep, &pg)) {
+		status = rep->status;
 		goto done;
 	}
 	/* No cursor: a position before every entry (rank -1 or 2 is before
 	 * every rank in that direction). */
-	if (!cursor)
+	if (pg.cursor)
+		tl_position_of(&pg.after, &pos);
+	else
 		pos = f.desc ? (struct tl_position){INT64_MAX, 99, 2, "~"}
 			     : (struct tl_position){INT64_MIN, 0, -1, ""};
 
-	rows = calloc((size_t)(limit + 1) * 2, sizeof(*rows));
+	rows = calloc((size_t)page_fetch(&pg) * 2, sizeof(*rows));
 	size_t nev = 0, ncl = 0;
 	if (!rows) {
 		status = reply_store_error(rep, STORE_ERROR);
@@ -496,10 +492,10 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	/* Both queries in one read transaction: one snapshot. */
 	rc = store_begin_read(req->store);
 	if (rc == STORE_OK && f.want_events)
-		rc = run_part(req->store, &f, RANK_EVENT, &pos, limit + 1, rows,
-			      &nev);
+		rc = run_part(req->store, &f, RANK_EVENT, &pos, page_fetch(&pg),
+			      rows, &nev);
 	if (rc == STORE_OK && f.want_claims)
-		rc = run_part(req->store, &f, RANK_CLAIM, &pos, limit + 1,
+		rc = run_part(req->store, &f, RANK_CLAIM, &pos, page_fetch(&pg),
 			      rows + nev, &ncl);
 	if (rc != STORE_OK) {
 		store_rollback(req->store);
@@ -507,12 +503,13 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 		goto done;
 	}
 
-	/* Merge the two sorted runs into the page, then write it. */
+	/* Merge the two sorted runs into the page, then write it: an
+	 * object of items, or the items alone for a TimelineJS document. */
 	struct strbuf items = STRBUF_INIT;
-	struct tl_row *ev = rows, *cl = rows + nev, *last = NULL;
+	if (!tljs)
+		strbuf_adds(&items, "{\"items\":");
+	struct tl_row *ev = rows, *cl = rows + nev;
 	size_t ie = 0, ic = 0;
-	int64_t count = 0;
-	bool more = false;
 	while (ie < nev || ic < ncl) {
 		struct tl_row *next;
 		if (ie == nev)
@@ -523,11 +520,8 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 			next = &ev[ie++];
 		else
 			next = &cl[ic++];
-		if (count == limit) {
-			more = true;
+		if (!page_room(&pg))
 			break;
-		}
-		count++;
 		if (!reading_page_add(&page, next->rank == RANK_EVENT
 						     ? READING_EVENT
 						     : READING_CLAIM,
@@ -535,7 +529,7 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 			rc = STORE_ERROR;
 			break;
 		}
-		last = next;
+		position_of_row(next, &pg.last);
 	}
 	if (rc == STORE_OK)
 		rc = reading_page_write(req->store, &page, &items);
@@ -557,21 +551,17 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 		status = reply_store_error(rep, rc);
 		goto done;
 	}
-	char next_cursor[256];
-	if (more && last)
-		position_encode(last, next_cursor, sizeof(next_cursor));
 	if (doc) {
-		list_link_header(req, rep, more ? next_cursor : NULL);
+		page_link(req, rep, &pg);
 		status = reply_json(rep, 200, doc);
 		goto done;
 	}
-	status = reading_reply_page(req, rep, "items", &items,
-				    more ? next_cursor : NULL);
+	status = page_reply_text(req, rep, &pg, &items);
 done:
 	reading_page_release(&page);
 	free(rows);
 	reading_filters_release(&f);
-	json_decref(errors);
+	page_release(&pg);
 	return status;
 }
 
