@@ -2,7 +2,7 @@
 # step needs when any is missing (apt-get, as root or through sudo).
 
 claimline_build_packages="gcc pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev zlib1g-dev"
-claimline_test_packages="$claimline_build_packages libcurl4-openssl-dev jq clang libclang-rt-14-dev"
+claimline_test_packages="$claimline_build_packages libcurl4-openssl-dev jq clang libclang-rt-14-dev clang-format"
 
 # need_packages PKG... : installs those of PKG that are not installed.
 need_packages() {
