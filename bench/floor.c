@@ -50,7 +50,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn,
 	}
 	for (size_t i = 0; i < nfixed; i++)
 		if (strcmp(url, fixed[i].path) == 0)
-			return MHD_queue_response(conn, MHD_HTTP_OK, fixed[i].resp);
+			return MHD_queue_response(conn, MHD_HTTP_OK,
+						  fixed[i].resp);
 	return MHD_queue_response(conn, MHD_HTTP_NOT_FOUND, not_found);
 }
 
@@ -85,8 +86,10 @@ int main(int argc, char **argv)
 			char *eq = strchr(argv[i], '=');
 			size_t len = 0;
 			char *data = eq ? slurp(eq + 1, &len) : NULL;
-			if (!eq || argv[i][0] != '/' || !data || nfixed == MAX_PATHS) {
-				fprintf(stderr, "bench-floor: bad argument %s\n",
+			if (!eq || argv[i][0] != '/' || !data ||
+			    nfixed == MAX_PATHS) {
+				fprintf(stderr,
+					"bench-floor: bad argument %s\n",
 					argv[i]);
 				return 2;
 			}
@@ -100,17 +103,19 @@ int main(int argc, char **argv)
 			nfixed++;
 		}
 	}
-	not_found = MHD_create_response_from_buffer(
-		2, (void *)"{}", MHD_RESPMEM_PERSISTENT);
+	not_found = MHD_create_response_from_buffer(2, (void *)"{}",
+						    MHD_RESPMEM_PERSISTENT);
 
 	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
 	struct sockaddr_in addr = {.sin_family = AF_INET,
 				   .sin_port = htons((uint16_t)port)};
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	socklen_t alen = sizeof(addr);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    listen(fd, 1024) || getsockname(fd, (struct sockaddr *)&addr, &alen)) {
+	    listen(fd, 1024) ||
+	    getsockname(fd, (struct sockaddr *)&addr, &alen)) {
 		perror("bench-floor: listen");
 		return 1;
 	}
@@ -121,7 +126,8 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			MHD_USE_ERROR_LOG,
 		0, NULL, NULL, answer, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
@@ -129,7 +135,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-floor: cannot start MHD\n");
 		return 1;
 	}
-	printf("floor listening on http://127.0.0.1:%d\n", ntohs(addr.sin_port));
+	printf("floor listening on http://127.0.0.1:%d\n",
+	       ntohs(addr.sin_port));
 	fflush(stdout);
 	int sig = 0;
 	sigwait(&stop, &sig);

@@ -134,11 +134,21 @@ static void json_str(struct buf *b, const char *s)
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		char esc[8];
 		switch (*p) {
-		case '"': buf_add(b, "\\\"", 2); break;
-		case '\\': buf_add(b, "\\\\", 2); break;
-		case '\n': buf_add(b, "\\n", 2); break;
-		case '\t': buf_add(b, "\\t", 2); break;
-		case '\r': buf_add(b, "\\r", 2); break;
+		case '"':
+			buf_add(b, "\\\"", 2);
+			break;
+		case '\\':
+			buf_add(b, "\\\\", 2);
+			break;
+		case '\n':
+			buf_add(b, "\\n", 2);
+			break;
+		case '\t':
+			buf_add(b, "\\t", 2);
+			break;
+		case '\r':
+			buf_add(b, "\\r", 2);
+			break;
 		default:
 			if (*p < 0x20) {
 				snprintf(esc, sizeof(esc), "\\u%04X", *p);
@@ -175,45 +185,213 @@ static void json_key(struct buf *b, bool first, const char *key)
 /* ---- words ---- */
 
 static const char *const base_words[] = {
-	"troops", "border", "ministry", "government", "forces", "attack",
-	"ceasefire", "agreement", "talks", "sanctions", "region", "military",
-	"statement", "officials", "reported", "according", "security",
-	"operation", "president", "minister", "spokesperson", "conflict",
-	"election", "parliament", "protest", "casualties", "civilians",
-	"drone", "missile", "artillery", "supply", "convoy", "embassy",
-	"delegation", "summit", "treaty", "deployment", "withdrawal",
-	"offensive", "defence", "intelligence", "report", "investigation",
-	"evidence", "witnesses", "humanitarian", "aid", "corridor", "refugees",
-	"economy", "inflation", "budget", "exports", "energy", "pipeline",
-	"grain", "shipping", "port", "airport", "bridge", "village", "city",
-	"capital", "province", "district", "coast", "river", "mountain",
-	"the", "of", "and", "in", "to", "a", "that", "was", "were", "said",
-	"has", "have", "had", "not", "by", "on", "for", "with", "at", "from",
-	"this", "its", "their", "which", "after", "before", "during",
-	"about", "more", "than", "over", "under", "against", "between",
-	"new", "first", "last", "several", "many", "no", "all", "some",
-	"confirmed", "denied", "claimed", "announced", "rejected", "warned",
-	"condemned", "estimated", "accused", "promised", "declined",
-	"thousand", "hundred", "million", "soldiers", "vessels", "aircraft",
-	"weapons", "ammunition", "fuel", "food", "water", "power", "grid",
-	"hospital", "school", "market", "factory", "headquarters", "base",
-	"unit", "brigade", "battalion", "division", "command", "navy",
-	"army", "air", "force", "police", "court", "judge", "law", "decree",
-	"vote", "referendum", "coalition", "opposition", "party", "leader",
-	"journalist", "newspaper", "broadcast", "agency", "source", "media",
-	"satellite", "images", "video", "footage", "documents", "leaked",
-	"negotiations", "mediators", "proposal", "framework", "deadline",
-	"week", "month", "year", "morning", "night", "yesterday", "today",
-	"largely", "completely", "partially", "officially", "reportedly",
-	"unverified", "independent", "international", "regional", "local",
-	"northern", "southern", "eastern", "western", "central", "strategic",
+	"troops",
+	"border",
+	"ministry",
+	"government",
+	"forces",
+	"attack",
+	"ceasefire",
+	"agreement",
+	"talks",
+	"sanctions",
+	"region",
+	"military",
+	"statement",
+	"officials",
+	"reported",
+	"according",
+	"security",
+	"operation",
+	"president",
+	"minister",
+	"spokesperson",
+	"conflict",
+	"election",
+	"parliament",
+	"protest",
+	"casualties",
+	"civilians",
+	"drone",
+	"missile",
+	"artillery",
+	"supply",
+	"convoy",
+	"embassy",
+	"delegation",
+	"summit",
+	"treaty",
+	"deployment",
+	"withdrawal",
+	"offensive",
+	"defence",
+	"intelligence",
+	"report",
+	"investigation",
+	"evidence",
+	"witnesses",
+	"humanitarian",
+	"aid",
+	"corridor",
+	"refugees",
+	"economy",
+	"inflation",
+	"budget",
+	"exports",
+	"energy",
+	"pipeline",
+	"grain",
+	"shipping",
+	"port",
+	"airport",
+	"bridge",
+	"village",
+	"city",
+	"capital",
+	"province",
+	"district",
+	"coast",
+	"river",
+	"mountain",
+	"the",
+	"of",
+	"and",
+	"in",
+	"to",
+	"a",
+	"that",
+	"was",
+	"were",
+	"said",
+	"has",
+	"have",
+	"had",
+	"not",
+	"by",
+	"on",
+	"for",
+	"with",
+	"at",
+	"from",
+	"this",
+	"its",
+	"their",
+	"which",
+	"after",
+	"before",
+	"during",
+	"about",
+	"more",
+	"than",
+	"over",
+	"under",
+	"against",
+	"between",
+	"new",
+	"first",
+	"last",
+	"several",
+	"many",
+	"no",
+	"all",
+	"some",
+	"confirmed",
+	"denied",
+	"claimed",
+	"announced",
+	"rejected",
+	"warned",
+	"condemned",
+	"estimated",
+	"accused",
+	"promised",
+	"declined",
+	"thousand",
+	"hundred",
+	"million",
+	"soldiers",
+	"vessels",
+	"aircraft",
+	"weapons",
+	"ammunition",
+	"fuel",
+	"food",
+	"water",
+	"power",
+	"grid",
+	"hospital",
+	"school",
+	"market",
+	"factory",
+	"headquarters",
+	"base",
+	"unit",
+	"brigade",
+	"battalion",
+	"division",
+	"command",
+	"navy",
+	"army",
+	"air",
+	"force",
+	"police",
+	"court",
+	"judge",
+	"law",
+	"decree",
+	"vote",
+	"referendum",
+	"coalition",
+	"opposition",
+	"party",
+	"leader",
+	"journalist",
+	"newspaper",
+	"broadcast",
+	"agency",
+	"source",
+	"media",
+	"satellite",
+	"images",
+	"video",
+	"footage",
+	"documents",
+	"leaked",
+	"negotiations",
+	"mediators",
+	"proposal",
+	"framework",
+	"deadline",
+	"week",
+	"month",
+	"year",
+	"morning",
+	"night",
+	"yesterday",
+	"today",
+	"largely",
+	"completely",
+	"partially",
+	"officially",
+	"reportedly",
+	"unverified",
+	"independent",
+	"international",
+	"regional",
+	"local",
+	"northern",
+	"southern",
+	"eastern",
+	"western",
+	"central",
+	"strategic",
 };
 #define NBASE (sizeof(base_words) / sizeof(base_words[0]))
 
 static const char *const syllables[] = {
-	"ka", "lo", "mir", "tan", "vo", "rek", "sa", "din", "pol", "gru",
-	"ne", "zha", "tor", "bel", "kov", "ar", "is", "ten", "mal", "or",
-	"qu", "ves", "lin", "dra", "gos", "ur", "pe", "chi", "nov", "sk",
+	"ka", "lo",  "mir", "tan", "vo",  "rek", "sa", "din", "pol", "gru",
+	"ne", "zha", "tor", "bel", "kov", "ar",	 "is", "ten", "mal", "or",
+	"qu", "ves", "lin", "dra", "gos", "ur",	 "pe", "chi", "nov", "sk",
 };
 #define NSYL (sizeof(syllables) / sizeof(syllables[0]))
 
@@ -263,8 +441,9 @@ static void words_text(struct buf *b, size_t target, bool sentence)
 		} else if (first && sentence) {
 			char cap[64];
 			snprintf(cap, sizeof(cap), "%s", w);
-			cap[0] = (char)(cap[0] >= 'a' && cap[0] <= 'z' ? cap[0] - 32
-								       : cap[0]);
+			cap[0] = (char)(cap[0] >= 'a' && cap[0] <= 'z'
+						? cap[0] - 32
+						: cap[0]);
 			buf_str(b, cap);
 		} else {
 			buf_str(b, w);
@@ -339,8 +518,8 @@ static void make_date(char *out, size_t outsz, int64_t day, const double w[4])
 	} else {
 		int hh = (int)rnd_below(24), mm = (int)rnd_below(60),
 		    ss = (int)rnd_below(60);
-		static const char *const offs[] = {"Z", "Z", "+03:00", "+09:00",
-						   "-05:00", "+01:00"};
+		static const char *const offs[] = {
+			"Z", "Z", "+03:00", "+09:00", "-05:00", "+01:00"};
 		snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02d%s", y, m, d,
 			 hh, mm, ss, offs[rnd_below(6)]);
 	}
@@ -351,7 +530,8 @@ static struct pdate parse_date(const char *s)
 	struct pdate p;
 	const char *why = "";
 	if (pdate_parse(s, strlen(s), &p, &why) != 0) {
-		fprintf(stderr, "bench-gen: bad generated date %s: %s\n", s, why);
+		fprintf(stderr, "bench-gen: bad generated date %s: %s\n", s,
+			why);
 		exit(1);
 	}
 	return p;
@@ -403,11 +583,12 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 static const char *INSERT_SQL(const char *t)
 {
 	static char sql[512];
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO %s (seq, id, body, computed, version, created_at, "
-		 "updated_at, date_lo, date_hi, date_prec) VALUES (?1, ?2, ?3, "
-		 "?4, 1, ?5, ?5, ?6, ?7, ?8)",
-		 t);
+	snprintf(
+		sql, sizeof(sql),
+		"INSERT INTO %s (seq, id, body, computed, version, created_at, "
+		"updated_at, date_lo, date_hi, date_prec) VALUES (?1, ?2, ?3, "
+		"?4, 1, ?5, ?5, ?6, ?7, ?8)",
+		t);
 	return sql;
 }
 
@@ -457,15 +638,15 @@ static const char *const countries[] = {
 #define NCOUNTRIES (sizeof(countries) / sizeof(countries[0]))
 
 static const char *const actor_kinds[] = {
-	"state", "government", "military", "organization", "person", "media",
-	"group", "unknown",
+	"state",  "government", "military", "organization",
+	"person", "media",	"group",    "unknown",
 };
 static const char *const source_kinds[] = {
 	"news_article", "official_statement", "report", "social_media", "other",
 };
 static const char *const event_kinds[] = {
-	"agreement", "deployment", "military_operation", "statement", "report",
-	"diplomatic", "other", "election", "protest", "attack",
+	"agreement",  "deployment", "military_operation", "statement", "report",
+	"diplomatic", "other",	    "election",		  "protest",   "attack",
 };
 static const char *const stances[] = {
 	"asserts", "denies", "estimates", "condemns", "withholds",
@@ -475,8 +656,9 @@ static const char *const verdicts[] = {
 	"true", "mostly_true", "mixed", "mostly_false", "false", "unverifiable",
 };
 static const char *const roles[] = {
-	"signatory", "party", "deployed troops", "opposing force", "mediator",
-	"host", "observer", "target", "organizer", NULL,
+	"signatory", "party", "deployed troops", "opposing force",
+	"mediator",  "host",  "observer",	 "target",
+	"organizer", NULL,
 };
 static const char *const units[] = {
 	"troops", "casualties", "people", "vessels", "drones", "USD", "tonnes",
@@ -493,8 +675,8 @@ struct actor_info {
 struct event_info {
 	char id[40];
 	int level;
-	int64_t day;     /* start day */
-	int64_t parent;  /* index or -1 */
+	int64_t day;	    /* start day */
+	int64_t parent;	    /* index or -1 */
 	int64_t last_claim; /* seq of the last claim about it, or 0 */
 };
 struct source_info {
@@ -539,7 +721,8 @@ static void gen_actors(const struct gen_sizes *z, const char *now)
 		} else {
 			if (!chance(0.15)) {
 				for (int tries = 0; tries < 8; tries++) {
-					int64_t p = (int64_t)rnd_below((uint64_t)i);
+					int64_t p =
+						(int64_t)rnd_below((uint64_t)i);
 					if (actors[p].depth < 4) {
 						parent = p;
 						break;
@@ -599,13 +782,15 @@ static void gen_sources(const struct gen_sizes *z, const char *now)
 		bool dated = chance(0.95);
 		if (dated)
 			make_date(published, sizeof(published),
-				  DAY0 + (int64_t)rnd_below(DAYS), source_date_w);
+				  DAY0 + (int64_t)rnd_below(DAYS),
+				  source_date_w);
 		buf_reset(&title);
 		words_text(&title, 30 + rnd_below(60), true);
 		buf_reset(&text);
 		src->text = NULL;
 		if (chance(0.10)) {
-			for (int p = 0, np = 3 + (int)rnd_below(6); p < np; p++) {
+			for (int p = 0, np = 3 + (int)rnd_below(6); p < np;
+			     p++) {
 				if (p)
 					buf_add(&text, " ", 1);
 				words_text(&text, 150 + rnd_below(250), true);
@@ -622,7 +807,8 @@ static void gen_sources(const struct gen_sizes *z, const char *now)
 		buf_add(&body, "{", 1);
 		json_kv(&body, true, "title", title.p);
 		json_kv(&body, false, "url", chance(0.9) ? url.p : NULL);
-		json_kv(&body, false, "publisher", chance(0.9) ? publisher : NULL);
+		json_kv(&body, false, "publisher",
+			chance(0.9) ? publisher : NULL);
 		json_kv(&body, false, "published", dated ? published : NULL);
 		json_kv(&body, false, "kind", source_kinds[rnd_skewed(5, 2.0)]);
 		json_kv(&body, false, "language", chance(0.8) ? "en" : NULL);
@@ -661,9 +847,9 @@ static void gen_events(const struct gen_sizes *z, const char *now)
 		if (nopen > 0 && !chance(0.35))
 			e->parent = open[rnd_below((uint64_t)nopen)];
 		e->level = e->parent >= 0 ? events[e->parent].level + 1 : 0;
-		e->day = e->parent >= 0
-				 ? events[e->parent].day + (int64_t)rnd_below(120)
-				 : DAY0 + (int64_t)rnd_below(DAYS);
+		e->day = e->parent >= 0 ? events[e->parent].day +
+						  (int64_t)rnd_below(120)
+					: DAY0 + (int64_t)rnd_below(DAYS);
 		if (e->level < 3)
 			open[nopen++] = i;
 		char start[40], end[40] = "";
@@ -693,13 +879,16 @@ static void gen_events(const struct gen_sizes *z, const char *now)
 		json_key(&body, false, "location");
 		if (chance(0.6)) {
 			char place[80];
-			snprintf(place, sizeof(place), "%s", words[rnd_below(NWORDS)]);
+			snprintf(place, sizeof(place), "%s",
+				 words[rnd_below(NWORDS)]);
 			place[0] = (char)(place[0] >= 'a' && place[0] <= 'z'
-						  ? place[0] - 32 : place[0]);
+						  ? place[0] - 32
+						  : place[0]);
 			buf_add(&body, "{", 1);
 			json_kv(&body, true, "name", place);
 			json_kv(&body, false, "country",
-				chance(0.8) ? countries[rnd_below(NCOUNTRIES)] : NULL);
+				chance(0.8) ? countries[rnd_below(NCOUNTRIES)]
+					    : NULL);
 			buf_add(&body, "}", 1);
 		} else {
 			buf_add(&body, "null", 4);
@@ -712,7 +901,8 @@ static void gen_events(const struct gen_sizes *z, const char *now)
 		int64_t seen[4];
 		int nseen = 0;
 		for (int k = 0; k < np; k++) {
-			int64_t a = (int64_t)rnd_skewed((uint64_t)z->actors, 2.0);
+			int64_t a =
+				(int64_t)rnd_skewed((uint64_t)z->actors, 2.0);
 			bool dup = false;
 			for (int q = 0; q < nseen; q++)
 				dup = dup || seen[q] == a;
@@ -783,11 +973,12 @@ static void gen_claims(const struct gen_sizes *z, const char *now,
 		int64_t seq = i + 1;
 		char id[40];
 		make_id(id, sizeof(id), "clm", (uint64_t)i);
-		if (claim_list && rnd_below((uint64_t)(z->claims / 100000 + 1)) == 0)
+		if (claim_list &&
+		    rnd_below((uint64_t)(z->claims / 100000 + 1)) == 0)
 			fprintf(claim_list, "%s\n", id);
-		int64_t claimant = chance(0.2)
-					   ? (int64_t)rnd_below((uint64_t)prominent)
-					   : (int64_t)rnd_below((uint64_t)z->actors);
+		int64_t claimant =
+			chance(0.2) ? (int64_t)rnd_below((uint64_t)prominent)
+				    : (int64_t)rnd_below((uint64_t)z->actors);
 		/* 1-3 events, often a parent and its sub-event. */
 		int64_t ev[3];
 		int nev = 1 + (int)rnd_skewed(3, 1.7);
@@ -796,7 +987,8 @@ static void gen_claims(const struct gen_sizes *z, const char *now,
 		for (int k = 1; k < nev; k++) {
 			int64_t c = chance(0.5) && events[ev[0]].parent >= 0
 					    ? events[ev[0]].parent
-					    : (int64_t)rnd_below((uint64_t)z->events);
+					    : (int64_t)rnd_below(
+						      (uint64_t)z->events);
 			bool dup = false;
 			for (int q = 0; q < got; q++)
 				dup = dup || ev[q] == c;
@@ -838,7 +1030,8 @@ static void gen_claims(const struct gen_sizes *z, const char *now,
 				len--;
 			buf_add(&quote, t + at, len);
 			const char *first = strstr(t, quote.p);
-			buf_fmt(&computed, "{\"quote_span\":{\"start\":%zu,\"end\":%zu}}",
+			buf_fmt(&computed,
+				"{\"quote_span\":{\"start\":%zu,\"end\":%zu}}",
 				(size_t)(first - t), (size_t)(first - t) + len);
 		} else if (has_quote) {
 			words_text(&quote, 40 + rnd_below(100), false);
@@ -867,7 +1060,8 @@ static void gen_claims(const struct gen_sizes *z, const char *now,
 		json_kv(&body, false, "stance", stance);
 		json_kv(&body, false, "text", text.p);
 		json_kv(&body, false, "quote", quote.len ? quote.p : NULL);
-		json_kv(&body, false, "source", src >= 0 ? sources[src].id : NULL);
+		json_kv(&body, false, "source",
+			src >= 0 ? sources[src].id : NULL);
 		json_kv(&body, false, "via",
 			chance(0.1) ? actors[rnd_below((uint64_t)z->actors)].id
 				    : NULL);
@@ -905,11 +1099,11 @@ static void gen_claims(const struct gen_sizes *z, const char *now,
 		struct event_info *e0 = &events[ev[0]];
 		if (e0->last_claim && nrel < rcap) {
 			if (chance(0.03))
-				rels[nrel++] = (struct relation){e0->last_claim, seq,
-								 false};
+				rels[nrel++] = (struct relation){e0->last_claim,
+								 seq, false};
 			else if (chance(0.01))
-				rels[nrel++] = (struct relation){e0->last_claim, seq,
-								 true};
+				rels[nrel++] = (struct relation){e0->last_claim,
+								 seq, true};
 		}
 		e0->last_claim = seq;
 		batch_tick(seq);
@@ -917,8 +1111,9 @@ static void gen_claims(const struct gen_sizes *z, const char *now,
 	exec("COMMIT");
 	sqlite3_finalize(s);
 
-	s = prep("INSERT OR IGNORE INTO relations (seq, id, type, from_seq, "
-		 "to_seq, note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	s = prep(
+		"INSERT OR IGNORE INTO relations (seq, id, type, from_seq, "
+		"to_seq, note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	exec("BEGIN");
 	for (size_t i = 0; i < nrel; i++) {
 		char id[40];
@@ -957,18 +1152,21 @@ static void fill_revisions(void)
 	if (!has)
 		return;
 	static const char *const kinds[][2] = {
-		{"actor", "actors"}, {"source", "sources"},
-		{"event", "events"}, {"claim", "claims"},
+		{"actor", "actors"},
+		{"source", "sources"},
+		{"event", "events"},
+		{"claim", "claims"},
 	};
 	exec("BEGIN");
 	for (size_t i = 0; i < 4; i++) {
 		char sql[512];
-		snprintf(sql, sizeof(sql),
-			 "INSERT INTO revisions (type, id, op, version, at, body) "
-			 "SELECT '%s', id, 'create', version, updated_at, "
-			 "json_patch(json_object('id', id), body) FROM %s "
-			 "ORDER BY seq",
-			 kinds[i][0], kinds[i][1]);
+		snprintf(
+			sql, sizeof(sql),
+			"INSERT INTO revisions (type, id, op, version, at, body) "
+			"SELECT '%s', id, 'create', version, updated_at, "
+			"json_patch(json_object('id', id), body) FROM %s "
+			"ORDER BY seq",
+			kinds[i][0], kinds[i][1]);
 		exec(sql);
 	}
 	exec("COMMIT");
@@ -1033,11 +1231,12 @@ static int verify_table(const struct resource *res, const char *table,
 			int64_t n)
 {
 	char sql[512];
-	snprintf(sql, sizeof(sql),
-		 "SELECT id, body, computed, date_lo, date_hi, date_prec FROM %s "
-		 "WHERE seq IN (SELECT seq FROM %s ORDER BY random() LIMIT %" PRId64
-		 ")",
-		 table, table, n);
+	snprintf(
+		sql, sizeof(sql),
+		"SELECT id, body, computed, date_lo, date_hi, date_prec FROM %s "
+		"WHERE seq IN (SELECT seq FROM %s ORDER BY random() LIMIT %" PRId64
+		")",
+		table, table, n);
 	sqlite3_stmt *s = prep(sql);
 	int bad = 0, seen = 0;
 	while (sqlite3_step(s) == SQLITE_ROW) {
@@ -1056,10 +1255,12 @@ static int verify_table(const struct resource *res, const char *table,
 		const char *gid = NULL;
 		json_t *doc = fields_canonical(res, input, errors, &gid);
 		char *again = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-		if (json_array_size(errors) || !again || strcmp(again, body) != 0) {
+		if (json_array_size(errors) || !again ||
+		    strcmp(again, body) != 0) {
 			char *e = json_dumps(errors, JSON_COMPACT);
-			fprintf(stderr, "verify: %s %s not canonical: %s\n  stored %s\n"
-					"  server %s\n",
+			fprintf(stderr,
+				"verify: %s %s not canonical: %s\n  stored %s\n"
+				"  server %s\n",
 				table, id, e, body, again ? again : "(none)");
 			free(e);
 			bad++;
@@ -1070,10 +1271,13 @@ static int verify_table(const struct resource *res, const char *table,
 				json_object_get(doc, res->date_field));
 			if (d) {
 				struct pdate p = parse_date(d);
-				const char *e = res->end_field
-					? json_string_value(json_object_get(
-						  doc, res->end_field))
-					: NULL;
+				const char *e =
+					res->end_field
+						? json_string_value(
+							  json_object_get(
+								  doc,
+								  res->end_field))
+						: NULL;
 				if (e) {
 					struct pdate ep = parse_date(e);
 					if (ep.hi_ms > p.hi_ms)
@@ -1082,8 +1286,9 @@ static int verify_table(const struct resource *res, const char *table,
 				if (sqlite3_column_int64(s, 3) != p.lo_ms ||
 				    sqlite3_column_int64(s, 4) != p.hi_ms ||
 				    sqlite3_column_int64(s, 5) != p.precision) {
-					fprintf(stderr, "verify: %s %s: dates\n",
-						table, id);
+					fprintf(stderr,
+						"verify: %s %s: dates\n", table,
+						id);
 					bad++;
 				}
 			}
@@ -1101,11 +1306,12 @@ static int verify_table(const struct resource *res, const char *table,
 static int verify_quotes(int64_t n)
 {
 	char sql[512];
-	snprintf(sql, sizeof(sql),
-		 "SELECT c.id, json_extract(c.body, '$.quote'), c.computed, "
-		 "json_extract(s.body, '$.text') FROM claims AS c JOIN sources "
-		 "AS s ON s.id = c.source WHERE c.computed IS NOT NULL LIMIT %" PRId64,
-		 n);
+	snprintf(
+		sql, sizeof(sql),
+		"SELECT c.id, json_extract(c.body, '$.quote'), c.computed, "
+		"json_extract(s.body, '$.text') FROM claims AS c JOIN sources "
+		"AS s ON s.id = c.source WHERE c.computed IS NOT NULL LIMIT %" PRId64,
+		n);
 	sqlite3_stmt *s = prep(sql);
 	int bad = 0, seen = 0;
 	while (sqlite3_step(s) == SQLITE_ROW) {
@@ -1116,13 +1322,16 @@ static int verify_quotes(int64_t n)
 		char want[128];
 		if (t && q && quote_find(t, q, &a, &b) == 1)
 			snprintf(want, sizeof(want),
-				 "{\"quote_span\":{\"start\":%zu,\"end\":%zu}}", a, b);
+				 "{\"quote_span\":{\"start\":%zu,\"end\":%zu}}",
+				 a, b);
 		else
 			snprintf(want, sizeof(want), "(not found)");
-		if (strcmp(want, (const char *)sqlite3_column_text(s, 2)) != 0) {
-			fprintf(stderr, "verify: claim %s: span %s, server says %s\n",
-				sqlite3_column_text(s, 0), sqlite3_column_text(s, 2),
-				want);
+		if (strcmp(want, (const char *)sqlite3_column_text(s, 2)) !=
+		    0) {
+			fprintf(stderr,
+				"verify: claim %s: span %s, server says %s\n",
+				sqlite3_column_text(s, 0),
+				sqlite3_column_text(s, 2), want);
 			bad++;
 		}
 	}
@@ -1136,7 +1345,8 @@ static int verify_quotes(int64_t n)
 static void ndjson_table(FILE *out, const char *type, const char *table)
 {
 	char sql[256];
-	snprintf(sql, sizeof(sql), "SELECT id, body FROM %s ORDER BY seq", table);
+	snprintf(sql, sizeof(sql), "SELECT id, body FROM %s ORDER BY seq",
+		 table);
 	sqlite3_stmt *s = prep(sql);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const char *body = (const char *)sqlite3_column_text(s, 1);
@@ -1165,12 +1375,16 @@ static void write_ndjson(const char *path)
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		buf_reset(&line);
 		buf_str(&line, "{\"type\":\"relation\"");
-		json_kv(&line, false, "id", (const char *)sqlite3_column_text(s, 0));
-		json_kv(&line, false, "from", (const char *)sqlite3_column_text(s, 1));
+		json_kv(&line, false, "id",
+			(const char *)sqlite3_column_text(s, 0));
+		json_kv(&line, false, "from",
+			(const char *)sqlite3_column_text(s, 1));
 		json_kv(&line, false, "relation",
 			(const char *)sqlite3_column_text(s, 2));
-		json_kv(&line, false, "to", (const char *)sqlite3_column_text(s, 3));
-		json_kv(&line, false, "note", (const char *)sqlite3_column_text(s, 4));
+		json_kv(&line, false, "to",
+			(const char *)sqlite3_column_text(s, 3));
+		json_kv(&line, false, "note",
+			(const char *)sqlite3_column_text(s, 4));
 		buf_str(&line, "}\n");
 		fputs(line.p, out);
 	}
@@ -1204,7 +1418,8 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--claims") == 0)
 			nclaims = strtoll(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--seed") == 0)
-			rng_state ^= strtoull(argv[++i], NULL, 10) * 0x2545F4914F6CDD1Dull;
+			rng_state ^= strtoull(argv[++i], NULL, 10) *
+				     0x2545F4914F6CDD1Dull;
 		else if (strcmp(argv[i], "--verify") == 0)
 			verify = strtoll(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--ndjson") == 0)
@@ -1216,12 +1431,14 @@ int main(int argc, char **argv)
 		usage();
 
 	if (verify || ndjson) {
-		if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+		    SQLITE_OK)
 			die_sql("open");
 		int bad = 0;
 		if (verify) {
 			bad += verify_table(&actor_resource, "actors", verify);
-			bad += verify_table(&source_resource, "sources", verify);
+			bad += verify_table(&source_resource, "sources",
+					    verify);
 			bad += verify_table(&event_resource, "events", verify);
 			bad += verify_table(&claim_resource, "claims", verify);
 			bad += verify_quotes(verify);
@@ -1277,7 +1494,8 @@ int main(int argc, char **argv)
 	t = now_s();
 	gen_claims(&z, now, claim_list);
 	fclose(claim_list);
-	fprintf(stderr, "bench-gen: %" PRId64 " claims (+ relations) in %.1f s\n",
+	fprintf(stderr,
+		"bench-gen: %" PRId64 " claims (+ relations) in %.1f s\n",
 		z.claims, now_s() - t);
 	t = now_s();
 	fill_revisions();
@@ -1290,7 +1508,8 @@ int main(int argc, char **argv)
 	 * transaction indexes everything written above, in one go (before
 	 * the lists: the search words are read from the index). */
 	st = store_open(path, err, sizeof(err));
-	if (!st || store_begin(st) != STORE_OK || store_commit(st) != STORE_OK) {
+	if (!st || store_begin(st) != STORE_OK ||
+	    store_commit(st) != STORE_OK) {
 		fprintf(stderr, "bench-gen: indexing for search failed: %s\n",
 			st ? store_errmsg(st) : err);
 		return 1;

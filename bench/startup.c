@@ -24,7 +24,8 @@ static double now_ms(void)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fputs("usage: bench-startup TIMEOUT_S COMMAND [ARG...]\n", stderr);
+		fputs("usage: bench-startup TIMEOUT_S COMMAND [ARG...]\n",
+		      stderr);
 		return 2;
 	}
 	unsigned timeout = (unsigned)atoi(argv[1]);

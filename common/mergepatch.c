@@ -29,7 +29,8 @@ json_t *merge_patch(json_t *target, json_t *patch)
 
 	/* A target that is not an object is patched as if it were {}. */
 	if (json_is_object(target)) {
-		json_object_foreach(target, key, value) {
+		json_object_foreach(target, key, value)
+		{
 			change = json_object_get(patch, key);
 			if (!change)
 				merged = json_deep_copy(value);
@@ -42,7 +43,8 @@ json_t *merge_patch(json_t *target, json_t *patch)
 		}
 	}
 
-	json_object_foreach(patch, key, change) {
+	json_object_foreach(patch, key, change)
+	{
 		if (json_is_null(change))
 			continue;
 		if (json_is_object(target) && json_object_get(target, key))

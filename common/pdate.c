@@ -68,8 +68,8 @@ static bool is_leap(int year)
 
 static int days_in_month(int year, int month)
 {
-	static const int days[12] = { 31, 28, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31 };
+	static const int days[12] = {31, 28, 31, 30, 31, 30,
+				     31, 31, 30, 31, 30, 31};
 
 	if (month == 2 && is_leap(year))
 		return 29;
@@ -186,7 +186,7 @@ static int parse_time(struct cursor *c, int64_t *ms, const char **why)
 
 int pdate_parse(const char *s, size_t len, struct pdate *out, const char **why)
 {
-	struct cursor c = { .s = s, .len = len, .pos = 0 };
+	struct cursor c = {.s = s, .len = len, .pos = 0};
 	int year, month, day;
 	int64_t day_lo, time_ms;
 	const char *ignored;

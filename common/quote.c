@@ -165,7 +165,7 @@ static size_t fold_next(struct fold_iter *it, char unit[FOLD_UNIT_MAX])
  */
 static char *fold(const char *s, size_t *len)
 {
-	struct fold_iter it = { .p = (const unsigned char *)s, .cp = 0 };
+	struct fold_iter it = {.p = (const unsigned char *)s, .cp = 0};
 	char unit[FOLD_UNIT_MAX];
 	char *out;
 	size_t n, pos = 0;
@@ -196,7 +196,7 @@ static char *fold(const char *s, size_t *len)
 static void folded_to_cp(const char *text, size_t from, size_t to,
 			 size_t *start_cp, size_t *end_cp)
 {
-	struct fold_iter it = { .p = (const unsigned char *)text, .cp = 0 };
+	struct fold_iter it = {.p = (const unsigned char *)text, .cp = 0};
 	char unit[FOLD_UNIT_MAX];
 	size_t pos = 0, n, before;
 

@@ -121,7 +121,8 @@ static int read_terms(const char *q, struct term *t)
 			continue;
 		}
 		struct term cur = {0};
-		if (q[i] == '-' && q[i + 1] && !is_space((unsigned char)q[i + 1])) {
+		if (q[i] == '-' && q[i + 1] &&
+		    !is_space((unsigned char)q[i + 1])) {
 			cur.neg = true;
 			i++;
 		}
@@ -137,7 +138,8 @@ static int read_terms(const char *q, struct term *t)
 			if (q[i] == '"')
 				i++;
 			from = i;
-			while (q[i] && !is_space((unsigned char)q[i]) && q[i] != '"')
+			while (q[i] && !is_space((unsigned char)q[i]) &&
+			       q[i] != '"')
 				i++;
 			to = i;
 			/* Does the term end in a letter, `*`s aside?  Then
@@ -152,7 +154,8 @@ static int read_terms(const char *q, struct term *t)
 				b--;
 			uint32_t c = 0;
 			if (e > from)
-				utf8_decode((const unsigned char *)q + b, e - b, &c);
+				utf8_decode((const unsigned char *)q + b, e - b,
+					    &c);
 			cur.open_end = e > from && is_word_char(c);
 		}
 		if (!cur.neg && !cur.phrase && to - from == 2 &&
@@ -206,7 +209,8 @@ char *searchq_fts5(const char *q, bool want_prefix)
 	/* OR joins the terms either side when both are searched for;
 	 * anywhere else it is the word "or". */
 	for (int i = 0; i < n; i++)
-		if (t[i].is_or && !(positive(t, i - 1, n) && positive(t, i + 1, n)))
+		if (t[i].is_or &&
+		    !(positive(t, i - 1, n) && positive(t, i + 1, n)))
 			t[i].is_or = false;
 	/* The last term is typed as far as it goes: its last word may be a
 	 * prefix, when the query ends in a letter (trailing white space

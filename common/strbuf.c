@@ -73,14 +73,13 @@ void strbuf_add_int(struct strbuf *sb, int64_t v)
 /* What a byte becomes inside a JSON string, as jansson writes it: 0 for
  * itself, 'u' for \u00XX, else the letter after the backslash. */
 static const char json_escape[256] = {
-	['"'] = '"', ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f',
-	['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
-	[0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u', [0x05] = 'u',
-	[0x06] = 'u', [0x07] = 'u', [0x0b] = 'u', [0x0e] = 'u', [0x0f] = 'u',
-	[0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u', [0x14] = 'u',
-	[0x15] = 'u', [0x16] = 'u', [0x17] = 'u', [0x18] = 'u', [0x19] = 'u',
-	[0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u', [0x1d] = 'u', [0x1e] = 'u',
-	[0x1f] = 'u',
+	['"'] = '"',  ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n',
+	['\r'] = 'r', ['\t'] = 't',  [0x01] = 'u', [0x02] = 'u', [0x03] = 'u',
+	[0x04] = 'u', [0x05] = 'u',  [0x06] = 'u', [0x07] = 'u', [0x0b] = 'u',
+	[0x0e] = 'u', [0x0f] = 'u',  [0x10] = 'u', [0x11] = 'u', [0x12] = 'u',
+	[0x13] = 'u', [0x14] = 'u',  [0x15] = 'u', [0x16] = 'u', [0x17] = 'u',
+	[0x18] = 'u', [0x19] = 'u',  [0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u',
+	[0x1d] = 'u', [0x1e] = 'u',  [0x1f] = 'u',
 };
 
 void strbuf_add_json_string(struct strbuf *sb, const char *s)

@@ -16,7 +16,10 @@ struct strbuf {
 	bool failed;
 };
 
-#define STRBUF_INIT {NULL, 0, 0, false}
+#define STRBUF_INIT                                                            \
+	{                                                                      \
+		NULL, 0, 0, false                                              \
+	}
 
 void strbuf_release(struct strbuf *sb);
 void strbuf_add(struct strbuf *sb, const char *data, size_t len);

@@ -79,7 +79,8 @@ static void fuzz_fail(const struct reply *rep, const char *fmt, ...)
 	if (current_path)
 		fprintf(stderr, "fuzz: request path: %s\n", current_path);
 	if (rep && rep->body) {
-		char *text = json_dumps(rep->body, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *text =
+			json_dumps(rep->body, JSON_COMPACT | JSON_ENCODE_ANY);
 		fprintf(stderr, "fuzz: reply %d body: %s\n", rep->status,
 			text ? text : "(not serializable)");
 		free(text);
@@ -197,34 +198,64 @@ struct fuzz_header {
 };
 
 struct fuzz_input {
-	char *head;   /* owned: the head, NUL-terminated, cut into pieces */
-	char *method; /* into head */
-	char *target; /* owned: the raw target after '@' expansion */
-	char *path;   /* owned: the decoded path */
+	char *head;	 /* owned: the head, NUL-terminated, cut into pieces */
+	char *method;	 /* into head */
+	char *target;	 /* owned: the raw target after '@' expansion */
+	char *path;	 /* owned: the decoded path */
 	char *raw_query; /* into target, or NULL */
-	char *query;  /* owned: a copy of raw_query that parsing cuts up */
+	char *query;	 /* owned: a copy of raw_query that parsing cuts up */
 	struct fuzz_header headers[FUZZ_MAX_HEADERS];
 	size_t nheaders;
-	char *body;   /* owned, exactly body_len bytes, no terminator */
+	char *body; /* owned, exactly body_len bytes, no terminator */
 	size_t body_len;
 };
 
 /* Ids the '@' shorthand puts into {..} segments: the demo's, and some
  * that are not valid ids.  Raw targets: they are percent-decoded next. */
 static const char *const fuzz_ids[] = {
-	"ru", "kp", "ua", "un", "kr", "unsc", "kp-cmc", "kr-mofa",
-	"ru-gerasimov", "ru-putin", "ua-af", "src-nk-troops", "intl-sources",
-	"evt-kursk-op", "evt-kp-troops-russia", "evt-kp-confirmation",
-	"evt-kursk-op-completion", "evt-kp-ru-partnership",
-	"clm-gerasimov-kursk", "clm-cmc-troops-sent", "clm-kr-mofa-condemns",
-	"clm-intl-troop-estimate", "clm-uaaf-kursk-continuing",
-	"clm-cmc-kursk-success", "rel-cmc-confirms-estimate",
-	"rel-kursk-completion-dispute", "rel-kr-condemns-admission",
-	"missing", "x", "Bad%20Id", "%2e%2e", "a%2Fb", "%C3%BC", "%FF",
-	"a%00b", "-a", "a.b_c-d",
+	"ru",
+	"kp",
+	"ua",
+	"un",
+	"kr",
+	"unsc",
+	"kp-cmc",
+	"kr-mofa",
+	"ru-gerasimov",
+	"ru-putin",
+	"ua-af",
+	"src-nk-troops",
+	"intl-sources",
+	"evt-kursk-op",
+	"evt-kp-troops-russia",
+	"evt-kp-confirmation",
+	"evt-kursk-op-completion",
+	"evt-kp-ru-partnership",
+	"clm-gerasimov-kursk",
+	"clm-cmc-troops-sent",
+	"clm-kr-mofa-condemns",
+	"clm-intl-troop-estimate",
+	"clm-uaaf-kursk-continuing",
+	"clm-cmc-kursk-success",
+	"rel-cmc-confirms-estimate",
+	"rel-kursk-completion-dispute",
+	"rel-kr-condemns-admission",
+	"missing",
+	"x",
+	"Bad%20Id",
+	"%2e%2e",
+	"a%2Fb",
+	"%C3%BC",
+	"%FF",
+	"a%00b",
+	"-a",
+	"a.b_c-d",
 	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	"app.js", "style.css", "index.html", "favicon.svg",
+	"app.js",
+	"style.css",
+	"index.html",
+	"favicon.svg",
 };
 #define FUZZ_NIDS (sizeof(fuzz_ids) / sizeof(fuzz_ids[0]))
 
@@ -235,7 +266,8 @@ static char *expand_target(const char *t)
 {
 	if (t[0] != '@' || !t[1] || !t[2] || !t[3])
 		return strdup(t);
-	const char *pattern = route_table[(unsigned char)t[1] % route_count].pattern;
+	const char *pattern =
+		route_table[(unsigned char)t[1] % route_count].pattern;
 	const char *id[2] = {fuzz_ids[(unsigned char)t[2] % FUZZ_NIDS],
 			     fuzz_ids[(unsigned char)t[3] % FUZZ_NIDS]};
 	size_t cap = strlen(pattern) + 2 * 80 + strlen(t) + 1, n = 0, used = 0;
@@ -374,8 +406,8 @@ static const char *fuzz_header_lookup(void *cookie, const char *name)
 
 static bool status_known(int s)
 {
-	static const int known[] = {200, 201, 204, 304, 400, 401, 403, 404,
-				    405, 409, 412, 413, 415, 422};
+	static const int known[] = {200, 201, 204, 304, 400, 401, 403,
+				    404, 405, 409, 412, 413, 415, 422};
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (s == known[i])
 			return true;
@@ -408,8 +440,8 @@ static void check_json_text(const struct reply *rep, const char *text,
 	json_t *v = json_loadb(text, len, JSON_DECODE_ANY, &jerr);
 	if (!v)
 		fuzz_fail(rep, "status %d: %s is not valid JSON: %s (%.*s)",
-			  rep->status, what, jerr.text, (int)(len < 200 ? len : 200),
-			  text);
+			  rep->status, what, jerr.text,
+			  (int)(len < 200 ? len : 200), text);
 	json_decref(v);
 }
 
@@ -423,8 +455,10 @@ static void check_problem(const struct reply *rep)
 	    !json_is_string(json_object_get(b, "title")) ||
 	    !json_is_string(json_object_get(b, "detail")) ||
 	    json_integer_value(json_object_get(b, "status")) != rep->status)
-		fuzz_fail(rep, "status %d: problem without type/title/status/"
-			  "detail, or another status", rep->status);
+		fuzz_fail(rep,
+			  "status %d: problem without type/title/status/"
+			  "detail, or another status",
+			  rep->status);
 	if (!rep->content_type ||
 	    strcmp(rep->content_type, "application/problem+json") != 0)
 		fuzz_fail(rep, "status %d: problem sent as %s", rep->status,
@@ -451,7 +485,8 @@ static void check_stream(struct reply *rep)
 		long n = rep->stream->read(rep->stream->cookie, buf + len,
 					   cap - len);
 		if (n < 0)
-			fuzz_fail(rep, "status %d: the stream failed", rep->status);
+			fuzz_fail(rep, "status %d: the stream failed",
+				  rep->status);
 		if (n == 0)
 			break;
 		if ((size_t)n > cap - len)
@@ -480,12 +515,14 @@ static void check_reply(struct reply *rep)
 	if (!status_known(s))
 		fuzz_fail(rep, "status %d is not one the API answers", s);
 	for (size_t i = 0; i < rep->nheaders; i++) {
-		const char *n = rep->headers[i].name, *v = rep->headers[i].value;
+		const char *n = rep->headers[i].name,
+			   *v = rep->headers[i].value;
 		if (!n || !*n || !v)
 			fuzz_fail(rep, "header %zu without a name or value", i);
 		for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 			if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
-				fuzz_fail(rep, "header %s has control byte 0x%02x",
+				fuzz_fail(rep,
+					  "header %s has control byte 0x%02x",
 					  n, *p);
 	}
 	int bodies = !!rep->body + !!rep->raw + !!rep->stream;
@@ -520,7 +557,8 @@ static void run_request(struct fuzz_input *in, struct reply *rep)
 	req.method = http_method_parse(in->method);
 	/* begin_request: a path that is not UTF-8 is refused first. */
 	if (!intake_utf8_valid((const unsigned char *)in->path)) {
-		reply_problem(rep, PROBLEM_BAD_REQUEST, "the path is not UTF-8");
+		reply_problem(rep, PROBLEM_BAD_REQUEST,
+			      "the path is not UTF-8");
 		return;
 	}
 	const struct route *route =

@@ -6,13 +6,15 @@
 
 static const char *const actor_kinds[] = {
 	"state", "government", "military", "organization", "person",
-	"media", "group", "unknown", NULL,
+	"media", "group",      "unknown",  NULL,
 };
 
 static const struct field actor_fields[] = {
 	{.name = "id", .type = FIELD_ID},
 	{.name = "name", .type = FIELD_STRING, .flags = FIELD_REQUIRED},
-	{.name = "kind", .type = FIELD_ENUM, .choices = actor_kinds,
+	{.name = "kind",
+	 .type = FIELD_ENUM,
+	 .choices = actor_kinds,
 	 .default_value = "unknown"},
 	{.name = "country", .type = FIELD_COUNTRY},
 	{.name = "part_of", .type = FIELD_REF, .ref = &actor_resource},

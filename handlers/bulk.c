@@ -73,7 +73,10 @@ enum line_kind {
 };
 
 static const struct resource *const kind_resource[] = {
-	&actor_resource, &source_resource, &event_resource, &claim_resource,
+	&actor_resource,
+	&source_resource,
+	&event_resource,
+	&claim_resource,
 };
 
 static const char *const kind_names[] = {
@@ -154,7 +157,8 @@ static int id_put(struct id_table *t, enum line_kind kind, const char *id,
 		return -1;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 1024;
-		struct id_entry *grown = realloc(t->entries, cap * sizeof(*grown));
+		struct id_entry *grown =
+			realloc(t->entries, cap * sizeof(*grown));
 		if (!grown)
 			return -1;
 		t->entries = grown;
@@ -188,7 +192,7 @@ struct line {
 	enum line_kind kind;
 	char id[ID_MAX_LEN + 1];
 	char parent[ID_MAX_LEN + 1]; /* part_of, for actors and events */
-	int state; /* parents-first walk: 0 new, 1 visiting, 2 placed */
+	int state;	 /* parents-first walk: 0 new, 1 visiting, 2 placed */
 	bool superseded; /* a later line has the same id: check, not write */
 };
 
@@ -197,8 +201,8 @@ struct import {
 	size_t nlines;
 	size_t *order; /* indexes into lines, in writing order */
 	size_t norder;
-	struct id_table by_id;  /* every good line's (kind, id): its last line */
-	struct id_table known;  /* resources known to exist in the store */
+	struct id_table by_id; /* every good line's (kind, id): its last line */
+	struct id_table known; /* resources known to exist in the store */
 	bool out_of_memory;
 	json_t *errors; /* [{"line", "pointer", "detail"}] */
 	size_t created, updated, unchanged;
@@ -226,10 +230,9 @@ static void line_errors_of(struct import *im, size_t number, json_t *errors,
 	}
 	size_t i;
 	json_t *e;
-	json_array_foreach(errors, i, e)
-		line_error(im, number,
-			   json_string_value(json_object_get(e, "pointer")),
-			   json_string_value(json_object_get(e, "detail")));
+	json_array_foreach(errors, i, e) line_error(
+		im, number, json_string_value(json_object_get(e, "pointer")),
+		json_string_value(json_object_get(e, "detail")));
 }
 
 /* The same from a problem reply. */
@@ -259,15 +262,16 @@ static void drop_line_members(json_t *obj)
 /* The faults of the fields of line `number` (`obj`, borrowed) of `kind`
  * that will not be written (it has no valid id), so that its answer names
  * them beside the id. */
-static void field_errors(struct import *im, size_t number,
-			 enum line_kind kind, json_t *obj)
+static void field_errors(struct import *im, size_t number, enum line_kind kind,
+			 json_t *obj)
 {
 	json_t *copy = json_copy(obj);
 	json_t *errors = json_array();
 	const char *given;
 	drop_line_members(copy);
 	json_object_del(copy, "id"); /* already reported */
-	json_decref(fields_canonical(line_resource(kind), copy, errors, &given));
+	json_decref(
+		fields_canonical(line_resource(kind), copy, errors, &given));
 	if (json_array_size(errors))
 		line_errors_of(im, number, errors, NULL);
 	json_decref(errors);
@@ -292,13 +296,16 @@ static int split_lines(struct import *im, const char *data, size_t len)
 			continue; /* blank lines are allowed, and skipped */
 		if (im->nlines == cap) {
 			cap = cap ? cap * 2 : 1024;
-			struct line *grown = realloc(im->lines, cap * sizeof(*grown));
+			struct line *grown =
+				realloc(im->lines, cap * sizeof(*grown));
 			if (!grown)
 				return -1;
 			im->lines = grown;
 		}
 		struct line *l = &im->lines[im->nlines++];
-		*l = (struct line){.text = text, .len = n, .number = number,
+		*l = (struct line){.text = text,
+				   .len = n,
+				   .number = number,
 				   .kind = KIND_BAD};
 		char why[256];
 		json_t *obj = intake_parse_json(text, n, why, sizeof(why));
@@ -308,14 +315,16 @@ static int split_lines(struct import *im, const char *data, size_t len)
 		}
 		char pointer[256];
 		if (intake_check_numbers(text, n, pointer, sizeof(pointer), why,
-				       sizeof(why)) != 0) {
+					 sizeof(why)) != 0) {
 			line_error(im, number, pointer, why);
 			json_decref(obj);
 			continue;
 		}
-		const char *type = json_string_value(json_object_get(obj, "type"));
+		const char *type =
+			json_string_value(json_object_get(obj, "type"));
 		const char *id = json_string_value(json_object_get(obj, "id"));
-		const char *parent = json_string_value(json_object_get(obj, "part_of"));
+		const char *parent =
+			json_string_value(json_object_get(obj, "part_of"));
 		for (int k = KIND_ACTOR; type && k <= KIND_RELATION; k++)
 			if (strcmp(type, kind_names[k]) == 0)
 				l->kind = (enum line_kind)k;
@@ -328,11 +337,14 @@ static int split_lines(struct import *im, const char *data, size_t len)
 		else if (!id || !id_valid(id))
 			line_error(im, number, "/id",
 				   "import needs a valid id on every line");
-		if (json_is_object(obj) && l->kind != KIND_BAD && id && id_valid(id)) {
+		if (json_is_object(obj) && l->kind != KIND_BAD && id &&
+		    id_valid(id)) {
 			snprintf(l->id, sizeof(l->id), "%s", id);
 			if (parent && id_valid(parent))
-				snprintf(l->parent, sizeof(l->parent), "%s", parent);
-			if (id_put(&im->by_id, l->kind, l->id, im->nlines - 1) != 0) {
+				snprintf(l->parent, sizeof(l->parent), "%s",
+					 parent);
+			if (id_put(&im->by_id, l->kind, l->id,
+				   im->nlines - 1) != 0) {
 				json_decref(obj);
 				return -1;
 			}
@@ -448,8 +460,10 @@ static void relation_errors_from(struct import *im, size_t number,
 	json_t *errors = json_object_get(rep->body, "errors");
 	size_t i;
 	json_t *e;
-	json_array_foreach(errors, i, e) {
-		const char *ptr = json_string_value(json_object_get(e, "pointer"));
+	json_array_foreach(errors, i, e)
+	{
+		const char *ptr =
+			json_string_value(json_object_get(e, "pointer"));
 		const char *renamed = !ptr			   ? NULL
 				      : strcmp(ptr, "/type") == 0  ? "/relation"
 				      : strcmp(ptr, "/claim") == 0 ? "/to"
@@ -475,8 +489,8 @@ static int import_relation(struct store *st, struct import *im,
 	json_t *errors = json_array();
 	const char *given = NULL;
 	drop_line_members(obj);
-	json_t *doc = fields_canonical(&relation_line_resource, obj, errors,
-				       &given);
+	json_t *doc =
+		fields_canonical(&relation_line_resource, obj, errors, &given);
 	int rc = fields_check_refs_with(st, &relation_line_resource, doc,
 					errors, &refs);
 	const char *from = json_string_value(json_object_get(doc, "from"));
@@ -495,9 +509,10 @@ static int import_relation(struct store *st, struct import *im,
 		goto done;
 	}
 	struct store_stmt *s = store_prepare(
-		st, "SELECT r.type, a.id, b.id, r.note FROM relations AS r JOIN "
-		    "claims AS a ON a.seq = r.from_seq JOIN claims AS b ON "
-		    "b.seq = r.to_seq WHERE r.id = ?1");
+		st,
+		"SELECT r.type, a.id, b.id, r.note FROM relations AS r JOIN "
+		"claims AS a ON a.seq = r.from_seq JOIN claims AS b ON "
+		"b.seq = r.to_seq WHERE r.id = ?1");
 	if (!s) {
 		rc = STORE_ERROR;
 		goto done;
@@ -529,9 +544,9 @@ static int import_relation(struct store *st, struct import *im,
 		if (rc != STORE_OK)
 			goto done;
 	}
-	json_t *input = json_pack("{s:s, s:s, s:s, s:O}", "id", l->id, "type",
-				  type, "claim", to, "note",
-				  json_object_get(doc, "note"));
+	json_t *input =
+		json_pack("{s:s, s:s, s:s, s:O}", "id", l->id, "type", type,
+			  "claim", to, "note", json_object_get(doc, "note"));
 	struct reply rep;
 	json_t *out = NULL;
 	reply_init(&rep);
@@ -558,8 +573,10 @@ static int import_resource(struct bulk_writer *bw, struct import *im,
 {
 	const struct resource *res = kind_resource[l->kind];
 	struct ref_lookup refs = {known_exists, im};
-	struct write_req w = {.path_id = l->id, .input = obj,
-			      .mode = WRITE_REPLACE, .key_name = key_name,
+	struct write_req w = {.path_id = l->id,
+			      .input = obj,
+			      .mode = WRITE_REPLACE,
+			      .key_name = key_name,
 			      .check_only = l->superseded};
 	json_t *errors = json_array();
 	char conflict[256];
@@ -592,7 +609,8 @@ static int write_lines(struct store *st, struct import *im,
 	for (size_t k = 0; k < im->norder && rc == STORE_OK; k++) {
 		const struct line *l = &im->lines[im->order[k]];
 		char why[256];
-		json_t *obj = intake_parse_json(l->text, l->len, why, sizeof(why));
+		json_t *obj =
+			intake_parse_json(l->text, l->len, why, sizeof(why));
 		if (!obj) {
 			rc = STORE_ERROR; /* parsed fine in the first pass */
 			break;
@@ -615,8 +633,10 @@ static int write_lines(struct store *st, struct import *im,
 
 static int by_line(const void *a, const void *b)
 {
-	json_int_t la = json_integer_value(json_object_get(*(json_t *const *)a, "line"));
-	json_int_t lb = json_integer_value(json_object_get(*(json_t *const *)b, "line"));
+	json_int_t la = json_integer_value(
+		json_object_get(*(json_t *const *)a, "line"));
+	json_int_t lb = json_integer_value(
+		json_object_get(*(json_t *const *)b, "line"));
 	return la < lb ? -1 : la > lb;
 }
 
@@ -631,7 +651,8 @@ static void sort_errors(json_t *errors)
 		items[i] = json_incref(json_array_get(errors, i));
 	/* Stable: errors of one line keep their order (merge by insertion). */
 	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && by_line(&items[j - 1], &items[j]) > 0; j--) {
+		for (size_t j = i;
+		     j > 0 && by_line(&items[j - 1], &items[j]) > 0; j--) {
 			json_t *t = items[j];
 			items[j] = items[j - 1];
 			items[j - 1] = t;
@@ -657,9 +678,10 @@ static int import_body(struct store *st, void *arg, struct reply *rep,
 	if (json_array_size(im->errors)) {
 		/* All or nothing: nothing was written.  Errors in file order. */
 		sort_errors(im->errors);
-		reply_problem(rep, PROBLEM_VALIDATION,
-			      "%zu problem(s) in the import; nothing was written",
-			      json_array_size(im->errors));
+		reply_problem(
+			rep, PROBLEM_VALIDATION,
+			"%zu problem(s) in the import; nothing was written",
+			json_array_size(im->errors));
 		json_object_set(rep->body, "errors", im->errors);
 		return 422;
 	}
@@ -724,7 +746,8 @@ static const char *const export_sql[] = {
 	"b.seq = r.to_seq ORDER BY r.seq",
 };
 
-struct export {
+struct export
+{
 	struct store *st; /* its own connection: a snapshot of its own */
 	size_t kind;
 	struct store_stmt *stmt;
@@ -757,28 +780,32 @@ static char *export_next_line(struct export *ex, int *rc)
 		struct store_stmt *s = ex->stmt;
 		json_t *obj;
 		if (ex->kind == KIND_RELATION) {
-			obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "type",
-					"relation", "id", store_column_text(s, 1),
-					"from", store_column_text(s, 3),
-					"relation", store_column_text(s, 2), "to",
+			obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}",
+					"type", "relation", "id",
+					store_column_text(s, 1), "from",
+					store_column_text(s, 3), "relation",
+					store_column_text(s, 2), "to",
 					store_column_text(s, 4), "note",
 					store_column_text(s, 5));
 		} else {
 			json_error_t jerr;
-			json_t *body = json_loadb(store_column_text(s, 2),
-						  store_column_bytes(s, 2), 0,
-						  &jerr);
+			json_t *body =
+				json_loadb(store_column_text(s, 2),
+					   store_column_bytes(s, 2), 0, &jerr);
 			obj = json_pack("{s:s, s:s}", "type",
 					store_column_text(s, 0), "id",
 					store_column_text(s, 1));
 			json_object_update(obj, body);
 			json_decref(body);
-			json_object_set_new(obj, "created_at",
-					    json_string(store_column_text(s, 4)));
-			json_object_set_new(obj, "updated_at",
-					    json_string(store_column_text(s, 5)));
-			json_object_set_new(obj, "version",
-					    json_integer(store_column_int64(s, 3)));
+			json_object_set_new(
+				obj, "created_at",
+				json_string(store_column_text(s, 4)));
+			json_object_set_new(
+				obj, "updated_at",
+				json_string(store_column_text(s, 5)));
+			json_object_set_new(
+				obj, "version",
+				json_integer(store_column_int64(s, 3)));
 		}
 		char *text = json_dumps(obj, JSON_COMPACT);
 		json_decref(obj);

@@ -36,12 +36,13 @@
 
 #define BULK_STAGE_MAX 1000000
 
-#define BULK_TABLE_SQL(t)                                                    \
-	"SELECT coalesce(max(seq), 0) FROM " t,                               \
-	"INSERT INTO " t " (seq, id, body, computed, version, created_at, "   \
-	"updated_at, date_lo, date_hi, date_prec) SELECT seq, id, body, "    \
-	"computed, 1, now, now, date_lo, date_hi, date_prec FROM "            \
-	"temp.bulk_rows ORDER BY seq"
+#define BULK_TABLE_SQL(t)                                                         \
+	"SELECT coalesce(max(seq), 0) FROM " t,                                   \
+		"INSERT INTO " t                                                  \
+		" (seq, id, body, computed, version, created_at, "                \
+		"updated_at, date_lo, date_hi, date_prec) SELECT seq, id, body, " \
+		"computed, 1, now, now, date_lo, date_hi, date_prec FROM "        \
+		"temp.bulk_rows ORDER BY seq"
 
 static const struct {
 	const struct resource *res;
@@ -56,7 +57,7 @@ static const struct {
 
 struct bulk_writer {
 	struct store *st;
-	int table;        /* index into bulk_tables of the staged rows, or -1 */
+	int table; /* index into bulk_tables of the staged rows, or -1 */
 	size_t nstaged;
 	int64_t next_seq; /* the seq the next staged row gets */
 };
@@ -86,7 +87,8 @@ int bulk_writer_flush(struct bulk_writer *bw)
 {
 	if (!bw->nstaged)
 		return STORE_OK;
-	int rc = store_exec_stmt(store_prepare(bw->st, bulk_tables[bw->table].flush));
+	int rc = store_exec_stmt(
+		store_prepare(bw->st, bulk_tables[bw->table].flush));
 	if (rc == STORE_OK)
 		rc = store_exec_stmt(
 			store_prepare(bw->st, "DELETE FROM temp.bulk_rows"));
@@ -102,7 +104,8 @@ void bulk_writer_free(struct bulk_writer *bw)
 
 static int bulk_table_of(const struct resource *res)
 {
-	for (size_t i = 0; i < sizeof(bulk_tables) / sizeof(bulk_tables[0]); i++)
+	for (size_t i = 0; i < sizeof(bulk_tables) / sizeof(bulk_tables[0]);
+	     i++)
 		if (bulk_tables[i].res == res)
 			return (int)i;
 	return -1;
@@ -113,8 +116,8 @@ static int bulk_staged(struct bulk_writer *bw, const char *id)
 {
 	if (!bw->nstaged)
 		return 0;
-	struct store_stmt *s =
-		store_prepare(bw->st, "SELECT 1 FROM temp.bulk_rows WHERE id = ?1");
+	struct store_stmt *s = store_prepare(
+		bw->st, "SELECT 1 FROM temp.bulk_rows WHERE id = ?1");
 	if (!s)
 		return STORE_ERROR;
 	store_bind_text(s, 1, id);
@@ -191,8 +194,8 @@ static int render_created(struct store *st, const struct resource *res,
  * and a revision of the representation rendered back. */
 static int bulk_update(struct write_ctx *ctx, const char *key_name)
 {
-	int rc = resource_store_row(ctx->store, ctx->res, ctx->res->sql.update, ctx->id,
-			   ctx->doc, ctx->computed);
+	int rc = resource_store_row(ctx->store, ctx->res, ctx->res->sql.update,
+				    ctx->id, ctx->doc, ctx->computed);
 	if (rc == STORE_OK && ctx->res->after_write)
 		rc = ctx->res->after_write(ctx);
 	if (rc != STORE_OK || ctx->conflict[0])
@@ -200,12 +203,13 @@ static int bulk_update(struct write_ctx *ctx, const char *key_name)
 	struct strbuf text = STRBUF_INIT;
 	int64_t version = 0;
 	rc = resource_render_by_id(ctx->store, ctx->res, ctx->id, &text, NULL,
-			  &version);
+				   &version);
 	if (rc == STORE_ROW)
-		rc = text.failed ? STORE_ERROR
-				 : history_append_text(ctx->store, ctx->res->name,
-						       ctx->id, "update", version,
-						       text.buf, key_name);
+		rc = text.failed
+			     ? STORE_ERROR
+			     : history_append_text(ctx->store, ctx->res->name,
+						   ctx->id, "update", version,
+						   text.buf, key_name);
 	strbuf_release(&text);
 	return rc == STORE_DONE ? STORE_ERROR : rc;
 }
@@ -256,13 +260,16 @@ int resource_write_bulk(struct bulk_writer *bw, const struct resource *res,
 	json_t *computed = json_object();
 	const char *given = NULL, *id = w->path_id;
 	int rc = STORE_OK;
-	struct write_ctx ctx = {.store = st, .res = res, .id = id,
-				.errors = errors, .computed = computed};
+	struct write_ctx ctx = {.store = st,
+				.res = res,
+				.id = id,
+				.errors = errors,
+				.computed = computed};
 
 	conflict[0] = '\0';
 	/* Staged rows of another resource, or too many: into their table. */
-	if (bw->nstaged && (bw->table != bulk_table_of(res) ||
-			    bw->nstaged >= BULK_STAGE_MAX))
+	if (bw->nstaged &&
+	    (bw->table != bulk_table_of(res) || bw->nstaged >= BULK_STAGE_MAX))
 		rc = bulk_writer_flush(bw);
 	if (rc != STORE_OK)
 		goto done;
@@ -293,7 +300,8 @@ int resource_write_bulk(struct bulk_writer *bw, const struct resource *res,
 		goto done;
 
 	if (w->check_only ||
-	    (exists && resource_write_changes_nothing(old_body, old_computed, &ctx))) {
+	    (exists &&
+	     resource_write_changes_nothing(old_body, old_computed, &ctx))) {
 		w->outcome = WRITE_UNCHANGED;
 		goto done;
 	}

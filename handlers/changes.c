@@ -24,7 +24,8 @@ static int64_t query_number(const struct request *req, const char *name,
 	char *end = NULL;
 	long long n = strtoll(v, &end, 10);
 	if (!*v || *end || n < lo || n > hi) {
-		errors_add_param(errors, name, "must be an integer from %lld to %lld",
+		errors_add_param(errors, name,
+				 "must be an integer from %lld to %lld",
 				 (long long)lo, (long long)hi);
 		return fallback;
 	}
@@ -38,7 +39,8 @@ int handle_changes(const struct request *req, struct reply *rep)
 	request_check_query(req, allowed, errors);
 	int64_t since = query_number(req, "since", 0, INT64_MAX, 0, errors);
 	int64_t limit = query_number(req, "limit", 1, 500, 50, errors);
-	int64_t wait = query_number(req, "wait", 0, WAIT_MAX_SECONDS, 0, errors);
+	int64_t wait =
+		query_number(req, "wait", 0, WAIT_MAX_SECONDS, 0, errors);
 	if (json_array_size(errors))
 		return reply_invalid(rep, errors);
 	json_decref(errors);
@@ -57,8 +59,8 @@ int handle_changes(const struct request *req, struct reply *rep)
 	while ((rc = store_step(s)) == STORE_ROW) {
 		next_since = store_column_int64(s, 0);
 		json_array_append_new(
-			items, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "seq",
-					 (json_int_t)next_since, "type",
+			items, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}",
+					 "seq", (json_int_t)next_since, "type",
 					 store_column_text(s, 1), "id",
 					 store_column_text(s, 2), "op",
 					 store_column_text(s, 3), "version",
@@ -71,9 +73,8 @@ int handle_changes(const struct request *req, struct reply *rep)
 		return reply_store_error(rep, rc);
 	}
 	/* Nothing new yet: wait for a commit, without holding a thread. */
-	int64_t deadline = req->wait_deadline_ms
-				   ? req->wait_deadline_ms
-				   : monotonic_ms() + wait * 1000;
+	int64_t deadline = req->wait_deadline_ms ? req->wait_deadline_ms
+						 : monotonic_ms() + wait * 1000;
 	if (json_array_size(items) == 0 && wait > 0 && !req->stopping &&
 	    monotonic_ms() < deadline) {
 		json_decref(items);

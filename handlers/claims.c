@@ -19,15 +19,17 @@ static const char *const claim_stances[] = {
 };
 
 static const char *const claim_verdicts[] = {
-	"true", "mostly_true", "mixed", "mostly_false", "false",
-	"unverifiable", NULL,
+	"true",	 "mostly_true",	 "mixed", "mostly_false",
+	"false", "unverifiable", NULL,
 };
 
 static const struct field quantity_fields[] = {
 	{.name = "value", .type = FIELD_NUMBER},
 	{.name = "low", .type = FIELD_NUMBER},
 	{.name = "high", .type = FIELD_NUMBER},
-	{.name = "unit", .type = FIELD_STRING, .flags = FIELD_REQUIRED,
+	{.name = "unit",
+	 .type = FIELD_STRING,
+	 .flags = FIELD_REQUIRED,
 	 .max_len = 100},
 	{.name = "approximate", .type = FIELD_BOOL},
 	{0},
@@ -35,13 +37,19 @@ static const struct field quantity_fields[] = {
 
 static const struct field claim_fields[] = {
 	{.name = "id", .type = FIELD_ID},
-	{.name = "claimant", .type = FIELD_REF, .flags = FIELD_REQUIRED,
+	{.name = "claimant",
+	 .type = FIELD_REF,
+	 .flags = FIELD_REQUIRED,
 	 .ref = &actor_resource},
 	{.name = "events", .type = FIELD_REF_LIST, .ref = &event_resource},
 	{.name = "stated", .type = FIELD_DATE},
-	{.name = "stance", .type = FIELD_ENUM, .choices = claim_stances,
+	{.name = "stance",
+	 .type = FIELD_ENUM,
+	 .choices = claim_stances,
 	 .default_value = "asserts"},
-	{.name = "text", .type = FIELD_STRING, .flags = FIELD_REQUIRED,
+	{.name = "text",
+	 .type = FIELD_STRING,
+	 .flags = FIELD_REQUIRED,
 	 .max_len = 100000},
 	{.name = "quote", .type = FIELD_STRING, .max_len = 100000},
 	{.name = "source", .type = FIELD_REF, .ref = &source_resource},
@@ -60,16 +68,20 @@ static const struct filter claim_filters[] = {
 	 * the index would not cover the page. */
 	{.param = "claimant",
 	 .sql = "json_extract(r.body, '$.claimant') = :claimant"},
-	{.param = "event", .field = "events",
+	{.param = "event",
+	 .field = "events",
 	 .sql = "r.seq IN (SELECT claim_seq FROM claim_events "
 		"WHERE event_id = :event)"},
 	{.param = "source", .sql = "r.source = :source"},
 	{.param = "stance", .sql = "r.stance = :stance"},
 	{.param = "verdict", .sql = "r.verdict = :verdict"},
-	{.param = "disputed", .type = FIELD_BOOL, /* computed */
+	{.param = "disputed",
+	 .type = FIELD_BOOL, /* computed */
 	 .sql = "r.disputed = :disputed"},
 	{.param = "from", .field = "stated", .sql = "r.date_hi > :from"},
-	{.param = "to", .field = "stated", .bound = FILTER_TO,
+	{.param = "to",
+	 .field = "stated",
+	 .bound = FILTER_TO,
 	 .sql = "r.date_lo < :to"},
 	{.param = "q",
 	 .sql = "contains_ci(json_extract(r.body, '$.text'), :q) OR "
@@ -121,8 +133,10 @@ static int claim_check(struct write_ctx *ctx)
 				   "less than low");
 	}
 
-	const char *quote = json_string_value(json_object_get(ctx->doc, "quote"));
-	const char *source = json_string_value(json_object_get(ctx->doc, "source"));
+	const char *quote =
+		json_string_value(json_object_get(ctx->doc, "quote"));
+	const char *source =
+		json_string_value(json_object_get(ctx->doc, "source"));
 	if (!quote || !source)
 		return STORE_OK;
 	int rc;
@@ -157,7 +171,8 @@ int claims_reverify_quotes(struct store *st, const char *source_id,
 	json_t *updates = json_array();
 	while ((rc = store_step(s)) == STORE_ROW) {
 		json_t *span = NULL;
-		if (text && find_quote(text, store_column_text(s, 2), &span) != 1) {
+		if (text &&
+		    find_quote(text, store_column_text(s, 2), &span) != 1) {
 			snprintf(conflict, conflictsz,
 				 "the new text of source \"%s\" no longer "
 				 "contains the quote of claim \"%s\"",
@@ -175,16 +190,21 @@ int claims_reverify_quotes(struct store *st, const char *source_id,
 		goto done;
 	size_t i;
 	json_t *u;
-	json_array_foreach(updates, i, u) {
+	json_array_foreach(updates, i, u)
+	{
 		json_t *span = json_object_get(u, "span");
-		char *computed = json_is_null(span)
-					 ? NULL
-					 : json_dumps(json_pack("{s:O}", "quote_span", span),
-						      JSON_COMPACT);
-		s = store_prepare(st, "UPDATE claims SET computed = ?2 WHERE seq = ?1");
+		char *computed =
+			json_is_null(span)
+				? NULL
+				: json_dumps(json_pack("{s:O}", "quote_span",
+						       span),
+					     JSON_COMPACT);
+		s = store_prepare(
+			st, "UPDATE claims SET computed = ?2 WHERE seq = ?1");
 		if (s) {
-			store_bind_int64(s, 1, json_integer_value(
-						       json_object_get(u, "seq")));
+			store_bind_int64(
+				s, 1,
+				json_integer_value(json_object_get(u, "seq")));
 			store_bind_text(s, 2, computed);
 		}
 		rc = store_exec_stmt(s);
@@ -250,7 +270,8 @@ static int claim_render_computed(struct store *st, int64_t seq,
 	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *type = store_column_text(s, 1);
 		disputed = disputed || strcmp(type, "contradicts") == 0;
-		strbuf_adds(&relations, relations.len ? ",{\"id\":" : "{\"id\":");
+		strbuf_adds(&relations,
+			    relations.len ? ",{\"id\":" : "{\"id\":");
 		strbuf_add_json_string(&relations, store_column_text(s, 0));
 		strbuf_adds(&relations, ",\"type\":");
 		strbuf_add_json_string(&relations, type);

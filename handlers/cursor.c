@@ -149,8 +149,8 @@ static bool keys_read(const struct cursor_format *fmt, const char *s,
 			pos->real[k] = strtod(s, &end);
 			size_t len = (size_t)(end - s);
 			if (end == s || !isfinite(pos->real[k]) ||
-			    snprintf(again, sizeof(again), "%a", pos->real[k]) !=
-				    (int)len ||
+			    snprintf(again, sizeof(again), "%a",
+				     pos->real[k]) != (int)len ||
 			    memcmp(again, s, len) != 0)
 				return false;
 			break;

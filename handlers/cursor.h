@@ -29,9 +29,9 @@
 
 enum cursor_key_type {
 	CURSOR_END = 0, /* no more keys */
-	CURSOR_INT,     /* a whole number in [min, max] */
-	CURSOR_REAL,    /* a finite double, written exactly (%a) */
-	CURSOR_ID,      /* a valid id (common/ids.h); only as the last key */
+	CURSOR_INT,	/* a whole number in [min, max] */
+	CURSOR_REAL,	/* a finite double, written exactly (%a) */
+	CURSOR_ID,	/* a valid id (common/ids.h); only as the last key */
 };
 
 struct cursor_key {
@@ -45,16 +45,16 @@ struct cursor_key {
  * last one as a prefix); a position says which it is in.
  */
 struct cursor_format {
-	const char *tag[CURSOR_MAX_TAGS];    /* the second may be NULL */
+	const char *tag[CURSOR_MAX_TAGS];	/* the second may be NULL */
 	struct cursor_key key[CURSOR_MAX_KEYS]; /* ends at CURSOR_END */
 };
 
 /* A position: the values of a format's keys, each by its index. */
 struct position {
-	int variant;                   /* index of the tag */
-	int64_t num[CURSOR_MAX_KEYS];  /* CURSOR_INT keys */
-	double real[CURSOR_MAX_KEYS];  /* CURSOR_REAL keys */
-	char id[ID_MAX_LEN + 1];       /* the CURSOR_ID key */
+	int variant;		      /* index of the tag */
+	int64_t num[CURSOR_MAX_KEYS]; /* CURSOR_INT keys */
+	double real[CURSOR_MAX_KEYS]; /* CURSOR_REAL keys */
+	char id[ID_MAX_LEN + 1];      /* the CURSOR_ID key */
 };
 
 /* The cursors of reads in the order of a seq (collections, history,

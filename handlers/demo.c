@@ -18,7 +18,10 @@
 #include "store/store.h"
 
 static const struct resource *const demo_resources[] = {
-	&actor_resource, &source_resource, &event_resource, &claim_resource,
+	&actor_resource,
+	&source_resource,
+	&event_resource,
+	&claim_resource,
 };
 
 static int store_is_empty(struct store *st, bool *empty)
@@ -42,15 +45,16 @@ static int load_line(struct store *st, json_t *line, struct reply *rep)
 	json_t *out = NULL;
 	int status = 0;
 	if (type && strcmp(type, "relation") == 0) {
-		json_t *input = json_pack(
-			"{s:O, s:O, s:O?, s:O?}", "type",
-			json_object_get(line, "relation"), "claim",
-			json_object_get(line, "to"), "id",
-			json_object_get(line, "id"), "note",
-			json_object_get(line, "note"));
-		const char *from = json_string_value(json_object_get(line, "from"));
-		status = input && from ? relation_create(st, from, input, "demo",
-							 rep, &out)
+		json_t *input =
+			json_pack("{s:O, s:O, s:O?, s:O?}", "type",
+				  json_object_get(line, "relation"), "claim",
+				  json_object_get(line, "to"), "id",
+				  json_object_get(line, "id"), "note",
+				  json_object_get(line, "note"));
+		const char *from =
+			json_string_value(json_object_get(line, "from"));
+		status = input && from ? relation_create(st, from, input,
+							 "demo", rep, &out)
 				       : reply_problem(rep, PROBLEM_VALIDATION,
 						       "a relation needs from, "
 						       "relation and to");
@@ -58,13 +62,15 @@ static int load_line(struct store *st, json_t *line, struct reply *rep)
 		json_decref(out);
 		return status;
 	}
-	for (size_t i = 0; type && i < sizeof(demo_resources) /
-					       sizeof(demo_resources[0]); i++) {
+	for (size_t i = 0;
+	     type && i < sizeof(demo_resources) / sizeof(demo_resources[0]);
+	     i++) {
 		if (strcmp(type, demo_resources[i]->name) != 0)
 			continue;
 		json_t *input = json_deep_copy(line);
 		json_object_del(input, "type");
-		struct write_req w = {.input = input, .mode = WRITE_CREATE,
+		struct write_req w = {.input = input,
+				      .mode = WRITE_CREATE,
 				      .key_name = "demo"};
 		status = resource_write(st, demo_resources[i], &w, rep, &out);
 		json_decref(input);
@@ -118,10 +124,9 @@ static int demo_body(struct store *st, void *arg, struct reply *rep,
 			continue;
 		}
 		if (status < 200 || status >= 300) {
-			char *detail = line_rep.body
-					       ? json_dumps(line_rep.body,
-							    JSON_COMPACT)
-					       : NULL;
+			char *detail = line_rep.body ? json_dumps(line_rep.body,
+								  JSON_COMPACT)
+						     : NULL;
 			snprintf(c->msg, c->msgsz, "demo line %d failed: %s",
 				 lineno, detail ? detail : why);
 			free(detail);
@@ -139,7 +144,8 @@ static int demo_body(struct store *st, void *arg, struct reply *rep,
 
 enum demo_result demo_load(struct store *st, char *msg, size_t msgsz)
 {
-	struct demo_call c = {.msg = msg, .msgsz = msgsz, .result = DEMO_FAILED};
+	struct demo_call c = {
+		.msg = msg, .msgsz = msgsz, .result = DEMO_FAILED};
 	struct reply rep;
 	reply_init(&rep);
 	int status = txn_run(st, NULL, &rep, 0, demo_body, &c);

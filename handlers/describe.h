@@ -20,21 +20,21 @@ struct strbuf;
 struct resource;
 
 enum field_type {
-	FIELD_STRING,      /* non-empty string */
-	FIELD_ENUM,        /* one of `choices` */
-	FIELD_DATE,        /* partial date */
-	FIELD_REF,         /* id of a `ref` resource */
-	FIELD_REF_LIST,    /* array of distinct ids of `ref` resources */
+	FIELD_STRING,	   /* non-empty string */
+	FIELD_ENUM,	   /* one of `choices` */
+	FIELD_DATE,	   /* partial date */
+	FIELD_REF,	   /* id of a `ref` resource */
+	FIELD_REF_LIST,	   /* array of distinct ids of `ref` resources */
 	FIELD_STRING_LIST, /* array of non-empty strings */
-	FIELD_COUNTRY,     /* ISO 3166-1 alpha-2 */
-	FIELD_URL,         /* absolute http(s) URL */
-	FIELD_LANGUAGE,    /* BCP 47 language tag */
-	FIELD_NUMBER,      /* JSON number */
+	FIELD_COUNTRY,	   /* ISO 3166-1 alpha-2 */
+	FIELD_URL,	   /* absolute http(s) URL */
+	FIELD_LANGUAGE,	   /* BCP 47 language tag */
+	FIELD_NUMBER,	   /* JSON number */
 	FIELD_BOOL,
-	FIELD_OBJECT,      /* object with `sub` fields */
+	FIELD_OBJECT,	   /* object with `sub` fields */
 	FIELD_OBJECT_LIST, /* array of objects with `sub` fields */
-	FIELD_ID,          /* the resource's own id */
-	FIELD_COMPUTED,    /* read-only: filled by the server */
+	FIELD_ID,	   /* the resource's own id */
+	FIELD_COMPUTED,	   /* read-only: filled by the server */
 };
 
 enum {
@@ -45,11 +45,11 @@ struct field {
 	const char *name;
 	enum field_type type;
 	unsigned flags;
-	const char *const *choices;  /* FIELD_ENUM: NULL-terminated */
-	const char *default_value;   /* FIELD_ENUM: used when absent */
-	const struct resource *ref;  /* FIELD_REF, FIELD_REF_LIST */
-	const struct field *sub;     /* FIELD_OBJECT(_LIST): ends at name NULL */
-	size_t max_len;              /* strings: bytes; 0 means 1000 */
+	const char *const *choices; /* FIELD_ENUM: NULL-terminated */
+	const char *default_value;  /* FIELD_ENUM: used when absent */
+	const struct resource *ref; /* FIELD_REF, FIELD_REF_LIST */
+	const struct field *sub;    /* FIELD_OBJECT(_LIST): ends at name NULL */
+	size_t max_len;		    /* strings: bytes; 0 means 1000 */
 };
 
 /* Something that may refer to a resource: deleting it is refused while
@@ -81,26 +81,27 @@ struct table_sql {
  * Literal SQL for a resource table with the generic columns of
  * schema/001_init.sql.  `t` must be a string literal.
  */
-#define RESOURCE_COLUMNS "r.seq, r.id, r.body, r.computed, r.version, " \
+#define RESOURCE_COLUMNS                                                       \
+	"r.seq, r.id, r.body, r.computed, r.version, "                         \
 	"r.created_at, r.updated_at, r.links"
 /* How many columns RESOURCE_COLUMNS selects. */
 #define RESOURCE_NCOLUMNS 8
-#define RESOURCE_TABLE_SQL(t)                                                 \
-	.get = "SELECT " RESOURCE_COLUMNS " FROM " t " AS r WHERE r.id = ?1", \
-	.exists = "SELECT 1 FROM " t " WHERE id = ?1",                       \
-	.insert = "INSERT INTO " t " (id, body, computed, version, "         \
-		  "created_at, updated_at, date_lo, date_hi, date_prec) "    \
-		  "VALUES (?1, ?2, ?3, 1, ?4, ?4, ?5, ?6, ?7)",               \
-	.update = "UPDATE " t " SET body = ?2, computed = ?3, "              \
-		  "version = version + 1, updated_at = ?4, date_lo = ?5, "   \
-		  "date_hi = ?6, date_prec = ?7 WHERE id = ?1",              \
-	.delete = "DELETE FROM " t " WHERE id = ?1",                         \
-	.list_head = "SELECT " RESOURCE_COLUMNS " FROM " t                   \
-		     " AS r WHERE r.seq > :after",                           \
-	.ancestors = "WITH RECURSIVE up(id, depth) AS (SELECT ?1, 0 "        \
-		     "UNION ALL SELECT t.part_of, up.depth + 1 FROM " t      \
-		     " AS t JOIN up ON t.id = up.id WHERE t.part_of IS NOT " \
-		     "NULL AND up.depth < 10000) SELECT 1 FROM up WHERE "    \
+#define RESOURCE_TABLE_SQL(t)                                                  \
+	.get = "SELECT " RESOURCE_COLUMNS " FROM " t " AS r WHERE r.id = ?1",  \
+	.exists = "SELECT 1 FROM " t " WHERE id = ?1",                         \
+	.insert = "INSERT INTO " t " (id, body, computed, version, "           \
+		  "created_at, updated_at, date_lo, date_hi, date_prec) "      \
+		  "VALUES (?1, ?2, ?3, 1, ?4, ?4, ?5, ?6, ?7)",                \
+	.update = "UPDATE " t " SET body = ?2, computed = ?3, "                \
+		  "version = version + 1, updated_at = ?4, date_lo = ?5, "     \
+		  "date_hi = ?6, date_prec = ?7 WHERE id = ?1",                \
+	.delete = "DELETE FROM " t " WHERE id = ?1",                           \
+	.list_head = "SELECT " RESOURCE_COLUMNS " FROM " t                     \
+		     " AS r WHERE r.seq > :after",                             \
+	.ancestors = "WITH RECURSIVE up(id, depth) AS (SELECT ?1, 0 "          \
+		     "UNION ALL SELECT t.part_of, up.depth + 1 FROM " t        \
+		     " AS t JOIN up ON t.id = up.id WHERE t.part_of IS NOT "   \
+		     "NULL AND up.depth < 10000) SELECT 1 FROM up WHERE "      \
 		     "id = ?2 LIMIT 1"
 
 /* What a write is about to store, handed to the resource's hooks. */
@@ -108,23 +109,23 @@ struct write_ctx {
 	struct store *store;
 	const struct resource *res;
 	const char *id;
-	json_t *doc;      /* canonical body, borrowed */
+	json_t *doc;	  /* canonical body, borrowed */
 	json_t *computed; /* stored computed fields: hooks may set; borrowed */
-	json_t *errors;   /* add every problem here; borrowed */
+	json_t *errors;	  /* add every problem here; borrowed */
 	/* Set by a hook to refuse with 409 instead of 422. */
 	char conflict[256];
 };
 
 struct resource {
-	const char *name;       /* "actor" */
-	const char *collection; /* "actors" */
-	const char *id_prefix;  /* "act" */
+	const char *name;	    /* "actor" */
+	const char *collection;	    /* "actors" */
+	const char *id_prefix;	    /* "act" */
 	const struct field *fields; /* ends at name NULL */
-	const char *date_field;     /* places it in time, or NULL */
-	const char *end_field;      /* end of its interval, or NULL */
-	bool has_parent;            /* has part_of (no cycles) */
+	const char *date_field;	    /* places it in time, or NULL */
+	const char *end_field;	    /* end of its interval, or NULL */
+	bool has_parent;	    /* has part_of (no cycles) */
 	struct table_sql sql;
-	const struct filter *filters;     /* ends at param NULL */
+	const struct filter *filters;	  /* ends at param NULL */
 	const struct referrer *referrers; /* ends at what NULL */
 
 	/* Checks beyond field types, inside the write transaction: add to

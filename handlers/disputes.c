@@ -14,25 +14,25 @@
 #include "store/store.h"
 
 /* Literal SQL: which conditions apply depends on the filters given. */
-#define DISPUTES_HEAD                                                       \
-	"SELECT r.seq, r.id, a.id, b.id, r.note FROM relations AS r JOIN "  \
-	"claims AS a ON a.seq = r.from_seq JOIN claims AS b ON b.seq = "    \
+#define DISPUTES_HEAD                                                          \
+	"SELECT r.seq, r.id, a.id, b.id, r.note FROM relations AS r JOIN "     \
+	"claims AS a ON a.seq = r.from_seq JOIN claims AS b ON b.seq = "       \
 	"r.to_seq WHERE r.type = 'contradicts' AND r.seq > :after"
-#define DISPUTES_ACTOR                                                      \
-	" AND (a.claimant IN (SELECT value FROM json_each(:actor_set)) OR " \
+#define DISPUTES_ACTOR                                                         \
+	" AND (a.claimant IN (SELECT value FROM json_each(:actor_set)) OR "    \
 	"b.claimant IN (SELECT value FROM json_each(:actor_set)))"
-#define DISPUTES_EVENT                                                      \
-	" AND EXISTS (SELECT 1 FROM claim_events AS ce WHERE ce.claim_seq " \
-	"IN (a.seq, b.seq) AND ce.event_id IN (SELECT value FROM "          \
+#define DISPUTES_EVENT                                                         \
+	" AND EXISTS (SELECT 1 FROM claim_events AS ce WHERE ce.claim_seq "    \
+	"IN (a.seq, b.seq) AND ce.event_id IN (SELECT value FROM "             \
 	"json_each(:event_set)))"
-#define DISPUTES_RANGE                                                      \
-	" AND ((a.date_hi > :from AND a.date_lo < :to) OR (b.date_hi > "    \
+#define DISPUTES_RANGE                                                         \
+	" AND ((a.date_hi > :from AND a.date_lo < :to) OR (b.date_hi > "       \
 	":from AND b.date_lo < :to))"
 #define DISPUTES_TAIL " ORDER BY r.seq LIMIT :limit"
 
 /* Builds one dispute; new reference or NULL on a store error. */
-static json_t *dispute_item(struct store *st, const char *rel_id,
-			    const char *a, const char *b, const char *note)
+static json_t *dispute_item(struct store *st, const char *rel_id, const char *a,
+			    const char *b, const char *note)
 {
 	json_t *claims = json_array(), *events = json_array();
 	json_t *claimants = json_array();
@@ -44,16 +44,19 @@ static json_t *dispute_item(struct store *st, const char *rel_id,
 			goto fail;
 		size_t k;
 		json_t *ev;
-		json_array_foreach(json_object_get(claim, "events"), k, ev) {
+		json_array_foreach(json_object_get(claim, "events"), k, ev)
+		{
 			bool seen = false;
 			size_t j;
 			json_t *have;
-			json_array_foreach(events, j, have)
-				seen = seen || json_equal(json_object_get(have, "id"), ev);
+			json_array_foreach(events, j, have) seen =
+				seen ||
+				json_equal(json_object_get(have, "id"), ev);
 			if (!seen)
 				json_array_append_new(
 					events,
-					reading_event_ref(st, json_string_value(ev)));
+					reading_event_ref(
+						st, json_string_value(ev)));
 		}
 		json_array_append_new(
 			claimants,
@@ -74,8 +77,8 @@ fail:
 int handle_disputes(const struct request *req, struct reply *rep)
 {
 	static const char *const allowed[] = {
-		"event", "actor", "include_parts", "from", "to", "limit",
-		"cursor", NULL,
+		"event", "actor", "include_parts", "from",
+		"to",	 "limit", "cursor",	   NULL,
 	};
 	struct page pg;
 	char *actor_set = NULL, *event_set = NULL;
@@ -109,7 +112,8 @@ int handle_disputes(const struct request *req, struct reply *rep)
 	strncat(sql, DISPUTES_TAIL, sizeof(sql) - strlen(sql) - 1);
 
 	rc = store_begin_read(req->store);
-	struct store_stmt *s = rc == STORE_OK ? store_prepare(req->store, sql) : NULL;
+	struct store_stmt *s =
+		rc == STORE_OK ? store_prepare(req->store, sql) : NULL;
 	if (!s) {
 		store_rollback(req->store);
 		status = reply_store_error(rep, STORE_ERROR);

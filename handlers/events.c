@@ -12,7 +12,9 @@ static const struct field location_fields[] = {
 };
 
 static const struct field participant_fields[] = {
-	{.name = "actor", .type = FIELD_REF, .flags = FIELD_REQUIRED,
+	{.name = "actor",
+	 .type = FIELD_REF,
+	 .flags = FIELD_REQUIRED,
 	 .ref = &actor_resource},
 	{.name = "role", .type = FIELD_STRING},
 	{0},
@@ -21,13 +23,16 @@ static const struct field participant_fields[] = {
 static const struct field event_fields[] = {
 	{.name = "id", .type = FIELD_ID},
 	{.name = "title", .type = FIELD_STRING, .flags = FIELD_REQUIRED},
-	{.name = "kind", .type = FIELD_STRING, .flags = FIELD_REQUIRED,
+	{.name = "kind",
+	 .type = FIELD_STRING,
+	 .flags = FIELD_REQUIRED,
 	 .max_len = 100},
 	{.name = "start", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
 	{.name = "end", .type = FIELD_DATE},
 	{.name = "location", .type = FIELD_OBJECT, .sub = location_fields},
 	{.name = "part_of", .type = FIELD_REF, .ref = &event_resource},
-	{.name = "participants", .type = FIELD_OBJECT_LIST,
+	{.name = "participants",
+	 .type = FIELD_OBJECT_LIST,
 	 .sub = participant_fields},
 	{.name = "tags", .type = FIELD_STRING_LIST, .max_len = 100},
 	{.name = "description", .type = FIELD_STRING, .max_len = 100000},
@@ -39,15 +44,22 @@ static const struct filter event_filters[] = {
 	 .sql = "contains_ci(json_extract(r.body, '$.title'), :q) OR "
 		"contains_ci(json_extract(r.body, '$.description'), :q)"},
 	{.param = "kind", .sql = "r.kind = :kind"},
-	{.param = "tag", .field = "tags",
+	{.param = "tag",
+	 .field = "tags",
 	 .sql = "r.seq IN (SELECT event_seq FROM event_tags WHERE tag = :tag)"},
-	{.param = "actor", .type = FIELD_REF, /* participants/actor */
+	{.param = "actor",
+	 .type = FIELD_REF, /* participants/actor */
 	 .sql = "r.seq IN (SELECT event_seq FROM event_actors "
 		"WHERE actor_id = :actor)"},
 	/* location/country */
-	{.param = "country", .type = FIELD_COUNTRY, .sql = "r.country = :country"},
+	{.param = "country",
+	 .type = FIELD_COUNTRY,
+	 .sql = "r.country = :country"},
 	{.param = "from", .type = FIELD_DATE, .sql = "r.date_hi > :from"},
-	{.param = "to", .type = FIELD_DATE, .bound = FILTER_TO, .sql = "r.date_lo < :to"},
+	{.param = "to",
+	 .type = FIELD_DATE,
+	 .bound = FILTER_TO,
+	 .sql = "r.date_lo < :to"},
 	{.param = "part_of", .sql = "r.part_of = :part_of"},
 	{0},
 };

@@ -58,8 +58,7 @@ static void pointer_join(char *out, size_t outsz, const char *base,
 	out[n < outsz ? n : outsz - 1] = '\0';
 }
 
-static void pointer_index(char *out, size_t outsz, const char *base,
-			  size_t i)
+static void pointer_index(char *out, size_t outsz, const char *base, size_t i)
 {
 	char token[24];
 	snprintf(token, sizeof(token), "%zu", i);
@@ -148,8 +147,8 @@ bool field_param_valid(enum field_type type, const char *const *choices,
 		errors_add_param(errors, param, "must be true or false");
 		return false;
 	case FIELD_DATE:
-		if (pdate_parse(value, strlen(value), date ? date : &d,
-				&why) == 0)
+		if (pdate_parse(value, strlen(value), date ? date : &d, &why) ==
+		    0)
 			return true;
 		errors_add_param(errors, param, "not a date: %s", why);
 		return false;
@@ -230,9 +229,10 @@ static json_t *canonical_value(const struct field *f, json_t *v,
 		if (!s)
 			break;
 		if (!id_valid(s)) {
-			errors_add(errors, ptr,
-				   "not a valid id (lower-case letters, digits, "
-				   "'.', '_', '-'; at most 64)");
+			errors_add(
+				errors, ptr,
+				"not a valid id (lower-case letters, digits, "
+				"'.', '_', '-'; at most 64)");
 			return NULL;
 		}
 		return json_incref(v);
@@ -304,7 +304,8 @@ static json_t *canonical_value(const struct field *f, json_t *v,
 		json_t *out = json_array();
 		size_t i;
 		json_t *elem;
-		json_array_foreach(v, i, elem) {
+		json_array_foreach(v, i, elem)
+		{
 			pointer_index(sub, sizeof(sub), ptr, i);
 			json_t *c = NULL;
 			if (json_is_null(elem))
@@ -317,7 +318,8 @@ static json_t *canonical_value(const struct field *f, json_t *v,
 			}
 			/* Lists of ids and names are sets: a repeat is a
 			 * mistake, not information. */
-			for (size_t j = 0; j < i && item.type != FIELD_OBJECT; j++)
+			for (size_t j = 0; j < i && item.type != FIELD_OBJECT;
+			     j++)
 				if (json_equal(json_array_get(v, j), elem)) {
 					errors_add(errors, sub,
 						   "repeats entry %zu", j);
@@ -363,7 +365,8 @@ static json_t *canonical_object(const struct field *fields, json_t *input,
 	json_t *v;
 
 	/* Every key the client sent must be a writable field. */
-	json_object_foreach(input, key, v) {
+	json_object_foreach(input, key, v)
+	{
 		const struct field *f = find_field(fields, key);
 		pointer_join(ptr, sizeof(ptr), pointer, key);
 		if (f && f->type == FIELD_COMPUTED)
@@ -441,7 +444,8 @@ static int check_refs_in(struct store *st, const struct field *fields,
 			rc = check_ref(st, f->ref, v, ptr, errors, refs);
 			break;
 		case FIELD_REF_LIST:
-			json_array_foreach(v, i, elem) {
+			json_array_foreach(v, i, elem)
+			{
 				pointer_index(sub, sizeof(sub), ptr, i);
 				rc = check_ref(st, f->ref, elem, sub, errors,
 					       refs);
@@ -455,7 +459,8 @@ static int check_refs_in(struct store *st, const struct field *fields,
 						   refs);
 			break;
 		case FIELD_OBJECT_LIST:
-			json_array_foreach(v, i, elem) {
+			json_array_foreach(v, i, elem)
+			{
 				pointer_index(sub, sizeof(sub), ptr, i);
 				rc = check_refs_in(st, f->sub, elem, sub,
 						   errors, refs);
@@ -470,8 +475,8 @@ static int check_refs_in(struct store *st, const struct field *fields,
 	return rc;
 }
 
-int fields_check_refs(struct store *st, const struct resource *res,
-		      json_t *doc, json_t *errors)
+int fields_check_refs(struct store *st, const struct resource *res, json_t *doc,
+		      json_t *errors)
 {
 	return check_refs_in(st, res->fields, doc, "", errors, NULL);
 }

@@ -30,8 +30,8 @@ json_t *fields_canonical(const struct resource *res, json_t *input,
  * resource; appends an error per missing one.  Returns STORE_OK or a store
  * error.
  */
-int fields_check_refs(struct store *st, const struct resource *res,
-		      json_t *doc, json_t *errors);
+int fields_check_refs(struct store *st, const struct resource *res, json_t *doc,
+		      json_t *errors);
 
 /* True when `code` is an assigned ISO 3166-1 alpha-2 code. */
 bool country_code_valid(const char *code);

@@ -20,8 +20,8 @@ int handle_readyz(const struct request *req, struct reply *rep)
 	if (lifecycle_draining())
 		return reply_problem(rep, PROBLEM_UNAVAILABLE,
 				     "the server is shutting down");
-	struct store_stmt *s = req->store ? store_prepare(req->store, "SELECT 1")
-					  : NULL;
+	struct store_stmt *s =
+		req->store ? store_prepare(req->store, "SELECT 1") : NULL;
 	int rc = s ? store_step(s) : STORE_ERROR;
 	bool one = rc == STORE_ROW && store_column_int64(s, 0) == 1;
 	if (s)

@@ -44,11 +44,12 @@ int handle_history(const struct request *req, struct reply *rep)
 						    store_column_bytes(s, 5), 0,
 						    &jerr);
 		json_array_append_new(
-			items, json_pack("{s:I, s:s, s:s, s:s?, s:o*}", "version",
-					 (json_int_t)store_column_int64(s, 1),
-					 "op", store_column_text(s, 2), "at",
-					 store_column_text(s, 3), "key",
-					 store_column_text(s, 4), "body", body));
+			items,
+			json_pack("{s:I, s:s, s:s, s:s?, s:o*}", "version",
+				  (json_int_t)store_column_int64(s, 1), "op",
+				  store_column_text(s, 2), "at",
+				  store_column_text(s, 3), "key",
+				  store_column_text(s, 4), "body", body));
 		pg.last.num[0] = store_column_int64(s, 0);
 	}
 	store_reset(s);
@@ -63,5 +64,6 @@ int handle_history(const struct request *req, struct reply *rep)
 				     "no %s with id \"%s\" has ever existed",
 				     res->name, req->args[0]);
 	}
-	return page_reply_json(req, rep, &pg, json_pack("{s:o}", "items", items));
+	return page_reply_json(req, rep, &pg,
+			       json_pack("{s:o}", "items", items));
 }

@@ -45,8 +45,9 @@ static void request_hash(const struct request *req,
 							       JSON_ENCODE_ANY)
 			       : NULL;
 	crypto_hash_sha256_init(&state);
-	crypto_hash_sha256_update(&state, (const unsigned char *)method_name(req->method),
-				  strlen(method_name(req->method)) + 1);
+	crypto_hash_sha256_update(
+		&state, (const unsigned char *)method_name(req->method),
+		strlen(method_name(req->method)) + 1);
 	crypto_hash_sha256_update(&state, (const unsigned char *)req->path,
 				  strlen(req->path) + 1);
 	if (body)
@@ -95,10 +96,11 @@ int idempotency_replay(const struct request *req, struct reply *rep,
 			reply_invalid(rep, errors);
 		} else {
 			json_error_t jerr;
-			json_t *body = store_column_is_null(s, 3)
-					       ? NULL
-					       : json_loads(store_column_text(s, 3),
-							    0, &jerr);
+			json_t *body =
+				store_column_is_null(s, 3)
+					? NULL
+					: json_loads(store_column_text(s, 3), 0,
+						     &jerr);
 			/* The first response, its ETag included. */
 			if (body) {
 				char etag[24];
@@ -132,10 +134,11 @@ int idempotency_record_text(const struct request *req, int status,
 		return rc;
 	unsigned char hash[crypto_hash_sha256_BYTES];
 	request_hash(req, hash);
-	s = store_prepare(req->store,
-			  "INSERT OR REPLACE INTO idempotency (key_name, idem_key, "
-			  "request_hash, status, location, body, created_ms) "
-			  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	s = store_prepare(
+		req->store,
+		"INSERT OR REPLACE INTO idempotency (key_name, idem_key, "
+		"request_hash, status, location, body, created_ms) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (s) {
 		store_bind_text(s, 1, req->key_name ? req->key_name : "");
 		store_bind_text(s, 2, key);
@@ -154,9 +157,9 @@ int idempotency_record(const struct request *req, int status, json_t *body,
 	if (!request_header(req, "Idempotency-Key"))
 		return STORE_OK;
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	int rc = body && !text ? STORE_ERROR
-			       : idempotency_record_text(req, status, text,
-							 location);
+	int rc = body && !text
+			 ? STORE_ERROR
+			 : idempotency_record_text(req, status, text, location);
 	free(text);
 	return rc;
 }

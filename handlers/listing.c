@@ -89,8 +89,7 @@ static const char *page_next(struct page *pg)
 	return pg->next;
 }
 
-static void url_encode_append(char *out, size_t outsz, size_t *n,
-			      const char *s)
+static void url_encode_append(char *out, size_t outsz, size_t *n, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -196,7 +195,8 @@ static int list_collect(const struct request *req, struct reply *rep,
 	store_reset(s);
 	if (rc != STORE_DONE) {
 		strbuf_release(&page);
-		return reply_store_error(rep, rc == STORE_OK ? STORE_ERROR : rc);
+		return reply_store_error(rep,
+					 rc == STORE_OK ? STORE_ERROR : rc);
 	}
 	strbuf_addch(&page, ']');
 	return page_reply_text(req, rep, pg, &page);
@@ -231,8 +231,8 @@ static void bind_filter(struct store_stmt *s, const struct resource *res,
 	if (fd.type == FIELD_BOOL)
 		store_bind_int64_named(s, name, strcmp(value, "true") == 0);
 	else if (fd.type == FIELD_DATE)
-		store_bind_int64_named(s, name,
-				       f->bound == FILTER_TO ? d.hi_ms : d.lo_ms);
+		store_bind_int64_named(
+			s, name, f->bound == FILTER_TO ? d.hi_ms : d.lo_ms);
 	else
 		store_bind_text_named(s, name, value);
 }

@@ -33,7 +33,7 @@ struct strbuf;
 
 struct page {
 	/* The opening. */
-	int64_t limit;      /* rows a page shows: ?limit, 1-500, 50 */
+	int64_t limit;	    /* rows a page shows: ?limit, 1-500, 50 */
 	const char *cursor; /* ?cursor, or NULL; borrowed from the request */
 	/* Where the page starts: the cursor's position when one was given,
 	 * else what the handler set before page_open_or_reply (zeroes). */
@@ -43,9 +43,9 @@ struct page {
 	const struct cursor_format *format; /* of this read's cursors */
 
 	/* The ending. */
-	int64_t shown;        /* rows page_room() let onto the page */
-	bool more;            /* a row past the page was seen */
-	struct position last; /* the handler's: the last row shown */
+	int64_t shown;		   /* rows page_room() let onto the page */
+	bool more;		   /* a row past the page was seen */
+	struct position last;	   /* the handler's: the last row shown */
 	char next[CURSOR_MAX_LEN]; /* the next page's cursor, once written */
 };
 

@@ -28,13 +28,15 @@ int reading_subtree(struct store *st, const struct resource *res,
 		return *ids ? STORE_ROW : STORE_ERROR;
 	}
 	/* UNION (not UNION ALL) stops at rows already seen. */
-	struct store_stmt *s = store_prepare(st, res == &event_resource
-		? "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT e.id "
-		  "FROM events AS e JOIN sub ON e.part_of = sub.id) "
-		  "SELECT json_group_array(id) FROM sub"
-		: "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT a.id "
-		  "FROM actors AS a JOIN sub ON a.part_of = sub.id) "
-		  "SELECT json_group_array(id) FROM sub");
+	struct store_stmt *s = store_prepare(
+		st,
+		res == &event_resource
+			? "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT e.id "
+			  "FROM events AS e JOIN sub ON e.part_of = sub.id) "
+			  "SELECT json_group_array(id) FROM sub"
+			: "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT a.id "
+			  "FROM actors AS a JOIN sub ON a.part_of = sub.id) "
+			  "SELECT json_group_array(id) FROM sub");
 	if (!s)
 		return STORE_ERROR;
 	store_bind_text(s, 1, root);
@@ -91,8 +93,8 @@ static void add_date(struct strbuf *out, const char *date)
 }
 
 /* Appends {"id": id, key: name} or null when id is NULL. */
-static void add_named_ref(struct strbuf *out, const char *id,
-			  const char *key, const char *name)
+static void add_named_ref(struct strbuf *out, const char *id, const char *key,
+			  const char *name)
 {
 	if (!id) {
 		strbuf_adds(out, "null");
@@ -131,7 +133,7 @@ struct span {
 };
 
 struct page_item {
-	int type;       /* READING_EVENT, READING_CLAIM */
+	int type; /* READING_EVENT, READING_CLAIM */
 	int64_t seq;
 	struct span rep; /* its representation */
 	struct span field[F_NFIELDS];
@@ -154,7 +156,8 @@ bool reading_page_add(struct reading_page *p, int type, int64_t seq)
 {
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 64;
-		struct page_item *grown = realloc(p->items, cap * sizeof(*grown));
+		struct page_item *grown =
+			realloc(p->items, cap * sizeof(*grown));
 		if (!grown)
 			return false;
 		p->items = grown;
@@ -229,9 +232,9 @@ static void find_fields(const struct strbuf *text, struct page_item *item)
 		for (int f = 0; f < F_NFIELDS; f++)
 			if (keys[f] && keys[f][0] == k[0] &&
 			    strncmp(keys[f], k, klen) == 0 && !keys[f][klen])
-				item->field[f] = (struct span){
-					(size_t)(v - text->buf),
-					(size_t)(vend - v)};
+				item->field[f] =
+					(struct span){(size_t)(v - text->buf),
+						      (size_t)(vend - v)};
 		if (vend >= end || *vend != ',')
 			return;
 		p = vend + 1;
@@ -332,7 +335,8 @@ static void names_add(struct names *m, const char *id)
 		size_t nslots = m->nslots ? m->nslots * 2 : 128;
 		uint32_t *slots = calloc(nslots, sizeof(*slots));
 		struct name_row *rows =
-			slots ? realloc(m->rows, nslots / 2 * sizeof(*rows)) : NULL;
+			slots ? realloc(m->rows, nslots / 2 * sizeof(*rows))
+			      : NULL;
 		if (!rows) {
 			free(slots);
 			m->failed = true;
@@ -421,8 +425,8 @@ static void add_sqlite_json_string(struct strbuf *out, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	static const char short_escape[32] = {
-		['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f',
-		['\r'] = 'r',
+		['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n',
+		['\f'] = 'f', ['\r'] = 'r',
 	};
 	if (!s) {
 		strbuf_adds(out, "null");
@@ -455,15 +459,15 @@ static void add_sqlite_json_string(struct strbuf *out, const char *s)
  * claimant is named by the expression it indexes (naming the generated
  * column makes SQLite read the table row), and the seq as a one-value
  * range keeps SQLite from going to the table by rowid instead. */
-#define CLAIMS_BY_SEQ                                                        \
-	"SELECT " RESOURCE_COLUMNS " FROM json_each(?1) AS j JOIN claims AS " \
+#define CLAIMS_BY_SEQ                                                          \
+	"SELECT " RESOURCE_COLUMNS " FROM json_each(?1) AS j JOIN claims AS "  \
 	"r ON r.seq = j.value"
-#define CLAIMS_OF_CLAIMANT_BY_SEQ                                            \
-	"SELECT " RESOURCE_COLUMNS " FROM json_each(?1) AS j CROSS JOIN "    \
-	"claims AS r WHERE json_extract(r.body, '$.claimant') = ?2 AND "      \
+#define CLAIMS_OF_CLAIMANT_BY_SEQ                                              \
+	"SELECT " RESOURCE_COLUMNS " FROM json_each(?1) AS j CROSS JOIN "      \
+	"claims AS r WHERE json_extract(r.body, '$.claimant') = ?2 AND "       \
 	"r.seq >= j.value AND r.seq <= j.value"
-#define EVENTS_BY_SEQ                                                        \
-	"SELECT " RESOURCE_COLUMNS " FROM json_each(?1) AS j JOIN events AS " \
+#define EVENTS_BY_SEQ                                                          \
+	"SELECT " RESOURCE_COLUMNS " FROM json_each(?1) AS j JOIN events AS "  \
 	"r ON r.seq = j.value"
 
 struct seq_slot {
@@ -505,10 +509,10 @@ static int fetch_rows(struct store *st, struct reading_page *p, int type,
 	}
 	qsort(slots, n, sizeof(*slots), seq_slot_cmp);
 	bool by_claimant = type == READING_CLAIM && p->claimant;
-	struct store_stmt *s = store_prepare(
-		st, type == READING_EVENT ? EVENTS_BY_SEQ
-		    : by_claimant	  ? CLAIMS_OF_CLAIMANT_BY_SEQ
-					  : CLAIMS_BY_SEQ);
+	struct store_stmt *s =
+		store_prepare(st, type == READING_EVENT ? EVENTS_BY_SEQ
+				  : by_claimant ? CLAIMS_OF_CLAIMANT_BY_SEQ
+						: CLAIMS_BY_SEQ);
 	if (!s) {
 		rc = STORE_ERROR;
 		goto done;
@@ -518,8 +522,8 @@ static int fetch_rows(struct store *st, struct reading_page *p, int type,
 		store_bind_text(s, 2, p->claimant);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		struct seq_slot key = {store_column_int64(s, 0), 0};
-		struct seq_slot *at = bsearch(&key, slots, n, sizeof(*slots),
-					      seq_slot_cmp);
+		struct seq_slot *at =
+			bsearch(&key, slots, n, sizeof(*slots), seq_slot_cmp);
 		if (!at || p->items[at->item].found)
 			continue;
 		struct page_item *item = &p->items[at->item];
@@ -616,14 +620,15 @@ static void write_claim_entry(const struct strbuf *text,
 {
 	struct field_text ft;
 	const char *stated = field_string(text, item, F_STATED, &ft);
-	const struct name_row *source = field_row(sources, text, item, F_SOURCE);
+	const struct name_row *source =
+		field_row(sources, text, item, F_SOURCE);
 	if (source && !source->found)
 		source = NULL;
 	const char *published = source ? source->v[2] : NULL;
 
 	strbuf_adds(out, "{\"type\":\"claim\"");
 	add_date(out, stated ? stated : published);
-	strbuf_adds(out, stated      ? ",\"dated_by\":\"stated\""
+	strbuf_adds(out, stated	     ? ",\"dated_by\":\"stated\""
 			 : published ? ",\"dated_by\":\"source\""
 				     : ",\"dated_by\":null");
 	free(ft.heap);
@@ -711,21 +716,24 @@ int reading_page_write(struct store *st, struct reading_page *p,
 				     add_event_name, &events);
 	}
 	if (rc == STORE_OK)
-		rc = names_fetch(st, &actors,
-				 "SELECT j.value, a.name FROM json_each(?1) AS j "
-				 "JOIN actors AS a ON " ONE_ID("a"),
-				 1);
+		rc = names_fetch(
+			st, &actors,
+			"SELECT j.value, a.name FROM json_each(?1) AS j "
+			"JOIN actors AS a ON " ONE_ID("a"),
+			1);
 	if (rc == STORE_OK)
-		rc = names_fetch(st, &events,
-				 "SELECT j.value, e.title FROM json_each(?1) AS "
-				 "j JOIN events AS e ON " ONE_ID("e"),
-				 1);
+		rc = names_fetch(
+			st, &events,
+			"SELECT j.value, e.title FROM json_each(?1) AS "
+			"j JOIN events AS e ON " ONE_ID("e"),
+			1);
 	if (rc == STORE_OK)
-		rc = names_fetch(st, &sources,
-				 "SELECT j.value, s.title, s.url, s.published "
-				 "FROM json_each(?1) AS j JOIN sources AS s ON "
-				 ONE_ID("s"),
-				 3);
+		rc = names_fetch(
+			st, &sources,
+			"SELECT j.value, s.title, s.url, s.published "
+			"FROM json_each(?1) AS j JOIN sources AS s ON " ONE_ID(
+				"s"),
+			3);
 	strbuf_addch(out, '[');
 	for (size_t i = 0; rc == STORE_OK && i < p->n; i++) {
 		if (i)
@@ -761,7 +769,8 @@ void reading_range(const struct request *req, json_t *errors, int64_t *from,
 			continue;
 		*given = true;
 		if (pdate_parse(v, strlen(v), &d, &why) != 0) {
-			errors_add_param(errors, names[i], "not a date: %s", why);
+			errors_add_param(errors, names[i], "not a date: %s",
+					 why);
 			continue;
 		}
 		if (i == 0)
@@ -832,8 +841,8 @@ const char *reading_country(const struct request *req, json_t *errors)
 }
 
 int reading_id_set(const struct request *req, const char *param,
-		   const struct resource *res, bool with_parts,
-		   json_t *errors, char **set)
+		   const struct resource *res, bool with_parts, json_t *errors,
+		   char **set)
 {
 	const char *value = request_query(req, param);
 	if (!value)
@@ -850,8 +859,9 @@ int reading_id_set(const struct request *req, const char *param,
 json_t *reading_parse_items(struct strbuf *items)
 {
 	json_error_t jerr;
-	json_t *parsed = items->failed ? NULL
-				       : json_loadb(items->buf, items->len, 0, &jerr);
+	json_t *parsed = items->failed
+				 ? NULL
+				 : json_loadb(items->buf, items->len, 0, &jerr);
 	strbuf_release(items);
 	return parsed;
 }

@@ -37,7 +37,8 @@ enum { READING_EVENT = 0, READING_CLAIM = 1 };
  * in page order, then reading_page_write.
  */
 struct reading_page {
-	const char *claimant; /* every claim is this actor's, or NULL; borrowed */
+	const char
+		*claimant; /* every claim is this actor's, or NULL; borrowed */
 	struct page_item *items;
 	size_t n, cap;
 };
@@ -81,13 +82,13 @@ void reading_range(const struct request *req, json_t *errors, int64_t *from,
 /* What a read-back query asks for.  Every condition is optional; the
  * queries bind them all by name and use those their SQL names. */
 struct read_filters {
-	int64_t from, to; /* INT64_MIN / INT64_MAX when not given */
-	bool ranged;      /* from or to was given */
-	char *event_set;  /* JSON array of event ids, owned */
-	char *actor_set;  /* JSON array of actor ids, owned */
+	int64_t from, to;  /* INT64_MIN / INT64_MAX when not given */
+	bool ranged;	   /* from or to was given */
+	char *event_set;   /* JSON array of event ids, owned */
+	char *actor_set;   /* JSON array of actor ids, owned */
 	const char *actor; /* one claimant, borrowed */
 	const char *kind, *tag, *country, *stance; /* borrowed */
-	int disputed;     /* -1: not asked; else 0 or 1 */
+	int disputed;			     /* -1: not asked; else 0 or 1 */
 	bool want_events, want_claims, desc; /* timelines */
 };
 
@@ -111,8 +112,8 @@ const char *reading_country(const struct request *req, json_t *errors);
  * or a store error.
  */
 int reading_id_set(const struct request *req, const char *param,
-		   const struct resource *res, bool with_parts,
-		   json_t *errors, char **set);
+		   const struct resource *res, bool with_parts, json_t *errors,
+		   char **set);
 
 /* Reads a boolean query parameter ("true"/"false"); adds an error. */
 bool reading_bool(const struct request *req, const char *name, json_t *errors);

@@ -23,9 +23,13 @@ static const char *const relation_types[] = {
 
 static const struct field relation_fields[] = {
 	{.name = "id", .type = FIELD_ID},
-	{.name = "type", .type = FIELD_ENUM, .flags = FIELD_REQUIRED,
+	{.name = "type",
+	 .type = FIELD_ENUM,
+	 .flags = FIELD_REQUIRED,
 	 .choices = relation_types},
-	{.name = "claim", .type = FIELD_REF, .flags = FIELD_REQUIRED,
+	{.name = "claim",
+	 .type = FIELD_REF,
+	 .flags = FIELD_REQUIRED,
 	 .ref = &claim_resource},
 	{.name = "note", .type = FIELD_STRING, .max_len = 10000},
 	{0},
@@ -42,11 +46,17 @@ static const struct resource relation_input = {
  * line's own names for the members (contract section 4). */
 static const struct field relation_line_fields[] = {
 	{.name = "id", .type = FIELD_ID},
-	{.name = "from", .type = FIELD_REF, .flags = FIELD_REQUIRED,
+	{.name = "from",
+	 .type = FIELD_REF,
+	 .flags = FIELD_REQUIRED,
 	 .ref = &claim_resource},
-	{.name = "relation", .type = FIELD_ENUM, .flags = FIELD_REQUIRED,
+	{.name = "relation",
+	 .type = FIELD_ENUM,
+	 .flags = FIELD_REQUIRED,
 	 .choices = relation_types},
-	{.name = "to", .type = FIELD_REF, .flags = FIELD_REQUIRED,
+	{.name = "to",
+	 .type = FIELD_REF,
+	 .flags = FIELD_REQUIRED,
 	 .ref = &claim_resource},
 	{.name = "note", .type = FIELD_STRING, .max_len = 10000},
 	{0},
@@ -57,22 +67,21 @@ const struct resource relation_line_resource = {
 	.fields = relation_line_fields,
 };
 
-#define RELATION_SELECT                                                      \
-	"SELECT r.id, r.type, c.id, CASE WHEN r.type IN ('contradicts', "    \
-	"'supports') THEN 'both' WHEN r.from_seq = me.seq THEN 'out' ELSE "  \
-	"'in' END, r.note, r.created_at, r.seq FROM claims AS me "           \
-	"JOIN relations AS r ON r.from_seq = me.seq OR r.to_seq = me.seq "   \
-	"JOIN claims AS c ON c.seq = CASE WHEN r.from_seq = me.seq THEN "    \
+#define RELATION_SELECT                                                        \
+	"SELECT r.id, r.type, c.id, CASE WHEN r.type IN ('contradicts', "      \
+	"'supports') THEN 'both' WHEN r.from_seq = me.seq THEN 'out' ELSE "    \
+	"'in' END, r.note, r.created_at, r.seq FROM claims AS me "             \
+	"JOIN relations AS r ON r.from_seq = me.seq OR r.to_seq = me.seq "     \
+	"JOIN claims AS c ON c.seq = CASE WHEN r.from_seq = me.seq THEN "      \
 	"r.to_seq ELSE r.from_seq END WHERE me.id = :claim"
 
 static json_t *relation_from_row(struct store_stmt *s)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id",
-			 store_column_text(s, 0), "type",
-			 store_column_text(s, 1), "claim",
-			 store_column_text(s, 2), "direction",
-			 store_column_text(s, 3), "note",
-			 store_column_text(s, 4));
+	return json_pack(
+		"{s:s, s:s, s:s, s:s, s:s?}", "id", store_column_text(s, 0),
+		"type", store_column_text(s, 1), "claim",
+		store_column_text(s, 2), "direction", store_column_text(s, 3),
+		"note", store_column_text(s, 4));
 }
 
 /* Loads relation `rel_id` as seen from claim `claim_id` (new reference in
@@ -96,7 +105,8 @@ static int relation_load(struct store *st, const char *claim_id,
 
 static int64_t claim_seq(struct store *st, const char *id, int *rc)
 {
-	struct store_stmt *s = store_prepare(st, "SELECT seq FROM claims WHERE id = ?1");
+	struct store_stmt *s =
+		store_prepare(st, "SELECT seq FROM claims WHERE id = ?1");
 	if (!s) {
 		*rc = STORE_ERROR;
 		return 0;
@@ -134,21 +144,22 @@ static int relation_history(struct store *st, const char *rel_id,
 			    const char *op, const char *key_name)
 {
 	struct store_stmt *s = store_prepare(
-		st, "SELECT r.id, r.type, a.id, b.id, r.note FROM relations AS r "
-		    "JOIN claims AS a ON a.seq = r.from_seq JOIN claims AS b ON "
-		    "b.seq = r.to_seq WHERE r.id = ?1");
+		st,
+		"SELECT r.id, r.type, a.id, b.id, r.note FROM relations AS r "
+		"JOIN claims AS a ON a.seq = r.from_seq JOIN claims AS b ON "
+		"b.seq = r.to_seq WHERE r.id = ?1");
 	if (!s)
 		return STORE_ERROR;
 	store_bind_text(s, 1, rel_id);
 	int rc = store_step(s);
 	json_t *body = rc == STORE_ROW
-		? json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id",
-			    store_column_text(s, 0), "relation",
-			    store_column_text(s, 1), "from",
-			    store_column_text(s, 2), "to",
-			    store_column_text(s, 3), "note",
-			    store_column_text(s, 4))
-		: NULL;
+			       ? json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id",
+					   store_column_text(s, 0), "relation",
+					   store_column_text(s, 1), "from",
+					   store_column_text(s, 2), "to",
+					   store_column_text(s, 3), "note",
+					   store_column_text(s, 4))
+			       : NULL;
 	store_reset(s);
 	if (rc != STORE_ROW)
 		return rc == STORE_DONE ? STORE_ERROR : rc;
@@ -163,18 +174,21 @@ int relations_before_claim_delete(struct store *st, int64_t seq,
 				  const char *key_name)
 {
 	struct store_stmt *s = store_prepare(
-		st, "SELECT id FROM relations WHERE from_seq = ?1 OR to_seq = ?1");
+		st,
+		"SELECT id FROM relations WHERE from_seq = ?1 OR to_seq = ?1");
 	if (!s)
 		return STORE_ERROR;
 	store_bind_int64(s, 1, seq);
 	json_t *ids = json_array();
 	int rc;
 	while ((rc = store_step(s)) == STORE_ROW)
-		json_array_append_new(ids, json_string(store_column_text(s, 0)));
+		json_array_append_new(ids,
+				      json_string(store_column_text(s, 0)));
 	store_reset(s);
 	size_t i;
 	json_t *id;
-	json_array_foreach(ids, i, id) {
+	json_array_foreach(ids, i, id)
+	{
 		if (rc != STORE_DONE)
 			break;
 		rc = relation_history(st, json_string_value(id), "delete",
@@ -223,9 +237,9 @@ int relation_create(struct store *st, const char *from_id, json_t *input,
 		goto store_error;
 	rc = find_duplicate(st, type, from, to, dup, sizeof(dup));
 	if (rc == STORE_ROW) {
-		status = reply_problem(rep, PROBLEM_CONFLICT,
-				       "relation \"%s\" already says that",
-				       dup);
+		status =
+			reply_problem(rep, PROBLEM_CONFLICT,
+				      "relation \"%s\" already says that", dup);
 		goto done;
 	}
 	if (rc != STORE_DONE)
@@ -279,8 +293,8 @@ static int create_body(struct store *st, void *arg, struct reply *rep,
 		       struct txn_out *out)
 {
 	const struct request *req = arg;
-	int status = relation_create(st, req->args[0], req->body,
-				     req->key_name, rep, &out->json);
+	int status = relation_create(st, req->args[0], req->body, req->key_name,
+				     rep, &out->json);
 	if (status != 201)
 		return status;
 	out->status = 201;
@@ -332,9 +346,9 @@ int handle_relation_list(const struct request *req, struct reply *rep)
 		return reply_store_error(rep, rc);
 	}
 	/* A claim's relations are few: one page, in the list shape. */
-	return reply_json(rep, 200,
-			  json_pack("{s:o, s:n}", "items", items,
-				    "next_cursor"));
+	return reply_json(
+		rep, 200,
+		json_pack("{s:o, s:n}", "items", items, "next_cursor"));
 }
 
 int handle_relation_get(const struct request *req, struct reply *rep)
@@ -364,9 +378,11 @@ static int delete_body(struct store *st, void *arg, struct reply *rep,
 	if (rc == STORE_ROW)
 		rc = relation_history(st, req->args[1], "delete",
 				      req->key_name);
-	struct store_stmt *s = rc == STORE_OK
-		? store_prepare(st, "DELETE FROM relations WHERE id = ?1")
-		: NULL;
+	struct store_stmt *s =
+		rc == STORE_OK
+			? store_prepare(st,
+					"DELETE FROM relations WHERE id = ?1")
+			: NULL;
 	if (s)
 		store_bind_text(s, 1, req->args[1]);
 	rc = store_exec_stmt(s);

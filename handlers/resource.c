@@ -82,8 +82,8 @@ int resource_render_by_id(struct store *st, const struct resource *res,
 	return rc;
 }
 
-int resource_load(struct store *st, const struct resource *res,
-		  const char *id, json_t **out, int64_t *seq_out)
+int resource_load(struct store *st, const struct resource *res, const char *id,
+		  json_t **out, int64_t *seq_out)
 {
 	/* One way to make a representation: the text, parsed when a caller
 	 * needs a tree, so both always agree to the byte (and the ETag). */
@@ -128,18 +128,18 @@ int resource_load_stored(struct store *st, const struct resource *res,
 }
 
 /* The interval a resource's dates denote; *dated false when undated. */
-static void resource_dates(const struct resource *res, json_t *doc,
-			   bool *dated, struct pdate *span)
+static void resource_dates(const struct resource *res, json_t *doc, bool *dated,
+			   struct pdate *span)
 {
 	const char *why;
-	const char *start = res->date_field
-				    ? json_string_value(json_object_get(
-					      doc, res->date_field))
-				    : NULL;
+	const char *start = res->date_field ? json_string_value(json_object_get(
+						      doc, res->date_field))
+					    : NULL;
 	*dated = start && pdate_parse(start, strlen(start), span, &why) == 0;
 	if (!*dated || !res->end_field)
 		return;
-	const char *end = json_string_value(json_object_get(doc, res->end_field));
+	const char *end =
+		json_string_value(json_object_get(doc, res->end_field));
 	struct pdate e;
 	if (end && pdate_parse(end, strlen(end), &e, &why) == 0 &&
 	    e.hi_ms > span->hi_ms)
@@ -164,16 +164,16 @@ static int check_generic(struct write_ctx *ctx)
 		    pdate_parse(start, strlen(start), &s, &why) == 0 &&
 		    pdate_parse(end, strlen(end), &e, &why) == 0 &&
 		    e.hi_ms <= s.lo_ms)
-			errors_add(ctx->errors, ptr, "%s is before %s %s",
-				   end, res->date_field, start);
+			errors_add(ctx->errors, ptr, "%s is before %s %s", end,
+				   res->date_field, start);
 	}
-	const char *parent = json_string_value(json_object_get(ctx->doc,
-							       "part_of"));
+	const char *parent =
+		json_string_value(json_object_get(ctx->doc, "part_of"));
 	if (!res->has_parent || !parent)
 		return STORE_OK;
 	if (strcmp(parent, ctx->id) == 0) {
-		errors_add(ctx->errors, "/part_of", "a %s cannot be part of itself",
-			   res->name);
+		errors_add(ctx->errors, "/part_of",
+			   "a %s cannot be part of itself", res->name);
 		return STORE_OK;
 	}
 	struct store_stmt *s = store_prepare(ctx->store, res->sql.ancestors);
@@ -195,8 +195,7 @@ static int check_generic(struct write_ctx *ctx)
  * given, else the store), the generic rules and the resource's own.
  * Problems land in ctx->errors / ctx->conflict; returns a store error
  * only when the checks could not run. */
-int resource_write_checks(struct write_ctx *ctx,
-			  const struct ref_lookup *refs)
+int resource_write_checks(struct write_ctx *ctx, const struct ref_lookup *refs)
 {
 	int rc = fields_check_refs_with(ctx->store, ctx->res, ctx->doc,
 					ctx->errors, refs);
@@ -347,7 +346,8 @@ int resource_write_text(struct store *st, const struct resource *res,
 		goto fail;
 	}
 	if (w->if_match) {
-		rc = exists ? resource_load(st, res, id, &current, NULL) : STORE_DONE;
+		rc = exists ? resource_load(st, res, id, &current, NULL)
+			    : STORE_DONE;
 		if (rc < 0)
 			goto fail;
 		rc = STORE_OK;
@@ -359,11 +359,13 @@ int resource_write_text(struct store *st, const struct resource *res,
 	if (rc != STORE_OK || json_array_size(errors) || ctx.conflict[0])
 		goto fail;
 
-	if (exists && resource_write_changes_nothing(old_body, old_computed, &ctx)) {
+	if (exists &&
+	    resource_write_changes_nothing(old_body, old_computed, &ctx)) {
 		w->outcome = WRITE_UNCHANGED;
 	} else {
-		rc = resource_store_row(st, res, exists ? res->sql.update : res->sql.insert,
-			       id, doc, computed);
+		rc = resource_store_row(
+			st, res, exists ? res->sql.update : res->sql.insert, id,
+			doc, computed);
 		if (rc == STORE_OK && res->after_write)
 			rc = res->after_write(&ctx);
 		if (rc != STORE_OK || ctx.conflict[0])
@@ -381,10 +383,10 @@ int resource_write_text(struct store *st, const struct resource *res,
 	}
 	rc = STORE_OK;
 	if (w->outcome != WRITE_UNCHANGED) /* (a strbuf is NUL-terminated) */
-		rc = history_append_text(
-			st, res->name, id,
-			w->outcome == WRITE_CREATED ? "create" : "update",
-			version, out->buf + mark, w->key_name);
+		rc = history_append_text(st, res->name, id,
+					 w->outcome == WRITE_CREATED ? "create"
+								     : "update",
+					 version, out->buf + mark, w->key_name);
 	if (rc != STORE_OK || out->failed) {
 		out->len = mark;
 		rc = rc == STORE_OK ? STORE_ERROR : rc;
@@ -446,7 +448,8 @@ static int write_body(struct store *st, void *arg, struct reply *rep,
 	};
 	int status;
 	if (c->patch) {
-		int rc = resource_load_stored(st, res, c->path_id, &body, &computed);
+		int rc = resource_load_stored(st, res, c->path_id, &body,
+					      &computed);
 		if (rc == STORE_DONE) {
 			status = reply_problem(rep, PROBLEM_NOT_FOUND,
 					       "no %s with id \"%s\"",
@@ -521,8 +524,9 @@ int handle_resource_get(const struct request *req, struct reply *rep)
 				       NULL, NULL);
 	if (rc != STORE_ROW) {
 		strbuf_release(&text);
-		return rc == STORE_DONE ? reply_not_found(rep, res, req->args[0])
-					: reply_store_error(rep, rc);
+		return rc == STORE_DONE
+			       ? reply_not_found(rep, res, req->args[0])
+			       : reply_store_error(rep, rc);
 	}
 	etag_of_text(&text, etag);
 	reply_header(rep, "ETag", etag);
@@ -554,8 +558,8 @@ int handle_resource_get(const struct request *req, struct reply *rep)
  * per referrer, both indexed.  Returns STORE_OK or a store error.
  */
 static int find_referrers(struct store *st, const struct resource *res,
-			  const char *id, json_t *errors,
-			  struct strbuf *named, int64_t *total)
+			  const char *id, json_t *errors, struct strbuf *named,
+			  int64_t *total)
 {
 	*total = 0;
 	for (const struct referrer *r = res->referrers; r && r->what; r++) {
@@ -609,13 +613,13 @@ static int reply_referenced(struct reply *rep, json_t *errors,
 			    const struct strbuf *named, int64_t total)
 {
 	size_t listed = json_array_size(errors);
-	int64_t unnamed = total - (int64_t)(listed < REFERRERS_NAMED
-						    ? listed
-						    : REFERRERS_NAMED);
+	int64_t unnamed =
+		total -
+		(int64_t)(listed < REFERRERS_NAMED ? listed : REFERRERS_NAMED);
 	const char *names = named->buf ? named->buf : "";
 	if (total == 1)
-		reply_problem(rep, PROBLEM_CONFLICT, "1 record refers to it: %s",
-			      names);
+		reply_problem(rep, PROBLEM_CONFLICT,
+			      "1 record refers to it: %s", names);
 	else if (unnamed > 0)
 		reply_problem(rep, PROBLEM_CONFLICT,
 			      "%" PRId64 " records refer to it: %s and %" PRId64
@@ -668,7 +672,8 @@ static int delete_body(struct store *st, void *arg, struct reply *rep,
 	if (rc == STORE_OK)
 		rc = history_append(st, res->name, id, "delete",
 				    json_integer_value(json_object_get(
-					    current, "version")) + 1,
+					    current, "version")) +
+					    1,
 				    NULL, req->key_name);
 	out->status = 204;
 	status = rc;

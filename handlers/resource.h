@@ -40,9 +40,9 @@ enum filter_bound {
 
 struct filter {
 	const char *param;
-	const char *field;        /* the field filtered; NULL: `param` */
-	enum field_type type;     /* when no such field: the value's type */
-	enum filter_bound bound;  /* dates */
+	const char *field;	 /* the field filtered; NULL: `param` */
+	enum field_type type;	 /* when no such field: the value's type */
+	enum filter_bound bound; /* dates */
 	const char *sql;
 };
 
@@ -59,8 +59,8 @@ int handle_resource_delete(const struct request *req, struct reply *rep);
  * fields) as a new reference into *out.  Returns STORE_ROW when found,
  * STORE_DONE when not, or a store error.  `seq_out` may be NULL.
  */
-int resource_load(struct store *st, const struct resource *res,
-		  const char *id, json_t **out, int64_t *seq_out);
+int resource_load(struct store *st, const struct resource *res, const char *id,
+		  json_t **out, int64_t *seq_out);
 
 /* What an existing id means to a write. */
 enum write_mode {
@@ -77,15 +77,15 @@ enum write_outcome {
 
 /* One write, as resource_write() takes it. */
 struct write_req {
-	const char *path_id;  /* the id in the path, or NULL (POST) */
-	json_t *input;        /* the resource's fields; borrowed */
+	const char *path_id; /* the id in the path, or NULL (POST) */
+	json_t *input;	     /* the resource's fields; borrowed */
 	enum write_mode mode;
 	const char *key_name; /* who writes, for the history; may be NULL */
 	const char *if_match; /* an If-Match precondition, or NULL */
 	/* resource_write_bulk() only: validate and check as for the write,
 	 * but write nothing (outcome WRITE_UNCHANGED when it would pass). */
 	bool check_only;
-	enum write_outcome outcome; /* set on success */
+	enum write_outcome outcome;	 /* set on success */
 	char written_id[ID_MAX_LEN + 1]; /* set on success: the id written */
 };
 

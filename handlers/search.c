@@ -33,7 +33,8 @@ static char *parse_types(const char *types, json_t *errors)
 	char buf[128];
 	snprintf(buf, sizeof(buf), "%s", types);
 	char *save = NULL;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+	for (char *t = strtok_r(buf, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
 		bool ok = false;
 		for (size_t i = 0; search_types[i]; i++)
 			ok = ok || strcmp(search_types[i], t) == 0;
@@ -117,12 +118,12 @@ static int run_search(struct store *st, const char *match, const char *types,
 	while ((rc = store_step(s)) == STORE_ROW && page_room(pg)) {
 		double score = store_column_double(s, 5);
 		json_array_append_new(
-			items,
-			json_pack("{s:s, s:s, s:o, s:s?, s:f}", "type",
-				  store_column_text(s, 1), "id",
-				  store_column_text(s, 2), "label",
-				  short_label(store_column_text(s, 3)), "snippet",
-				  store_column_text(s, 4), "score", -score));
+			items, json_pack("{s:s, s:s, s:o, s:s?, s:f}", "type",
+					 store_column_text(s, 1), "id",
+					 store_column_text(s, 2), "label",
+					 short_label(store_column_text(s, 3)),
+					 "snippet", store_column_text(s, 4),
+					 "score", -score));
 		pg->last.variant = mode - 1;
 		pg->last.real[0] = score;
 		pg->last.num[1] = store_column_int64(s, 0);
@@ -182,5 +183,6 @@ int handle_search(const struct request *req, struct reply *rep)
 		json_decref(items);
 		return reply_store_error(rep, rc);
 	}
-	return page_reply_json(req, rep, &pg, json_pack("{s:o}", "items", items));
+	return page_reply_json(req, rep, &pg,
+			       json_pack("{s:o}", "items", items));
 }

@@ -13,8 +13,8 @@
 #include "store/store.h"
 
 static const char *const source_kinds[] = {
-	"news_article", "official_statement", "report", "social_media",
-	"other", NULL,
+	"news_article", "official_statement", "report", "social_media", "other",
+	NULL,
 };
 
 static const struct field source_fields[] = {
@@ -23,7 +23,9 @@ static const struct field source_fields[] = {
 	{.name = "url", .type = FIELD_URL},
 	{.name = "publisher", .type = FIELD_STRING},
 	{.name = "published", .type = FIELD_DATE},
-	{.name = "kind", .type = FIELD_ENUM, .choices = source_kinds,
+	{.name = "kind",
+	 .type = FIELD_ENUM,
+	 .choices = source_kinds,
 	 .default_value = "other"},
 	{.name = "language", .type = FIELD_LANGUAGE},
 	{.name = "text", .type = FIELD_STRING, .max_len = 900000},
@@ -49,10 +51,10 @@ static const struct referrer source_referrers[] = {
 
 static int source_after_write(struct write_ctx *ctx)
 {
-	return claims_reverify_quotes(ctx->store, ctx->id,
-				      json_string_value(json_object_get(
-					      ctx->doc, "text")),
-				      ctx->conflict, sizeof(ctx->conflict));
+	return claims_reverify_quotes(
+		ctx->store, ctx->id,
+		json_string_value(json_object_get(ctx->doc, "text")),
+		ctx->conflict, sizeof(ctx->conflict));
 }
 
 const struct resource source_resource = {

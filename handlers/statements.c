@@ -17,7 +17,6 @@
 #include "handlers/statements.h"
 #include "store/store.h"
 
-
 struct st_position {
 	int phase; /* 0 dated, 1 undated */
 	int64_t lo;
@@ -31,7 +30,6 @@ struct st_row {
 	int64_t seq;
 };
 
-
 static void add(char *sql, size_t size, const char *fragment)
 {
 	strncat(sql, fragment, size - strlen(sql) - 1);
@@ -41,28 +39,31 @@ static void build_sql(const struct read_filters *f, int phase, char *sql,
 		      size_t size)
 {
 	sql[0] = '\0';
-	add(sql, size, phase == 0
-		? "SELECT r.id, r.date_lo, r.date_prec, r.seq FROM claims AS r "
-		  "WHERE r.date_lo IS NOT NULL AND (r.date_lo, r.date_prec, "
-		  "r.id) > (:lo, :prec, :id)"
-		: "SELECT r.id, 0, 0, r.seq FROM claims AS r WHERE r.date_lo IS "
-		  "NULL AND r.id > :id");
+	add(sql, size,
+	    phase == 0
+		    ? "SELECT r.id, r.date_lo, r.date_prec, r.seq FROM claims AS r "
+		      "WHERE r.date_lo IS NOT NULL AND (r.date_lo, r.date_prec, "
+		      "r.id) > (:lo, :prec, :id)"
+		    : "SELECT r.id, 0, 0, r.seq FROM claims AS r WHERE r.date_lo IS "
+		      "NULL AND r.id > :id");
 	if (f->actor)
 		add(sql, size, " AND r.claimant = :actor");
 	if (f->actor_set)
-		add(sql, size, " AND r.claimant IN (SELECT value FROM "
-			       "json_each(:actor_set))");
+		add(sql, size,
+		    " AND r.claimant IN (SELECT value FROM "
+		    "json_each(:actor_set))");
 	if (f->event_set)
-		add(sql, size, " AND r.seq IN (SELECT claim_seq FROM "
-			       "claim_events WHERE event_id IN (SELECT value "
-			       "FROM json_each(:event_set)))");
+		add(sql, size,
+		    " AND r.seq IN (SELECT claim_seq FROM "
+		    "claim_events WHERE event_id IN (SELECT value "
+		    "FROM json_each(:event_set)))");
 	if (f->stance)
 		add(sql, size, " AND r.stance = :stance");
 	if (f->ranged)
 		add(sql, size, " AND r.date_lo < :to AND r.date_hi > :from");
-	add(sql, size, phase == 0
-		? " ORDER BY r.date_lo, r.date_prec, r.id LIMIT :limit"
-		: " ORDER BY r.id LIMIT :limit");
+	add(sql, size,
+	    phase == 0 ? " ORDER BY r.date_lo, r.date_prec, r.id LIMIT :limit"
+		       : " ORDER BY r.id LIMIT :limit");
 }
 
 /* Appends up to `limit` rows of one phase to rows[*n..]: each row's place
@@ -99,8 +100,10 @@ static int run_phase(struct store *st, const struct read_filters *f,
  * shown; undated claims (phase 1) have lo and prec 0. */
 static const struct cursor_format statements_cursor = {
 	.tag = {"s1"},
-	.key = {{CURSOR_INT, 0, 1}, {CURSOR_INT, INT64_MIN, INT64_MAX},
-		{CURSOR_INT, INT32_MIN, INT32_MAX}, {CURSOR_ID, 0, 0}},
+	.key = {{CURSOR_INT, 0, 1},
+		{CURSOR_INT, INT64_MIN, INT64_MAX},
+		{CURSOR_INT, INT32_MIN, INT32_MAX},
+		{CURSOR_ID, 0, 0}},
 };
 
 /* The cursor's position of a row. */
@@ -119,21 +122,27 @@ static json_t *group_entries(json_t *items, const char *by)
 	json_t *groups = json_array();
 	size_t i;
 	json_t *entry;
-	json_array_foreach(items, i, entry) {
+	json_array_foreach(items, i, entry)
+	{
 		json_t *claim = json_object_get(entry, "claim");
 		const char *key = json_string_value(json_object_get(
-			claim, strcmp(by, "claimant") == 0 ? "claimant" : "stance"));
+			claim,
+			strcmp(by, "claimant") == 0 ? "claimant" : "stance"));
 		json_t *group = NULL, *g;
 		size_t j;
-		json_array_foreach(groups, j, g)
-			if (strcmp(json_string_value(json_object_get(g, "key")),
-				   key) == 0)
-				group = g;
+		json_array_foreach(
+			groups, j,
+			g) if (strcmp(json_string_value(json_object_get(g,
+									"key")),
+				      key) == 0) group = g;
 		if (!group) {
-			json_t *label = strcmp(by, "claimant") == 0
-				? json_object_get(json_object_get(entry, "claimant"),
+			json_t *label =
+				strcmp(by, "claimant") == 0
+					? json_object_get(
+						  json_object_get(entry,
+								  "claimant"),
 						  "name")
-				: NULL;
+					: NULL;
 			group = json_pack("{s:s, s:O?, s:[]}", "key", key,
 					  "label", label, "items");
 			json_array_append_new(groups, group);
@@ -152,8 +161,8 @@ static int statements_reply(const struct request *req, struct reply *rep,
 			    const char *actor, const char *event)
 {
 	static const char *const allowed_actor[] = {
-		"include_parts", "event", "stance", "from", "to", "limit",
-		"cursor", NULL,
+		"include_parts", "event",  "stance", "from", "to",
+		"limit",	 "cursor", NULL,
 	};
 	static const char *const allowed_event[] = {
 		"group_by", "stance", "from", "to", "limit", "cursor", NULL,
@@ -175,11 +184,13 @@ static int statements_reply(const struct request *req, struct reply *rep,
 	const char *group_by = request_query(req, "group_by");
 	if (group_by && strcmp(group_by, "claimant") != 0 &&
 	    strcmp(group_by, "stance") != 0)
-		errors_add_param(errors, "group_by", "must be claimant or stance");
+		errors_add_param(errors, "group_by",
+				 "must be claimant or stance");
 	bool include_parts = reading_bool(req, "include_parts", errors);
 
 	/* The resource in the path must exist: 404 otherwise. */
-	const struct resource *root_res = actor ? &actor_resource : &event_resource;
+	const struct resource *root_res =
+		actor ? &actor_resource : &event_resource;
 	char *root_set = NULL;
 	rc = reading_subtree(req->store, root_res, actor ? actor : event,
 			     event || include_parts, &root_set);

@@ -26,7 +26,8 @@ static const struct {
 static const char *content_type_of(const char *name)
 {
 	size_t n = strlen(name);
-	for (size_t i = 0; i < sizeof(content_types) / sizeof(content_types[0]); i++) {
+	for (size_t i = 0; i < sizeof(content_types) / sizeof(content_types[0]);
+	     i++) {
 		size_t k = strlen(content_types[i].suffix);
 		if (n > k && strcmp(name + n - k, content_types[i].suffix) == 0)
 			return content_types[i].type;
@@ -43,12 +44,14 @@ static int serve_file(struct reply *rep, const char *name)
 		/* Assets change with the binary; revalidate, never stale. */
 		reply_header(rep, "Cache-Control", "no-cache");
 		reply_header(rep, "X-Content-Type-Options", "nosniff");
-		if (strcmp(content_type_of(name), "text/html; charset=utf-8") == 0)
-			reply_header(rep, "Content-Security-Policy",
-				     "default-src 'self'; img-src 'self' data:; "
-				     "style-src 'self' 'unsafe-inline'; "
-				     "object-src 'none'; base-uri 'none'; "
-				     "frame-ancestors 'none'");
+		if (strcmp(content_type_of(name), "text/html; charset=utf-8") ==
+		    0)
+			reply_header(
+				rep, "Content-Security-Policy",
+				"default-src 'self'; img-src 'self' data:; "
+				"style-src 'self' 'unsafe-inline'; "
+				"object-src 'none'; base-uri 'none'; "
+				"frame-ancestors 'none'");
 		return 200;
 	}
 	return reply_problem(rep, PROBLEM_NOT_FOUND, "no such file");

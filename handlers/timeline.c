@@ -23,7 +23,6 @@
 
 enum { RANK_EVENT = 0, RANK_CLAIM = 1 };
 
-
 struct tl_row {
 	int rank;
 	int64_t lo;
@@ -67,7 +66,8 @@ static int64_t year_start_ms(int64_t ms)
 	snprintf(year, sizeof(year), "%04d", tm.tm_year + 1900);
 	struct pdate d;
 	const char *why;
-	return pdate_parse(year, strlen(year), &d, &why) == 0 ? d.lo_ms : INT64_MIN;
+	return pdate_parse(year, strlen(year), &d, &why) == 0 ? d.lo_ms
+							      : INT64_MIN;
 }
 
 /* Which entries of a part a query reads, for `from`: all of them, or the
@@ -99,30 +99,31 @@ static void build_part_query(const struct read_filters *f, int rank,
 		 * event, side by side in this order: run_part keeps the first.
 		 * Joined to json_each, not IN, and without DISTINCT: neither
 		 * needs a temporary table then. */
-		sql_add(b, f->desc
-			? "SELECT ce.claim_id, ce.date_lo, ce.date_prec, "
-			  "ce.claim_seq FROM json_each(:event_set) AS s JOIN "
-			  "claim_events AS ce ON ce.event_id = s.value WHERE "
-			  "(ce.date_lo, ce.date_prec, ce.claim_id) < (:lo_a, "
-			  ":prec_a, :bound_a) ORDER BY ce.date_lo DESC, "
-			  "ce.date_prec DESC, ce.claim_id DESC"
-			: "SELECT ce.claim_id, ce.date_lo, ce.date_prec, "
-			  "ce.claim_seq FROM json_each(:event_set) AS s JOIN "
-			  "claim_events AS ce ON ce.event_id = s.value WHERE "
-			  "(ce.date_lo, ce.date_prec, ce.claim_id) > (:lo_a, "
-			  ":prec_a, :bound_a) ORDER BY ce.date_lo, ce.date_prec, "
-			  "ce.claim_id");
+		sql_add(b,
+			f->desc ? "SELECT ce.claim_id, ce.date_lo, ce.date_prec, "
+				  "ce.claim_seq FROM json_each(:event_set) AS s JOIN "
+				  "claim_events AS ce ON ce.event_id = s.value WHERE "
+				  "(ce.date_lo, ce.date_prec, ce.claim_id) < (:lo_a, "
+				  ":prec_a, :bound_a) ORDER BY ce.date_lo DESC, "
+				  "ce.date_prec DESC, ce.claim_id DESC"
+				: "SELECT ce.claim_id, ce.date_lo, ce.date_prec, "
+				  "ce.claim_seq FROM json_each(:event_set) AS s JOIN "
+				  "claim_events AS ce ON ce.event_id = s.value WHERE "
+				  "(ce.date_lo, ce.date_prec, ce.claim_id) > (:lo_a, "
+				  ":prec_a, :bound_a) ORDER BY ce.date_lo, ce.date_prec, "
+				  "ce.claim_id");
 		return;
 	}
 	/* A subtree's events are found by id: joined to json_each rather
 	 * than IN, which would build a temporary table first. */
-	sql_add(b, !ev		  ? "SELECT r.id, r.date_lo, r.date_prec, r.seq FROM "
-				    "claims AS r"
-		   : f->event_set ? "SELECT r.id, r.date_lo, r.date_prec, r.seq FROM "
-				    "json_each(:event_set) AS s JOIN events AS r "
-				    "ON r.id = s.value"
-				  : "SELECT r.id, r.date_lo, r.date_prec, r.seq FROM "
-				    "events AS r");
+	sql_add(b, !ev ? "SELECT r.id, r.date_lo, r.date_prec, r.seq FROM "
+			 "claims AS r"
+		   : f->event_set
+			   ? "SELECT r.id, r.date_lo, r.date_prec, r.seq FROM "
+			     "json_each(:event_set) AS s JOIN events AS r "
+			     "ON r.id = s.value"
+			   : "SELECT r.id, r.date_lo, r.date_prec, r.seq FROM "
+			     "events AS r");
 	/* The walk starts at one row-value bound that folds in the cursor
 	 * and the near end of the date range, so the index range is tight
 	 * on every page; the far end is a plain bound on date_lo. */
@@ -137,7 +138,8 @@ static void build_part_query(const struct read_filters *f, int rank,
 	if (f->from != INT64_MIN) {
 		sql_add(b, " AND r.date_hi > :from");
 		if (f->desc) {
-			snprintf(where, sizeof(where), " AND r.date_lo >= :floor%s",
+			snprintf(where, sizeof(where),
+				 " AND r.date_lo >= :floor%s",
 				 span_suffix[span]);
 			sql_add(b, where);
 		}
@@ -151,8 +153,9 @@ static void build_part_query(const struct read_filters *f, int rank,
 			sql_add(b, " AND r.kind = :kind");
 		/* A probe per row, so the walk stays in timeline order. */
 		if (f->tag)
-			sql_add(b, " AND EXISTS (SELECT 1 FROM event_tags AS t "
-				   "WHERE t.tag = :tag AND t.event_seq = r.seq)");
+			sql_add(b,
+				" AND EXISTS (SELECT 1 FROM event_tags AS t "
+				"WHERE t.tag = :tag AND t.event_seq = r.seq)");
 		if (f->country)
 			sql_add(b, " AND r.country = :country");
 		if (f->actor_set)
@@ -165,14 +168,15 @@ static void build_part_query(const struct read_filters *f, int rank,
 		 * them.  Attributes alone may match much of the store: probe
 		 * each claim along the date index instead, never sorting. */
 		if (f->event_set || f->kind || f->tag || f->country) {
-			sql_add(b, f->event_set
-					   ? " AND r.seq IN (SELECT ce.claim_seq "
-					     "FROM claim_events AS ce JOIN events "
-					     "AS e ON e.id = ce.event_id WHERE 1"
-					   : " AND EXISTS (SELECT 1 FROM "
-					     "claim_events AS ce JOIN events AS e "
-					     "ON e.id = ce.event_id WHERE "
-					     "ce.claim_seq = r.seq");
+			sql_add(b,
+				f->event_set
+					? " AND r.seq IN (SELECT ce.claim_seq "
+					  "FROM claim_events AS ce JOIN events "
+					  "AS e ON e.id = ce.event_id WHERE 1"
+					: " AND EXISTS (SELECT 1 FROM "
+					  "claim_events AS ce JOIN events AS e "
+					  "ON e.id = ce.event_id WHERE "
+					  "ce.claim_seq = r.seq");
 			if (f->event_set)
 				sql_add(b, " AND e.id IN (SELECT value FROM "
 					   "json_each(:event_set))");
@@ -193,9 +197,10 @@ static void build_part_query(const struct read_filters *f, int rank,
 			sql_add(b, " AND r.claimant IN (SELECT value FROM "
 				   "json_each(:actor_set))");
 	}
-	sql_add(b, f->desc ? " ORDER BY r.date_lo DESC, r.date_prec DESC, "
-			     "r.id DESC LIMIT :limit"
-			   : " ORDER BY r.date_lo, r.date_prec, r.id LIMIT :limit");
+	sql_add(b,
+		f->desc ? " ORDER BY r.date_lo DESC, r.date_prec DESC, "
+			  "r.id DESC LIMIT :limit"
+			: " ORDER BY r.date_lo, r.date_prec, r.id LIMIT :limit");
 }
 
 /* The query of one part: events from a date are the merge of the short
@@ -346,8 +351,10 @@ static int row_cmp(const struct tl_row *a, const struct tl_row *b)
 /* A timeline cursor is the (lo, prec, rank, id) of the last entry shown. */
 static const struct cursor_format timeline_cursor = {
 	.tag = {"t1"},
-	.key = {{CURSOR_INT, INT64_MIN, INT64_MAX}, {CURSOR_INT, 1, 4},
-		{CURSOR_INT, RANK_EVENT, RANK_CLAIM}, {CURSOR_ID, 0, 0}},
+	.key = {{CURSOR_INT, INT64_MIN, INT64_MAX},
+		{CURSOR_INT, 1, 4},
+		{CURSOR_INT, RANK_EVENT, RANK_CLAIM},
+		{CURSOR_ID, 0, 0}},
 };
 
 static void position_of_row(const struct tl_row *r, struct position *pos)
@@ -379,14 +386,16 @@ static bool parse_types(const struct request *req, json_t *errors,
 	char buf[64];
 	snprintf(buf, sizeof(buf), "%s", types);
 	char *save = NULL;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+	for (char *t = strtok_r(buf, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
 		if (strcmp(t, "event") == 0)
 			f->want_events = true;
 		else if (strcmp(t, "claim") == 0)
 			f->want_claims = true;
 		else {
-			errors_add_param(errors, "types",
-					 "a comma-separated list of event, claim");
+			errors_add_param(
+				errors, "types",
+				"a comma-separated list of event, claim");
 			return false;
 		}
 	}
@@ -407,14 +416,15 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	/* The event's timeline has no event filter; the /timelinejs paths
 	 * stop at "cursor", before "format". */
 	static const char *const allowed_all[] = {
-		"event", "from", "to", "actor", "include_parts", "kind", "tag",
-		"country", "stance", "disputed", "types", "order", "limit",
-		"cursor", "format", NULL,
+		"event",	 "from",     "to",     "actor",
+		"include_parts", "kind",     "tag",    "country",
+		"stance",	 "disputed", "types",  "order",
+		"limit",	 "cursor",   "format", NULL,
 	};
 	static const char *const allowed_tljs[] = {
-		"event", "from", "to", "actor", "include_parts", "kind", "tag",
-		"country", "stance", "disputed", "types", "order", "limit",
-		"cursor", NULL,
+		"event", "from",  "to",	     "actor",  "include_parts",
+		"kind",	 "tag",	  "country", "stance", "disputed",
+		"types", "order", "limit",   "cursor", NULL,
 	};
 	const char *const *allowed = tljs ? allowed_tljs : allowed_all;
 	struct read_filters f = {.disputed = -1};
@@ -438,7 +448,8 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	const char *format = tljs ? NULL : request_query(req, "format");
 	if (format && strcmp(format, "json") != 0 &&
 	    strcmp(format, "timelinejs") != 0)
-		errors_add_param(errors, "format", "must be json or timelinejs");
+		errors_add_param(errors, "format",
+				 "must be json or timelinejs");
 	tljs = tljs || (format && strcmp(format, "timelinejs") == 0);
 	bool include_parts = reading_bool(req, "include_parts", errors);
 	f.kind = request_query(req, "kind");
@@ -451,8 +462,8 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	if (f.stance || f.disputed >= 0)
 		f.want_events = false;
 	if (root_event) {
-		rc = reading_subtree(req->store, &event_resource, root_event, true,
-				     &f.event_set);
+		rc = reading_subtree(req->store, &event_resource, root_event,
+				     true, &f.event_set);
 		if (rc == STORE_DONE) {
 			status = reply_problem(rep, PROBLEM_NOT_FOUND,
 					       "no event with id \"%s\"",
@@ -461,8 +472,8 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 		}
 		rc = rc == STORE_ROW ? STORE_OK : rc;
 	} else if (rc == STORE_OK) {
-		rc = reading_id_set(req, "event", &event_resource, true,
-				    errors, &f.event_set);
+		rc = reading_id_set(req, "event", &event_resource, true, errors,
+				    &f.event_set);
 	}
 	if (rc == STORE_OK)
 		rc = reading_id_set(req, "actor", &actor_resource,
@@ -522,9 +533,9 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 			next = &cl[ic++];
 		if (!page_room(&pg))
 			break;
-		if (!reading_page_add(&page, next->rank == RANK_EVENT
-						     ? READING_EVENT
-						     : READING_CLAIM,
+		if (!reading_page_add(&page,
+				      next->rank == RANK_EVENT ? READING_EVENT
+							       : READING_CLAIM,
 				      next->seq)) {
 			rc = STORE_ERROR;
 			break;

@@ -66,8 +66,8 @@
 #include "store/store.h"
 
 static const char *const month_names[] = {
-	"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December",
+	"January", "February", "March",	    "April",   "May",	   "June",
+	"July",	   "August",   "September", "October", "November", "December",
 };
 
 /* Appends `s` HTML-escaped `times` times (1 or 2: see the top of the
@@ -79,12 +79,23 @@ static void escape_add(struct strbuf *sb, const char *s, int times)
 	for (; s && *s; s++) {
 		const char *rep;
 		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		default:
+			continue;
 		}
 		strbuf_add(sb, run, (size_t)(s - run));
 		if (times == 2)
@@ -301,11 +312,10 @@ static json_t *slide_new(json_t *start, json_t *end, const char *words,
 			 json_t *headline, json_t *text, const char *uid,
 			 json_t *group)
 {
-	json_t *slide = json_pack("{s:o, s:{s:o*, s:o*}, s:o*, s:s, s:b}",
-				  "start_date", start, "text", "headline",
-				  headline, "text", text, "display_date",
-				  label_string(words), "unique_id", uid,
-				  "autolink", 0);
+	json_t *slide = json_pack(
+		"{s:o, s:{s:o*, s:o*}, s:o*, s:s, s:b}", "start_date", start,
+		"text", "headline", headline, "text", text, "display_date",
+		label_string(words), "unique_id", uid, "autolink", 0);
 	if (slide && end)
 		json_object_set_new(slide, "end_date", end);
 	else
@@ -321,14 +331,14 @@ static json_t *event_slide(struct store *st, json_t *entry)
 {
 	json_t *event = json_object_get(entry, "event");
 	char start_words[96], end_words[96], words[200];
-	json_t *start = tl_date(str(event, "start"), start_words,
-				sizeof(start_words));
+	json_t *start =
+		tl_date(str(event, "start"), start_words, sizeof(start_words));
 	if (!start)
 		return NULL;
 	json_t *end = tl_date(str(event, "end"), end_words, sizeof(end_words));
 	if (end)
-		snprintf(words, sizeof(words), "%s \xe2\x80\x93 %s", start_words,
-			 end_words);
+		snprintf(words, sizeof(words), "%s \xe2\x80\x93 %s",
+			 start_words, end_words);
 	else
 		snprintf(words, sizeof(words), "%s", start_words);
 
@@ -407,13 +417,15 @@ static json_t *claim_slide(struct store *st, json_t *entry)
 				   "contradicted by ");
 		size_t i, n = 0;
 		json_t *rel;
-		json_array_foreach(json_object_get(claim, "relations"), i, rel) {
+		json_array_foreach(json_object_get(claim, "relations"), i, rel)
+		{
 			if (!str(rel, "type") ||
 			    strcmp(str(rel, "type"), "contradicts") != 0)
 				continue;
-			char *name = str(rel, "claim")
-					     ? claimant_name(st, str(rel, "claim"))
-					     : NULL;
+			char *name =
+				str(rel, "claim")
+					? claimant_name(st, str(rel, "claim"))
+					: NULL;
 			if (n++)
 				strbuf_adds(&html, ", ");
 			text_add(&html, name ? name : "another claim");
@@ -438,7 +450,8 @@ json_t *timelinejs_from_entries(struct store *st, json_t *entries)
 	json_t *events = json_array();
 	size_t i;
 	json_t *entry;
-	json_array_foreach(entries, i, entry) {
+	json_array_foreach(entries, i, entry)
+	{
 		const char *type = str(entry, "type");
 		json_t *slide = type && strcmp(type, "event") == 0
 					? event_slide(st, entry)

@@ -25,8 +25,8 @@ static void out_release(struct txn_out *out)
 /* One try.  Returns an HTTP status with `rep` filled, or a store error
  * (< 0) with the transaction rolled back and `rep` untouched. */
 static int run_once(struct store *st, const struct request *req,
-		    struct reply *rep, unsigned flags, txn_body body,
-		    void *arg, struct txn_out *out, bool *body_ran)
+		    struct reply *rep, unsigned flags, txn_body body, void *arg,
+		    struct txn_out *out, bool *body_ran)
 {
 	int rc = store_begin(st);
 	if (rc != STORE_OK)
@@ -45,15 +45,14 @@ static int run_once(struct store *st, const struct request *req,
 		store_rollback(st);
 		return rc;
 	}
-	const char *location = out->status == 201 && out->location[0]
-				       ? out->location
-				       : NULL;
+	const char *location =
+		out->status == 201 && out->location[0] ? out->location : NULL;
 	if (flags & TXN_IDEMPOTENT)
-		rc = out->json ? idempotency_record(req, out->status, out->json,
-						    location)
-			       : idempotency_record_text(req, out->status,
-							 out->text.buf,
-							 location);
+		rc = out->json
+			     ? idempotency_record(req, out->status, out->json,
+						  location)
+			     : idempotency_record_text(req, out->status,
+						       out->text.buf, location);
 	if (rc == STORE_OK)
 		rc = store_commit(st); /* rolls back itself when it fails */
 	else

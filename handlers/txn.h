@@ -27,10 +27,10 @@ struct store;
 /* What a body leaves for the reply when it succeeds: owned by txn_run,
  * which frees it. */
 struct txn_out {
-	int status;         /* 200, 201 or 204 */
-	json_t *json;       /* the body as JSON, or */
+	int status;	    /* 200, 201 or 204 */
+	json_t *json;	    /* the body as JSON, or */
 	struct strbuf text; /* the body as JSON text, or neither: none */
-	bool etag;          /* the reply carries the body's ETag */
+	bool etag;	    /* the reply carries the body's ETag */
 	char location[200]; /* with 201: the Location (and recorded) */
 };
 

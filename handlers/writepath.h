@@ -31,8 +31,7 @@ int resource_load_stored(struct store *st, const struct resource *res,
  * given, else the store), the generic rules and the resource's own.
  * Problems land in ctx->errors / ctx->conflict; returns a store error
  * only when the checks could not run. */
-int resource_write_checks(struct write_ctx *ctx,
-			  const struct ref_lookup *refs);
+int resource_write_checks(struct write_ctx *ctx, const struct ref_lookup *refs);
 
 /* An identical write is no change: no new version. */
 bool resource_write_changes_nothing(json_t *old_body, json_t *old_computed,

@@ -25,7 +25,7 @@ struct access_log_entry {
 	const char *path;   /* the path without the query string */
 	const char *key;    /* the API key's name, or NULL */
 	int status;
-	size_t bytes;       /* body bytes of the reply */
+	size_t bytes; /* body bytes of the reply */
 	double duration_ms;
 };
 
@@ -35,8 +35,7 @@ struct access_log_entry {
  * and cut to ACCESS_LOG_ID_MAX bytes, or, when that leaves nothing, a new
  * random id of 32 hex digits.
  */
-void access_log_request_id(const char *given,
-			   char out[ACCESS_LOG_ID_MAX + 1]);
+void access_log_request_id(const char *given, char out[ACCESS_LOG_ID_MAX + 1]);
 
 /*
  * Formats one log line (with its newline) into `buf`, cutting long

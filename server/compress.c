@@ -128,12 +128,13 @@ struct accept_encoding compress_accepted(const char *header)
 		int q = parse_element(p, n, &name, &namelen);
 		if (q >= 0) {
 			/* The highest q of a coding listed twice wins. */
-			int *slot = name_is(name, namelen, "gzip") ||
-						    name_is(name, namelen, "x-gzip")
-					    ? &gzip
-				    : name_is(name, namelen, "*")	 ? &star
-				    : name_is(name, namelen, "identity") ? &identity
-									 : NULL;
+			int *slot =
+				name_is(name, namelen, "gzip") ||
+						name_is(name, namelen, "x-gzip")
+					? &gzip
+				: name_is(name, namelen, "*")	     ? &star
+				: name_is(name, namelen, "identity") ? &identity
+								     : NULL;
 			if (slot && q > *slot)
 				*slot = q;
 		}
@@ -185,7 +186,8 @@ const void *compress_gzip_static(const void *data, size_t len, int level,
 	const void *found = NULL;
 	pthread_mutex_lock(&static_lock);
 	for (size_t i = 0; i < nstatic && !found; i++)
-		if (static_cache[i].data == data && static_cache[i].len == len) {
+		if (static_cache[i].data == data &&
+		    static_cache[i].len == len) {
 			found = static_cache[i].gz;
 			*outlen = static_cache[i].gzlen;
 		}

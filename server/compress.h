@@ -15,8 +15,8 @@
 
 /* What an Accept-Encoding header allows. */
 struct accept_encoding {
-	bool gzip;              /* gzip (or x-gzip, or *) with q > 0 */
-	bool identity_refused;  /* identity;q=0, or *;q=0 without identity */
+	bool gzip;	       /* gzip (or x-gzip, or *) with q > 0 */
+	bool identity_refused; /* identity;q=0, or *;q=0 without identity */
 };
 
 /* Reads an Accept-Encoding header (NULL: none sent, which allows

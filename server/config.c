@@ -30,7 +30,7 @@ struct option_spec {
 	const char *help;
 	unsigned commands;
 	bool repeatable; /* values from several flags add up */
-	setter_fn set;   /* its own setter; NULL for the plain kinds below */
+	setter_fn set;	 /* its own setter; NULL for the plain kinds below */
 	/* Plain numbers and switches: the field and the allowed range. */
 	enum { VALUE_UNSIGNED, VALUE_SIZE, VALUE_INT, VALUE_BOOL } kind;
 	size_t offset;
@@ -169,8 +169,8 @@ static int set_cors_origin(struct config *cfg, const char *value, char *why,
 			return -1;
 		}
 		char *copy = strndup(p, n);
-		char **grown = realloc(cfg->cors_origins,
-				       (cfg->ncors_origins + 1) * sizeof(*grown));
+		char **grown = realloc(cfg->cors_origins, (cfg->ncors_origins +
+							   1) * sizeof(*grown));
 		if (!copy || !grown) {
 			free(copy);
 			if (grown)
@@ -220,8 +220,7 @@ static const struct option_spec options[] = {
 	 .set = set_db},
 	{"--demo", "CLAIMLINE_DEMO", NULL, "off",
 	 "load the demo data into an empty store (variable: 1 or 0)", SERVE,
-	 false,
-	 .kind = VALUE_BOOL, .offset = offsetof(struct config, demo)},
+	 false, .kind = VALUE_BOOL, .offset = offsetof(struct config, demo)},
 	{"--threads", "CLAIMLINE_THREADS", "N", "one per CPU core",
 	 "worker threads, each with its own store connection", SERVE, false,
 	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, threads),
@@ -236,10 +235,9 @@ static const struct option_spec options[] = {
 	 .lo = 1024, .hi = 1LL << 34},
 	{"--read-auth", "CLAIMLINE_READ_AUTH", NULL, "off",
 	 "reads need a key too (writes always do; variable: 1 or 0)", SERVE,
-	 false,
-	 .kind = VALUE_BOOL, .offset = offsetof(struct config, read_auth)},
-	{"--cors-origin", "CLAIMLINE_CORS_ORIGIN", "ORIGIN[,ORIGIN...]",
-	 "none",
+	 false, .kind = VALUE_BOOL,
+	 .offset = offsetof(struct config, read_auth)},
+	{"--cors-origin", "CLAIMLINE_CORS_ORIGIN", "ORIGIN[,ORIGIN...]", "none",
 	 "origins allowed to call the API from a browser (exact, repeatable)",
 	 SERVE, true, .set = set_cors_origin},
 	{"--log-format", "CLAIMLINE_LOG_FORMAT", "json|text", "json",
@@ -249,59 +247,57 @@ static const struct option_spec options[] = {
 	 "from the fd limit",
 	 "connections at once, overall; more are answered 503 (never more "
 	 "than open files allow)",
-	 SERVE, false,
-	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, connection_limit),
-	 .lo = 1, .hi = 1000000},
+	 SERVE, false, .kind = VALUE_UNSIGNED,
+	 .offset = offsetof(struct config, connection_limit), .lo = 1,
+	 .hi = 1000000},
 	{"--per-ip-connection-limit", "CLAIMLINE_PER_IP_CONNECTION_LIMIT", "N",
 	 "64",
 	 "connections at once from one client address, more are answered "
 	 "503; 0: no limit",
-	 SERVE, false,
-	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, per_ip_limit),
-	 .lo = 0, .hi = 1000000},
+	 SERVE, false, .kind = VALUE_UNSIGNED,
+	 .offset = offsetof(struct config, per_ip_limit), .lo = 0,
+	 .hi = 1000000},
 	{"--connection-timeout", "CLAIMLINE_CONNECTION_TIMEOUT", "SECONDS",
 	 "30", "close a connection idle this long; 0: never", SERVE, false,
-	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, connection_timeout),
-	 .lo = 0, .hi = 86400},
+	 .kind = VALUE_UNSIGNED,
+	 .offset = offsetof(struct config, connection_timeout), .lo = 0,
+	 .hi = 86400},
 	{"--header-timeout", "CLAIMLINE_HEADER_TIMEOUT", "SECONDS", "10",
 	 "a request's line and headers must arrive within this; else 408 "
 	 "and close",
-	 SERVE, false,
-	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, header_timeout),
-	 .lo = 1, .hi = 3600},
+	 SERVE, false, .kind = VALUE_UNSIGNED,
+	 .offset = offsetof(struct config, header_timeout), .lo = 1,
+	 .hi = 3600},
 	{"--min-upload-rate", "CLAIMLINE_MIN_UPLOAD_RATE", "BYTES", "1024",
 	 "a body slower than this many bytes a second is cut with 408; 0: "
 	 "no minimum",
-	 SERVE, false,
-	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, min_upload_rate),
-	 .lo = 0, .hi = 1 << 30},
+	 SERVE, false, .kind = VALUE_UNSIGNED,
+	 .offset = offsetof(struct config, min_upload_rate), .lo = 0,
+	 .hi = 1 << 30},
 	{"--upload-grace", "CLAIMLINE_UPLOAD_GRACE", "SECONDS", "10",
 	 "how long a body may take before --min-upload-rate applies", SERVE,
-	 false,
-	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, upload_grace),
-	 .lo = 0, .hi = 3600},
+	 false, .kind = VALUE_UNSIGNED,
+	 .offset = offsetof(struct config, upload_grace), .lo = 0, .hi = 3600},
 	{"--connection-memory-limit", "CLAIMLINE_CONNECTION_MEMORY_LIMIT",
 	 "BYTES", "32768",
 	 "buffer memory per connection (request line and headers must fit)",
-	 SERVE, false,
-	 .kind = VALUE_SIZE, .offset = offsetof(struct config, memory_limit),
-	 .lo = 16384, .hi = 16 * 1024 * 1024},
+	 SERVE, false, .kind = VALUE_SIZE,
+	 .offset = offsetof(struct config, memory_limit), .lo = 16384,
+	 .hi = 16 * 1024 * 1024},
 	{"--strict", "CLAIMLINE_STRICT", "-1|0|1", "1",
 	 "HTTP parsing: 1 strict (Host required, no spaces in URLs), "
 	 "0 normal, -1 lenient",
-	 SERVE, false,
-	 .kind = VALUE_INT, .offset = offsetof(struct config, strict),
-	 .lo = -1, .hi = 1},
+	 SERVE, false, .kind = VALUE_INT,
+	 .offset = offsetof(struct config, strict), .lo = -1, .hi = 1},
 	{"--gzip-level", "CLAIMLINE_GZIP_LEVEL", "0-9", "1",
 	 "gzip replies of 1 KB or more to clients that accept it, at this "
 	 "zlib level; 0: never",
-	 SERVE, false,
-	 .kind = VALUE_INT, .offset = offsetof(struct config, gzip_level),
-	 .lo = 0, .hi = 9},
+	 SERVE, false, .kind = VALUE_INT,
+	 .offset = offsetof(struct config, gzip_level), .lo = 0, .hi = 9},
 	{"--drain-timeout", "CLAIMLINE_DRAIN_TIMEOUT", "SECONDS", "8",
 	 "on SIGTERM, wait this long for in-flight requests", SERVE, false,
-	 .kind = VALUE_UNSIGNED, .offset = offsetof(struct config, drain_timeout),
-	 .lo = 0, .hi = 3600},
+	 .kind = VALUE_UNSIGNED,
+	 .offset = offsetof(struct config, drain_timeout), .lo = 0, .hi = 3600},
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -356,9 +352,8 @@ static const struct option_spec *find_flag(const char *flag,
 }
 
 /* Runs the setter of `o`, and names the option in `err` when it fails. */
-static int apply(const struct option_spec *o, bool from_env,
-		 struct config *cfg, const char *value, char *err,
-		 size_t errsz)
+static int apply(const struct option_spec *o, bool from_env, struct config *cfg,
+		 const char *value, char *err, size_t errsz)
 {
 	char why[384];
 	if (set_value(o, cfg, value, why, sizeof(why)) == 0)
@@ -386,8 +381,8 @@ int config_parse(enum config_command command, int argc, char **argv,
 		const char *flag = argv[i];
 		const struct option_spec *o = find_flag(flag, command);
 		if (!o) {
-			snprintf(err, errsz, "unknown option %.200s (see --help)",
-				 flag);
+			snprintf(err, errsz,
+				 "unknown option %.200s (see --help)", flag);
 			return -1;
 		}
 		size_t index = (size_t)(o - options);

@@ -29,13 +29,13 @@ enum config_command {
 
 struct config {
 	const char *bind; /* borrowed from argv, environ or a literal */
-	int port;         /* 0: any free port */
-	const char *db;   /* borrowed, as bind */
+	int port;	  /* 0: any free port */
+	const char *db;	  /* borrowed, as bind */
 	bool demo;
-	unsigned threads;  /* worker threads; default: one per core */
-	size_t body_limit; /* bytes */
+	unsigned threads;    /* worker threads; default: one per core */
+	size_t body_limit;   /* bytes */
 	size_t import_limit; /* bytes, for POST /v1/import */
-	bool read_auth;    /* reads need a key too */
+	bool read_auth;	     /* reads need a key too */
 	enum log_format log_format;
 	/* CORS allow-list of exact origins ("https://desk.example.org");
 	 * the strings and the array are owned (config_release). */
@@ -45,18 +45,18 @@ struct config {
 	 * server/conntrack.c where MHD cannot. */
 	unsigned connection_limit;   /* connections at once, overall; 0: as
 				      * many as the fd limit allows */
-	unsigned per_ip_limit;       /* connections at once per client IP;
+	unsigned per_ip_limit;	     /* connections at once per client IP;
 				      * 0: no limit */
 	unsigned connection_timeout; /* idle seconds; 0: never */
 	unsigned header_timeout;     /* seconds for a request's line and
 				      * headers */
 	unsigned min_upload_rate;    /* body bytes per second; 0: none */
-	unsigned upload_grace;       /* seconds before the rate applies */
-	size_t memory_limit;         /* bytes of buffers per connection */
-	int strict;                  /* MHD_OPTION_STRICT_FOR_CLIENT */
-	unsigned drain_timeout;      /* seconds to finish in-flight requests
+	unsigned upload_grace;	     /* seconds before the rate applies */
+	size_t memory_limit;	     /* bytes of buffers per connection */
+	int strict;		     /* MHD_OPTION_STRICT_FOR_CLIENT */
+	unsigned drain_timeout;	     /* seconds to finish in-flight requests
 				      * after SIGTERM */
-	int gzip_level;              /* zlib level for compressed replies;
+	int gzip_level;		     /* zlib level for compressed replies;
 				      * 0: never compress */
 };
 

@@ -47,7 +47,7 @@ struct conn_track {
 	long long allowed_ms; /* how long PHASE_HEADERS may last */
 	size_t body_bytes;
 	bool over_limit;
-	bool cut;             /* the sweeper shut it down */
+	bool cut;		 /* the sweeper shut it down */
 	struct addr_count *addr; /* NULL when not counted */
 	struct conn_track *prev, *next;
 };
@@ -222,11 +222,11 @@ static void sweep(struct conntrack *ct)
 		if (t->phase == PHASE_HEADERS && elapsed > t->allowed_ms) {
 			cut(t, &ct->late_headers);
 			atomic_fetch_add(&stat_cut_headers, 1);
-		} else if (t->phase == PHASE_BODY && ct->limits.min_upload_rate &&
-			 elapsed > grace &&
-			 (double)t->body_bytes * 1000.0 <
-				 (double)ct->limits.min_upload_rate *
-					 (double)elapsed) {
+		} else if (t->phase == PHASE_BODY &&
+			   ct->limits.min_upload_rate && elapsed > grace &&
+			   (double)t->body_bytes * 1000.0 <
+				   (double)ct->limits.min_upload_rate *
+					   (double)elapsed) {
 			cut(t, &ct->slow_body);
 			atomic_fetch_add(&stat_cut_body, 1);
 		}
@@ -247,7 +247,8 @@ static void *sweeper_main(void *arg)
 		}
 		int rc = 0;
 		while (!ct->stopping && rc != ETIMEDOUT)
-			rc = pthread_cond_timedwait(&ct->wake, &ct->lock, &until);
+			rc = pthread_cond_timedwait(&ct->wake, &ct->lock,
+						    &until);
 		if (!ct->stopping)
 			sweep(ct);
 	}
@@ -312,8 +313,8 @@ static void track_started(struct conntrack *ct, struct MHD_Connection *conn,
 	*socket_context = t;
 	if (!t)
 		return;
-	const union MHD_ConnectionInfo *fd =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *fd = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	const union MHD_ConnectionInfo *addr = MHD_get_connection_info(
 		conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	unsigned char key[17];
@@ -333,10 +334,9 @@ static void track_started(struct conntrack *ct, struct MHD_Connection *conn,
 	t->addr = addr_get(ct, key);
 	if (t->addr)
 		t->addr->count++;
-	t->over_limit =
-		ct->open > ct->limits.connection_limit ||
-		(ct->limits.per_ip_limit && t->addr &&
-		 t->addr->count > ct->limits.per_ip_limit);
+	t->over_limit = ct->open > ct->limits.connection_limit ||
+			(ct->limits.per_ip_limit && t->addr &&
+			 t->addr->count > ct->limits.per_ip_limit);
 	pthread_mutex_unlock(&ct->lock);
 	atomic_fetch_add(&stat_open, 1);
 	if (t->over_limit)
@@ -376,8 +376,8 @@ void conntrack_notify(void *cls, struct MHD_Connection *conn,
 
 struct conn_track *conntrack_of(struct MHD_Connection *conn)
 {
-	const union MHD_ConnectionInfo *info =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	return info ? info->socket_context : NULL;
 }
 

@@ -34,12 +34,12 @@ struct conn_track;
 
 struct conntrack_limits {
 	unsigned connection_limit; /* ours, overall */
-	unsigned per_ip_limit;     /* ours, per client address; 0: none */
+	unsigned per_ip_limit;	   /* ours, per client address; 0: none */
 	unsigned header_timeout;   /* seconds for a request's line and
 				    * headers */
-	unsigned idle_timeout;     /* MHD's idle timeout, seconds; 0: none */
+	unsigned idle_timeout;	   /* MHD's idle timeout, seconds; 0: none */
 	unsigned min_upload_rate;  /* bytes per second; 0: no minimum */
-	unsigned upload_grace;     /* seconds before the rate applies */
+	unsigned upload_grace;	   /* seconds before the rate applies */
 };
 
 /*
@@ -95,10 +95,10 @@ void conntrack_request_done(struct conn_track *t);
 
 /* What the tracker saw since the process started, for /metrics. */
 struct conntrack_stats {
-	unsigned long long open;       /* connections open now */
-	unsigned long long over_limit; /* answered 503 past our limits */
+	unsigned long long open;	/* connections open now */
+	unsigned long long over_limit;	/* answered 503 past our limits */
 	unsigned long long cut_headers; /* cut: headers past the deadline */
-	unsigned long long cut_body;    /* cut: body below the rate */
+	unsigned long long cut_body;	/* cut: body below the rate */
 };
 
 /* Fills `st`; safe from any thread, with or without a tracker. */

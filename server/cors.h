@@ -17,8 +17,8 @@
 #define CORS_MAX_HEADERS 6
 
 /* The request headers a preflight may ask for. */
-#define CORS_ALLOW_HEADERS \
-	"Content-Type, Authorization, If-Match, If-None-Match, " \
+#define CORS_ALLOW_HEADERS                                                     \
+	"Content-Type, Authorization, If-Match, If-None-Match, "               \
 	"Idempotency-Key, X-Request-Id"
 /* The response headers scripts on an allowed origin may read. */
 #define CORS_EXPOSE_HEADERS "Link, ETag, Location, X-Request-Id"

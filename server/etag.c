@@ -53,7 +53,8 @@ bool etag_listed(const char *header, const char *etag, bool weak_ok)
 		if (weak)
 			p += 2;
 		if ((!weak || weak_ok) && strncmp(p, etag, n) == 0 &&
-		    (p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '\t'))
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' ' ||
+		     p[n] == '\t'))
 			return true;
 		while (*p && *p != ',')
 			p++;

@@ -59,18 +59,18 @@ struct http_server {
 	int port;
 	size_t body_limit;
 	const struct config *cfg; /* borrowed: CORS, log format, drain */
-	struct conntrack *ct;     /* owned: deadlines and our limits */
+	struct conntrack *ct;	  /* owned: deadlines and our limits */
 };
 
 /* Per-request state, from the URI callback to the completed callback. */
 struct conn_state {
-	bool started;   /* the access handler has seen this request */
-	bool answered;  /* a response is queued */
+	bool started;	/* the access handler has seen this request */
+	bool answered;	/* a response is queued */
 	bool body_open; /* the body is being read (the upload rate applies) */
-	struct conn_track *track; /* borrowed from the connection */
-	bool waiting;   /* parked as a long poll at least once */
+	struct conn_track *track;      /* borrowed from the connection */
+	bool waiting;		       /* parked as a long poll at least once */
 	char key_name[ID_MAX_LEN + 1]; /* the caller's key, once checked */
-	char *raw_uri;  /* as received, before MHD decoded it; owned */
+	char *raw_uri; /* as received, before MHD decoded it; owned */
 	const struct route *route;
 	struct request req;
 	char scratch[ROUTER_PATH_MAX];
@@ -78,7 +78,7 @@ struct conn_state {
 	size_t len, cap;
 	size_t received;
 	bool too_large;
-	unsigned allowed; /* methods the path has, when not routed */
+	unsigned allowed;   /* methods the path has, when not routed */
 	const char *method; /* as sent; MHD keeps it for the request */
 	struct timespec started_at;
 	const struct http_server *srv;
@@ -207,8 +207,9 @@ static bool should_gzip(struct MHD_Connection *conn,
 	if (cs->req.method == METHOD_HEAD || rep->status == 204 ||
 	    rep->status == 304 || len == 0 || cs->waiting)
 		return false;
-	struct accept_encoding a = compress_accepted(MHD_lookup_connection_value(
-		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+	struct accept_encoding a = compress_accepted(
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					    MHD_HTTP_HEADER_ACCEPT_ENCODING));
 	return a.gzip && (len >= COMPRESS_MIN_BYTES || a.identity_refused);
 }
 
@@ -227,14 +228,15 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 	if (rep->status == 503 && !reply_has_header(rep, "Retry-After"))
 		reply_header(rep, "Retry-After", RETRY_AFTER_SECONDS);
 	size_t gzlen = 0;
-	void *gz = NULL;             /* compressed for this reply: owned */
-	const void *gz_kept = NULL;  /* compressed once for good: borrowed */
+	void *gz = NULL;	    /* compressed for this reply: owned */
+	const void *gz_kept = NULL; /* compressed once for good: borrowed */
 	if (codable && should_gzip(conn, cs, rep, len)) {
 		int level = cs->srv->cfg->gzip_level;
 		/* A raw body the reply does not own is one of the assets
 		 * compiled in (reply_static): compress it once. */
 		if (rep->raw && !rep->raw_owned)
-			gz_kept = compress_gzip_static(data, len, level, &gzlen);
+			gz_kept =
+				compress_gzip_static(data, len, level, &gzlen);
 		if (!gz_kept)
 			gz = compress_gzip(data, len, level, &gzlen);
 	}
@@ -253,9 +255,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 		if (!resp)
 			free(gz);
 		else
-			MHD_add_response_header(resp,
-						MHD_HTTP_HEADER_CONTENT_ENCODING,
-						"gzip");
+			MHD_add_response_header(
+				resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 		len = gzlen;
 	} else {
 		/* An owned raw body moves to MHD, which frees it. */
@@ -434,8 +435,8 @@ static enum MHD_Result begin_request(struct http_server *srv,
 			snprintf(detail, sizeof(detail),
 				 "the body is larger than %zu bytes",
 				 body_limit_of(srv, cs));
-			return send_problem(conn, cs,
-					    PROBLEM_PAYLOAD_TOO_LARGE, detail);
+			return send_problem(conn, cs, PROBLEM_PAYLOAD_TOO_LARGE,
+					    detail);
 		}
 	}
 	const char *type = MHD_lookup_connection_value(
@@ -513,8 +514,9 @@ static const char *header_lookup(void *cookie, const char *name)
 
 static void write_job_run(struct writer_job *job, struct store *st)
 {
-	struct conn_state *cs = (struct conn_state *)((char *)job -
-		offsetof(struct conn_state, job));
+	struct conn_state *cs =
+		(struct conn_state *)((char *)job -
+				      offsetof(struct conn_state, job));
 	cs->req.store = st;
 	cs->route->handler(&cs->req, &cs->write_reply);
 	if (cs->write_reply.status == 0)
@@ -523,8 +525,9 @@ static void write_job_run(struct writer_job *job, struct store *st)
 
 static void write_job_done(struct writer_job *job, int store_rc)
 {
-	struct conn_state *cs = (struct conn_state *)((char *)job -
-		offsetof(struct conn_state, job));
+	struct conn_state *cs =
+		(struct conn_state *)((char *)job -
+				      offsetof(struct conn_state, job));
 	if (store_rc != STORE_OK) {
 		/* The batch did not commit: whatever the handler said, none
 		 * of its writes were kept. */
@@ -604,9 +607,9 @@ static enum MHD_Result finish_request(struct http_server *srv,
 		.anonymous = srv->cfg->read_auth ? SCOPE_NONE : SCOPE_READ,
 	};
 	if (!cs->too_large)
-		in.query_overflow = MHD_get_connection_values(
-					    conn, MHD_GET_ARGUMENT_KIND,
-					    collect_query, &cs->req) < 0;
+		in.query_overflow =
+			MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
+						  collect_query, &cs->req) < 0;
 	cs->req.header_lookup = header_lookup;
 	cs->req.header_cookie = conn;
 	in.store = store_thread();
@@ -642,7 +645,7 @@ run:
 	}
 	if (rep.status == 0)
 		reply_problem(&rep, PROBLEM_INTERNAL, "no reply");
-send: {
+send : {
 	enum MHD_Result ret = send_reply(conn, cs, &rep);
 	reply_release(&rep);
 	json_decref(body);
@@ -683,10 +686,10 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 	if (!cs->started) {
 		cs->started = true;
 		cs->srv = srv;
-		access_log_request_id(MHD_lookup_connection_value(
-					      conn, MHD_HEADER_KIND,
-					      "X-Request-Id"),
-				      cs->request_id);
+		access_log_request_id(
+			MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						    "X-Request-Id"),
+			cs->request_id);
 		metrics_request_started();
 		cs->track = conntrack_of(conn);
 		if (conntrack_over_limit(cs->track)) {
@@ -792,10 +795,10 @@ struct conn_limits {
 static struct conn_limits connection_limits(const struct config *cfg)
 {
 	struct rlimit rl;
-	unsigned nofile = getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
-					  rl.rlim_cur < UINT_MAX
-				  ? (unsigned)rl.rlim_cur
-				  : UINT_MAX;
+	unsigned nofile =
+		getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < UINT_MAX
+			? (unsigned)rl.rlim_cur
+			: UINT_MAX;
 	unsigned budget = conntrack_fd_budget(nofile, cfg->threads);
 	/* Room above ours for connections that only get their 503. */
 	unsigned room = budget / 8 > 64 ? budget / 8 : budget / 2;
@@ -861,8 +864,8 @@ struct http_server *http_start(const struct config *cfg, char *err,
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
 			MHD_USE_ITC,
-		0, NULL, NULL, access_handler, srv,
-		MHD_OPTION_LISTEN_SOCKET, fd,
+		0, NULL, NULL, access_handler, srv, MHD_OPTION_LISTEN_SOCKET,
+		fd,
 		/* 1 is no pool: passing it only earns a warning. */
 		MHD_OPTION_THREAD_POOL_SIZE,
 		cfg->threads > 1 ? cfg->threads : 0u,
@@ -873,10 +876,10 @@ struct http_server *http_start(const struct config *cfg, char *err,
 		MHD_OPTION_CONNECTION_LIMIT, lim.mhd,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.mhd_per_ip,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->memory_limit,
-		MHD_OPTION_STRICT_FOR_CLIENT, cfg->strict,
-		MHD_OPTION_END);
+		MHD_OPTION_STRICT_FOR_CLIENT, cfg->strict, MHD_OPTION_END);
 	if (!srv->daemon) {
-		snprintf(err, errsz, "cannot start the HTTP server on %s port %d",
+		snprintf(err, errsz,
+			 "cannot start the HTTP server on %s port %d",
 			 cfg->bind, srv->port);
 		close(fd);
 		conntrack_stop(srv->ct);

@@ -116,7 +116,7 @@ static const char *number_problem(const char *t, size_t n)
 }
 
 int intake_check_numbers(const char *s, size_t len, char *pointer,
-		       size_t pointersz, char *why, size_t whysz)
+			 size_t pointersz, char *why, size_t whysz)
 {
 	struct scan_frame stack[JSON_MAX_DEPTH + 1];
 	int depth = 0;
@@ -138,7 +138,8 @@ int intake_check_numbers(const char *s, size_t len, char *pointer,
 		} else if (c == '{' || c == '[') {
 			if (depth > JSON_MAX_DEPTH)
 				return 0; /* refused by the depth check */
-			stack[depth++] = (struct scan_frame){.object = c == '{'};
+			stack[depth++] =
+				(struct scan_frame){.object = c == '{'};
 			expect_key = c == '{';
 		} else if (c == '}' || c == ']') {
 			depth -= depth > 0;
@@ -166,10 +167,11 @@ int intake_check_numbers(const char *s, size_t len, char *pointer,
 bool intake_utf8_valid(const unsigned char *s)
 {
 	while (*s) {
-		int extra = *s < 0x80 ? 0 : (*s & 0xe0) == 0xc0 ? 1
-					 : (*s & 0xf0) == 0xe0	 ? 2
-					 : (*s & 0xf8) == 0xf0	 ? 3
-								 : -1;
+		int extra = *s < 0x80		  ? 0
+			    : (*s & 0xe0) == 0xc0 ? 1
+			    : (*s & 0xf0) == 0xe0 ? 2
+			    : (*s & 0xf8) == 0xf0 ? 3
+						  : -1;
 		if (extra < 0 || (*s == 0xc0 || *s == 0xc1) || *s > 0xf4)
 			return false;
 		uint32_t c = *s & (0x3f >> extra);
@@ -178,7 +180,8 @@ bool intake_utf8_valid(const unsigned char *s)
 				return false;
 			c = (c << 6) | (s[i] & 0x3f);
 		}
-		if ((extra == 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+		if ((extra == 2 &&
+		     (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
 		    (extra == 3 && (c < 0x10000 || c > 0x10ffff)))
 			return false;
 		s += extra + 1;

@@ -90,8 +90,9 @@ int keys_check(struct store *st, const char *authorization, char *name,
 static int keys_add(struct store *st, const char *name, const char *scope)
 {
 	if (!name || !id_valid(name)) {
-		fprintf(stderr, "claimline: keys add: --name must be lower-case "
-				"letters, digits, '.', '_' or '-'\n");
+		fprintf(stderr,
+			"claimline: keys add: --name must be lower-case "
+			"letters, digits, '.', '_' or '-'\n");
 		return 2;
 	}
 	if (!scope || scope_parse(scope) == SCOPE_NONE) {
@@ -102,22 +103,24 @@ static int keys_add(struct store *st, const char *name, const char *scope)
 	unsigned char id_bytes[KEY_ID_BYTES], secret[KEY_SECRET_BYTES];
 	unsigned char hash[KEY_HASH_BYTES];
 	char key_id[2 * KEY_ID_BYTES + 1];
-	char secret_text[sodium_base64_ENCODED_LEN(KEY_SECRET_BYTES,
-				sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+	char secret_text[sodium_base64_ENCODED_LEN(
+		KEY_SECRET_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
 	char key[128], now[32];
 	randombytes_buf(id_bytes, sizeof(id_bytes));
 	randombytes_buf(secret, sizeof(secret));
 	sodium_bin2hex(key_id, sizeof(key_id), id_bytes, sizeof(id_bytes));
 	sodium_bin2base64(secret_text, sizeof(secret_text), secret,
-			  sizeof(secret), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+			  sizeof(secret),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	snprintf(key, sizeof(key), KEY_PREFIX "%s_%s", key_id, secret_text);
 	key_hash(key, hash);
 	sodium_memzero(secret, sizeof(secret));
 	clock_now_rfc3339(now);
 
 	struct store_stmt *s = store_prepare(
-		st, "INSERT INTO api_keys (name, key_id, hash, scope, created_at) "
-		    "VALUES (?1, ?2, ?3, ?4, ?5)");
+		st,
+		"INSERT INTO api_keys (name, key_id, hash, scope, created_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (!s)
 		return 1;
 	store_bind_text(s, 1, name);
@@ -127,8 +130,10 @@ static int keys_add(struct store *st, const char *name, const char *scope)
 	store_bind_text(s, 5, now);
 	int rc = store_exec_stmt(s);
 	if (rc == STORE_CONSTRAINT) {
-		fprintf(stderr, "claimline: keys add: a key named %s exists "
-				"(revoke it or pick another name)\n", name);
+		fprintf(stderr,
+			"claimline: keys add: a key named %s exists "
+			"(revoke it or pick another name)\n",
+			name);
 		return 1;
 	}
 	if (rc != STORE_OK) {
@@ -153,7 +158,8 @@ static int keys_list(struct store *st)
 	while ((rc = store_step(s)) == STORE_ROW)
 		printf("%-24s %-6s %-21s %s\n", store_column_text(s, 0),
 		       store_column_text(s, 1), store_column_text(s, 2),
-		       store_column_is_null(s, 3) ? "-" : store_column_text(s, 3));
+		       store_column_is_null(s, 3) ? "-"
+						  : store_column_text(s, 3));
 	store_reset(s);
 	return rc == STORE_DONE ? 0 : 1;
 }
@@ -172,7 +178,8 @@ static int keys_revoke(struct store *st, const char *name)
 	if (store_exec_stmt(s) != STORE_OK)
 		return 1;
 	if (store_changes(st) == 0) {
-		fprintf(stderr, "claimline: keys revoke: no active key named %s\n",
+		fprintf(stderr,
+			"claimline: keys revoke: no active key named %s\n",
 			name);
 		return 1;
 	}
@@ -188,7 +195,8 @@ static const char keys_usage[] =
 int keys_command(int argc, char **argv)
 {
 	const char *db = getenv("CLAIMLINE_DB");
-	const char *name = NULL, *scope = NULL, *verb = argc > 1 ? argv[1] : NULL;
+	const char *name = NULL, *scope = NULL,
+		   *verb = argc > 1 ? argv[1] : NULL;
 	int status = 2;
 	char err[512];
 

@@ -24,8 +24,8 @@
 #define MAX_ROUTES 128
 
 static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-				 0.025,  0.05,  0.1,    0.25,  0.5,
-				 1,      2.5,   5,      10};
+				 0.025,	 0.05,	0.1,	0.25,  0.5,
+				 1,	 2.5,	5,	10};
 #define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
 
 struct series {
@@ -263,8 +263,7 @@ static void render_process(struct text *t)
 	put_header(t, "claimline_connections_over_limit_total", "counter",
 		   "Connections past --connection-limit or "
 		   "--per-ip-connection-limit, answered 503.");
-	put(t, "claimline_connections_over_limit_total %llu\n",
-	    cs.over_limit);
+	put(t, "claimline_connections_over_limit_total %llu\n", cs.over_limit);
 	put_header(t, "claimline_connections_cut_total", "counter",
 		   "Connections cut with 408: headers past --header-timeout, "
 		   "or a body below --min-upload-rate.");

@@ -195,7 +195,8 @@ int reply_invalid(struct reply *rep, json_t *errors)
 	size_t n = json_array_size(errors);
 	reply_problem(rep, PROBLEM_VALIDATION,
 		      n == 1 ? "1 field is not valid"
-			     : "%zu fields are not valid", n);
+			     : "%zu fields are not valid",
+		      n);
 	json_object_set_new(rep->body, "errors", errors);
 	return rep->status;
 }
@@ -205,8 +206,8 @@ static void errors_addv(json_t *errors, const char *key, const char *where,
 {
 	char detail[512];
 	vsnprintf(detail, sizeof(detail), fmt, ap);
-	json_array_append_new(errors, json_pack("{s:s, s:s}", key, where,
-						"detail", detail));
+	json_array_append_new(
+		errors, json_pack("{s:s, s:s}", key, where, "detail", detail));
 }
 
 void errors_add(json_t *errors, const char *pointer, const char *fmt, ...)

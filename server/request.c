@@ -9,13 +9,20 @@
 const char *method_name(enum http_method m)
 {
 	switch (m) {
-	case METHOD_GET: return "GET";
-	case METHOD_HEAD: return "HEAD";
-	case METHOD_POST: return "POST";
-	case METHOD_PUT: return "PUT";
-	case METHOD_PATCH: return "PATCH";
-	case METHOD_DELETE: return "DELETE";
-	case METHOD_OPTIONS: return "OPTIONS";
+	case METHOD_GET:
+		return "GET";
+	case METHOD_HEAD:
+		return "HEAD";
+	case METHOD_POST:
+		return "POST";
+	case METHOD_PUT:
+		return "PUT";
+	case METHOD_PATCH:
+		return "PATCH";
+	case METHOD_DELETE:
+		return "DELETE";
+	case METHOD_OPTIONS:
+		return "OPTIONS";
 	}
 	return "?";
 }
@@ -53,7 +60,8 @@ size_t request_check_query(const struct request *req,
 			if (strcmp(req->query[j].key, key) == 0)
 				repeated = true;
 		if (!is_allowed(key, allowed)) {
-			errors_add_param(errors, key, "unknown query parameter");
+			errors_add_param(errors, key,
+					 "unknown query parameter");
 			added++;
 		} else if (repeated) {
 			errors_add_param(errors, key, "given more than once");

@@ -68,8 +68,8 @@ static pthread_once_t route_segments_once = PTHREAD_ONCE_INIT;
 static void count_route_segments(void)
 {
 	for (size_t i = 0; i < route_count && i < sizeof(route_segments); i++)
-		route_segments[i] = (unsigned char)count_slashes(
-			route_table[i].pattern);
+		route_segments[i] =
+			(unsigned char)count_slashes(route_table[i].pattern);
 }
 
 const struct route *route_match(const char *path, enum http_method method,
@@ -93,8 +93,9 @@ const struct route *route_match(const char *path, enum http_method method,
 		*allowed |= r->method;
 		if (r->method == METHOD_GET)
 			*allowed |= METHOD_HEAD;
-		bool method_ok = r->method == method ||
-				 (r->method == METHOD_GET && method == METHOD_HEAD);
+		bool method_ok =
+			r->method == method ||
+			(r->method == METHOD_GET && method == METHOD_HEAD);
 		if (method_ok && !found) {
 			found = r;
 			match_pattern(r->pattern, path, req, scratch);
@@ -121,7 +122,7 @@ bool route_check_query(const struct route *route, const struct request *req,
 void route_allow_header(unsigned mask, char *buf, size_t bufsz)
 {
 	static const enum http_method order[] = {
-		METHOD_GET, METHOD_HEAD, METHOD_POST, METHOD_PUT,
+		METHOD_GET,   METHOD_HEAD,   METHOD_POST,    METHOD_PUT,
 		METHOD_PATCH, METHOD_DELETE, METHOD_OPTIONS,
 	};
 	size_t n = 0;

@@ -13,8 +13,8 @@
 typedef int (*handler_fn)(const struct request *req, struct reply *rep);
 
 enum route_flags {
-	ROUTE_PUBLIC = 1 << 0, /* never needs a key (health, the page) */
-	ROUTE_NDJSON = 1 << 1, /* takes an NDJSON body up to the import
+	ROUTE_PUBLIC = 1 << 0,	  /* never needs a key (health, the page) */
+	ROUTE_NDJSON = 1 << 1,	  /* takes an NDJSON body up to the import
 				* limit, handed over raw */
 	ROUTE_QUERY_OWN = 1 << 2, /* the handler checks its query itself:
 				   * its parameters depend on the resource
@@ -29,7 +29,7 @@ struct route {
 	enum http_method method;
 	handler_fn handler;
 	const void *arg; /* handed to the handler as request.route_arg */
-	unsigned flags;  /* route_flags; a route takes no query parameters
+	unsigned flags;	 /* route_flags; a route takes no query parameters
 			  * unless one of the ROUTE_QUERY_ flags says so */
 };
 

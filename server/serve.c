@@ -19,9 +19,9 @@ enum http_method http_method_parse(const char *m)
 		const char *name;
 		enum http_method method;
 	} methods[] = {
-		{"GET", METHOD_GET},       {"HEAD", METHOD_HEAD},
-		{"POST", METHOD_POST},     {"PUT", METHOD_PUT},
-		{"PATCH", METHOD_PATCH},   {"DELETE", METHOD_DELETE},
+		{"GET", METHOD_GET},	     {"HEAD", METHOD_HEAD},
+		{"POST", METHOD_POST},	     {"PUT", METHOD_PUT},
+		{"PATCH", METHOD_PATCH},     {"DELETE", METHOD_DELETE},
 		{"OPTIONS", METHOD_OPTIONS},
 	};
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
@@ -53,8 +53,10 @@ bool http_query_well_formed(const char *raw_query, const struct request *req)
 				   isxdigit((unsigned char)q[2])))
 			return false;
 	for (size_t i = 0; i < req->nquery; i++)
-		if (!intake_utf8_valid((const unsigned char *)req->query[i].key) ||
-		    !intake_utf8_valid((const unsigned char *)req->query[i].value))
+		if (!intake_utf8_valid(
+			    (const unsigned char *)req->query[i].key) ||
+		    !intake_utf8_valid(
+			    (const unsigned char *)req->query[i].value))
 			return false;
 	return true;
 }
@@ -113,10 +115,10 @@ static bool authorize(struct serve_input *in, struct request *req,
 {
 	if (in->route->flags & ROUTE_PUBLIC)
 		return true;
-	enum key_scope need = req->method != METHOD_GET &&
-				      req->method != METHOD_HEAD
-				      ? SCOPE_WRITE
-				      : SCOPE_READ;
+	enum key_scope need =
+		req->method != METHOD_GET && req->method != METHOD_HEAD
+			? SCOPE_WRITE
+			: SCOPE_READ;
 	const char *authorization = request_header(req, "Authorization");
 	if (!authorization && in->anonymous >= need)
 		return true;
@@ -134,10 +136,9 @@ static bool authorize(struct serve_input *in, struct request *req,
 					"Authorization: Bearer <key>"
 				      : "the API key is not valid");
 		reply_header(rep, "WWW-Authenticate",
-			     rc == KEY_MISSING
-				     ? "Bearer realm=\"claimline\""
-				     : "Bearer realm=\"claimline\", "
-				       "error=\"invalid_token\"");
+			     rc == KEY_MISSING ? "Bearer realm=\"claimline\""
+					       : "Bearer realm=\"claimline\", "
+						 "error=\"invalid_token\"");
 		return false;
 	}
 	req->key_name = in->key_name;
@@ -205,11 +206,9 @@ enum serve_next serve_prepare(struct serve_input *in, struct request *req,
 			      "the store cannot be opened");
 		return SERVE_REPLY;
 	}
-	if (!authorize(in, req, rep) ||
-	    !route_check_query(in->route, req, rep))
+	if (!authorize(in, req, rep) || !route_check_query(in->route, req, rep))
 		return SERVE_REPLY;
-	if (http_method_takes_body(req->method) ||
-	    req->method == METHOD_DELETE)
+	if (http_method_takes_body(req->method) || req->method == METHOD_DELETE)
 		return SERVE_WRITE;
 	return SERVE_READ;
 }

@@ -51,13 +51,13 @@ bool serve_media_type_ok(const struct route *route, enum http_method method,
 /* A request whose route is matched and whose body is in. */
 struct serve_input {
 	const struct route *route;
-	const char *raw_query;  /* the raw URI from its '?', or NULL */
-	bool query_overflow;    /* more parameters came than req->query holds */
-	const char *body;       /* as received (not NUL-terminated), or NULL */
+	const char *raw_query; /* the raw URI from its '?', or NULL */
+	bool query_overflow;   /* more parameters came than req->query holds */
+	const char *body;      /* as received (not NUL-terminated), or NULL */
 	size_t len;
-	bool too_large;         /* the body went past `body_limit` */
+	bool too_large; /* the body went past `body_limit` */
 	size_t body_limit;
-	struct store *store;    /* this thread's store, NULL when it failed */
+	struct store *store; /* this thread's store, NULL when it failed */
 	/* The scope of a request without a key: SCOPE_READ, or SCOPE_NONE
 	 * under --read-auth. */
 	enum key_scope anonymous;

@@ -109,7 +109,8 @@ static uint32_t *fold_string(const unsigned char *s, size_t *n)
 	return out;
 }
 
-static void sql_contains_ci(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static void sql_contains_ci(sqlite3_context *ctx, int argc,
+			    sqlite3_value **argv)
 {
 	(void)argc;
 	const unsigned char *hay = sqlite3_value_text(argv[0]);
@@ -277,8 +278,7 @@ static int stem_tokenize(Fts5Tokenizer *p, void *ctx, int flags,
 		.emit = emit,
 		.flags = flags,
 	};
-	return r.t->word_api.xTokenize(r.t->words, &r, flags, text, n,
-				       on_word);
+	return r.t->word_api.xTokenize(r.t->words, &r, flags, text, n, on_word);
 }
 
 /* Registers the tokenizer on every connection the process opens (an
@@ -365,9 +365,8 @@ static void *checkpointer_main(void *arg)
 		pthread_mutex_unlock(&ckpt_lock);
 		/* PASSIVE: copies what no reader still needs, never waits
 		 * for or blocks the writer. */
-		int rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
-						   SQLITE_CHECKPOINT_PASSIVE,
-						   NULL, NULL);
+		int rc = sqlite3_wal_checkpoint_v2(
+			st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			fprintf(stderr, "claimline: checkpoint: %s\n",
 				sqlite3_errmsg(st->db));
@@ -412,7 +411,7 @@ struct store *store_open(const char *path, char *err, size_t errsz)
 		goto fail;
 	rc = sqlite3_create_function(st->db, "contains_ci", 2,
 				     SQLITE_UTF8 | SQLITE_DETERMINISTIC |
-					 SQLITE_INNOCUOUS,
+					     SQLITE_INNOCUOUS,
 				     NULL, sql_contains_ci, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(why, sizeof(why), "%s", sqlite3_errmsg(st->db));
@@ -549,13 +548,19 @@ struct store *store_thread(void)
 static int map_rc(int rc)
 {
 	switch (rc & 0xff) {
-	case SQLITE_OK: return STORE_OK;
-	case SQLITE_ROW: return STORE_ROW;
-	case SQLITE_DONE: return STORE_DONE;
-	case SQLITE_CONSTRAINT: return STORE_CONSTRAINT;
+	case SQLITE_OK:
+		return STORE_OK;
+	case SQLITE_ROW:
+		return STORE_ROW;
+	case SQLITE_DONE:
+		return STORE_DONE;
+	case SQLITE_CONSTRAINT:
+		return STORE_CONSTRAINT;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED: return STORE_BUSY;
-	default: return STORE_ERROR;
+	case SQLITE_LOCKED:
+		return STORE_BUSY;
+	default:
+		return STORE_ERROR;
 	}
 }
 
@@ -593,9 +598,11 @@ static void cache_evict_idle(struct store *st)
 			busy[nbusy++] = *c;
 		} else {
 			if (st->nretired == st->retired_cap) {
-				size_t cap = st->retired_cap ? st->retired_cap * 2 : 64;
-				struct cached_stmt *grown =
-					realloc(st->retired, cap * sizeof(*grown));
+				size_t cap = st->retired_cap
+						     ? st->retired_cap * 2
+						     : 64;
+				struct cached_stmt *grown = realloc(
+					st->retired, cap * sizeof(*grown));
 				if (!grown) {
 					busy[nbusy++] = *c; /* keep it cached */
 					*c = (struct cached_stmt){0};
@@ -628,7 +635,8 @@ static void log_query_plan(struct store *st, const char *sql)
 {
 	sqlite3_stmt *stmt = NULL;
 	char *eqp = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
-	if (eqp && sqlite3_prepare_v2(st->db, eqp, -1, &stmt, NULL) == SQLITE_OK) {
+	if (eqp &&
+	    sqlite3_prepare_v2(st->db, eqp, -1, &stmt, NULL) == SQLITE_OK) {
 		fprintf(stderr, "claimline: plan: %s\n", sql);
 		while (sqlite3_step(stmt) == SQLITE_ROW)
 			fprintf(stderr, "claimline: plan:   %s\n",
@@ -644,7 +652,8 @@ struct store_stmt *store_prepare(struct store *st, const char *sql)
 	uint64_t h = hash_sql(sql);
 	size_t i = h & (STMT_CACHE_SIZE - 1);
 	while (st->cache[i].sql) {
-		if (st->cache[i].hash == h && strcmp(st->cache[i].sql, sql) == 0) {
+		if (st->cache[i].hash == h &&
+		    strcmp(st->cache[i].sql, sql) == 0) {
 			sqlite3_reset(st->cache[i].stmt);
 			sqlite3_clear_bindings(st->cache[i].stmt);
 			return (struct store_stmt *)st->cache[i].stmt;
@@ -670,7 +679,8 @@ struct store_stmt *store_prepare(struct store *st, const char *sql)
 		sqlite3_finalize(stmt);
 		return NULL;
 	}
-	cache_insert(st, (struct cached_stmt){.sql = copy, .hash = h, .stmt = stmt});
+	cache_insert(
+		st, (struct cached_stmt){.sql = copy, .hash = h, .stmt = stmt});
 	return (struct store_stmt *)stmt;
 }
 
@@ -720,8 +730,7 @@ void store_bind_int64_named(struct store_stmt *s, const char *name, int64_t v)
 		sqlite3_bind_int64(raw(s), idx, v);
 }
 
-void store_bind_double_named(struct store_stmt *s, const char *name,
-			     double v)
+void store_bind_double_named(struct store_stmt *s, const char *name, double v)
 {
 	int idx = sqlite3_bind_parameter_index(raw(s), name);
 	if (idx > 0)
@@ -942,8 +951,10 @@ int store_batch_begin(struct store *st)
 void store_batch_job_done(struct store *st)
 {
 	if (st->depth > 0)
-		fprintf(stderr, "claimline: a write left %d savepoint(s) open; "
-				"rolled back\n", st->depth);
+		fprintf(stderr,
+			"claimline: a write left %d savepoint(s) open; "
+			"rolled back\n",
+			st->depth);
 	while (st->depth > 0 && !sqlite3_get_autocommit(st->db))
 		store_rollback(st);
 	st->depth = 0;
@@ -986,8 +997,8 @@ int store_checkpointer_start(const char *path, char *err, size_t errsz)
 		return STORE_ERROR;
 	pthread_mutex_lock(&ckpt_lock);
 	ckpt_stopping = ckpt_wanted = false;
-	ckpt_running = pthread_create(&ckpt_thread, NULL, checkpointer_main,
-				      st) == 0;
+	ckpt_running =
+		pthread_create(&ckpt_thread, NULL, checkpointer_main, st) == 0;
 	bool running = ckpt_running;
 	pthread_mutex_unlock(&ckpt_lock);
 	if (!running) {
@@ -1019,20 +1030,20 @@ int store_checkpoint(const char *path, char *err, size_t errsz)
 	sqlite3 *db = NULL;
 	sqlite3_stmt *stmt = NULL;
 	pthread_once(&store_global_once, store_global_init);
-	int rc = sqlite3_open_v2(path, &db,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-				 NULL);
+	int rc = sqlite3_open_v2(
+		path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	int result = STORE_ERROR;
 	if (rc != SQLITE_OK) {
-		snprintf(err, errsz, "cannot open store %s for a checkpoint: %s",
-			 path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		snprintf(err, errsz,
+			 "cannot open store %s for a checkpoint: %s", path,
+			 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 		goto done;
 	}
 	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
 	/* The row is (busy, log frames, checkpointed frames); busy = 1
 	 * means a reader or writer kept part of the log in use. */
-	if (sqlite3_prepare_v2(db, "PRAGMA wal_checkpoint(TRUNCATE)", -1,
-			       &stmt, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(db, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &stmt,
+			       NULL) != SQLITE_OK ||
 	    sqlite3_step(stmt) != SQLITE_ROW) {
 		snprintf(err, errsz, "checkpoint of %s failed: %s", path,
 			 sqlite3_errmsg(db));

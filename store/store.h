@@ -19,11 +19,12 @@ struct store_stmt;
 
 enum store_rc {
 	STORE_OK = 0,
-	STORE_ROW = 1,        /* store_step: a row is ready */
-	STORE_DONE = 2,       /* store_step: no more rows */
-	STORE_CONSTRAINT = -1, /* a UNIQUE/CHECK/FOREIGN KEY constraint failed */
-	STORE_BUSY = -2,      /* the store stayed locked past the busy timeout */
-	STORE_ERROR = -3,     /* anything else; logged where it happened */
+	STORE_ROW = 1,	/* store_step: a row is ready */
+	STORE_DONE = 2, /* store_step: no more rows */
+	STORE_CONSTRAINT =
+		-1,	  /* a UNIQUE/CHECK/FOREIGN KEY constraint failed */
+	STORE_BUSY = -2,  /* the store stayed locked past the busy timeout */
+	STORE_ERROR = -3, /* anything else; logged where it happened */
 };
 
 /*
@@ -118,10 +119,8 @@ void store_bind_blob(struct store_stmt *s, int idx, const void *data,
 /* Binds by parameter name (":q"); a name the SQL lacks is ignored. */
 void store_bind_text_named(struct store_stmt *s, const char *name,
 			   const char *text);
-void store_bind_int64_named(struct store_stmt *s, const char *name,
-			    int64_t v);
-void store_bind_double_named(struct store_stmt *s, const char *name,
-			     double v);
+void store_bind_int64_named(struct store_stmt *s, const char *name, int64_t v);
+void store_bind_double_named(struct store_stmt *s, const char *name, double v);
 double store_column_double(struct store_stmt *s, int col);
 
 /* Steps: STORE_ROW, STORE_DONE or an error (logged, statement reset). */

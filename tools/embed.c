@@ -31,7 +31,8 @@ static int emit_file(FILE *out, const char *name, int index, const char *path,
 	int c;
 	*len = 0;
 	while ((c = fgetc(in)) != EOF) {
-		fprintf(out, "%s%d,", *len % 24 ? "" : "\n\t", c > 127 ? c - 256 : c);
+		fprintf(out, "%s%d,", *len % 24 ? "" : "\n\t",
+			c > 127 ? c - 256 : c);
 		(*len)++;
 	}
 	fputs("0};\n", out);

@@ -116,10 +116,12 @@ static void test_part_of_cycles_rejected(struct tl_server *srv)
 
 	(void)srv;
 	REQUIRE(tl_create("/v1/actors", "{\"id\": \"a\", \"name\": \"A\"}"));
-	REQUIRE(tl_create("/v1/actors",
-			  "{\"id\": \"b\", \"name\": \"B\", \"part_of\": \"a\"}"));
-	REQUIRE(tl_create("/v1/actors",
-			  "{\"id\": \"c\", \"name\": \"C\", \"part_of\": \"b\"}"));
+	REQUIRE(tl_create(
+		"/v1/actors",
+		"{\"id\": \"b\", \"name\": \"B\", \"part_of\": \"a\"}"));
+	REQUIRE(tl_create(
+		"/v1/actors",
+		"{\"id\": \"c\", \"name\": \"C\", \"part_of\": \"b\"}"));
 	/* a part_of c closes the cycle a <- b <- c. */
 	r = tl_patch("/v1/actors/a", "{\"part_of\": \"c\"}");
 	CHECK_PROBLEM(r, 422, "validation-failed");
@@ -148,11 +150,13 @@ static void test_delete_referenced_actor_is_409(struct tl_server *srv)
 	struct tl_resp *r;
 
 	(void)srv;
-	REQUIRE(tl_create("/v1/actors",
-			  "{\"id\": \"ru-gerasimov\", \"name\": \"Gerasimov\"}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"clm-kursk\", \"claimant\": \"ru-gerasimov\", "
-			  "\"text\": \"Kursk is liberated.\"}"));
+	REQUIRE(tl_create(
+		"/v1/actors",
+		"{\"id\": \"ru-gerasimov\", \"name\": \"Gerasimov\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"clm-kursk\", \"claimant\": \"ru-gerasimov\", "
+		"\"text\": \"Kursk is liberated.\"}"));
 	r = tl_delete("/v1/actors/ru-gerasimov");
 	CHECK_PROBLEM(r, 409, "conflict");
 	CHECK(tl_str(r->json, "/detail") &&
@@ -160,24 +164,29 @@ static void test_delete_referenced_actor_is_409(struct tl_server *srv)
 	CHECK_STATUS(tl_get("/v1/actors/ru-gerasimov"), 200);
 
 	/* via counts as a reference too. */
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"tass\", \"name\": \"TASS\"}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"clm-via\", \"claimant\": \"ru-gerasimov\", "
-			  "\"via\": \"tass\", \"text\": \"Said via TASS.\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"tass\", \"name\": \"TASS\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"clm-via\", \"claimant\": \"ru-gerasimov\", "
+		"\"via\": \"tass\", \"text\": \"Said via TASS.\"}"));
 	r = tl_delete("/v1/actors/tass");
 	CHECK_PROBLEM(r, 409, "conflict");
 	CHECK(tl_str(r->json, "/detail") &&
 	      strstr(tl_str(r->json, "/detail"), "clm-via"));
 
 	/* An actor with sub-actors, or taking part in an event. */
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"ru\", \"name\": \"Russia\"}"));
 	REQUIRE(tl_create("/v1/actors",
-			  "{\"id\": \"ru-mod\", \"name\": \"MoD\", \"part_of\": \"ru\"}"));
+			  "{\"id\": \"ru\", \"name\": \"Russia\"}"));
+	REQUIRE(tl_create(
+		"/v1/actors",
+		"{\"id\": \"ru-mod\", \"name\": \"MoD\", \"part_of\": \"ru\"}"));
 	r = tl_delete("/v1/actors/ru");
 	CHECK_PROBLEM(r, 409, "conflict");
 	CHECK(tl_str(r->json, "/detail") &&
 	      strstr(tl_str(r->json, "/detail"), "ru-mod"));
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
 	REQUIRE(tl_create("/v1/events",
 			  "{\"id\": \"evt-deploy\", \"title\": \"Deployment\", "
 			  "\"kind\": \"deployment\", \"start\": \"2024-10\", "

@@ -32,8 +32,9 @@ static struct tl_resp *import(const char *body)
  * the lines parsed, as an arena-owned array, or NULL after a failure. */
 static json_t *export_lines(struct tl_resp **out)
 {
-	static const char req[] = "GET /v1/export HTTP/1.1\r\n"
-				  "Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
+	static const char req[] =
+		"GET /v1/export HTTP/1.1\r\n"
+		"Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
 	struct tl_resp *r = tl_raw(req, strlen(req), 30000);
 	json_t *lines = tl_json("[]");
 	const char *ct = tl_header(r, "Content-Type");
@@ -76,7 +77,8 @@ static const char *to_ndjson(json_t *lines, bool strip)
 	const char *out;
 
 	buf[0] = '\0';
-	json_array_foreach(lines, i, it) {
+	json_array_foreach(lines, i, it)
+	{
 		json_t *copy = json_deep_copy(it);
 		char *text;
 		size_t n;
@@ -180,10 +182,11 @@ static void test_reimport_changes_nothing(struct tl_server *srv)
 	CHECK_INT(tl_count("/v1/changes"), feed);
 
 	/* One line changed: one update, one new version. */
-	r = import("{\"type\": \"actor\", \"id\": \"parent\", "
-		   "\"name\": \"Parent renamed\"}\n"
-		   "{\"type\": \"source\", \"id\": \"s\", \"title\": \"Src\"}\n"
-		   "{\"type\": \"actor\", \"id\": \"fresh\", \"name\": \"F\"}\n");
+	r = import(
+		"{\"type\": \"actor\", \"id\": \"parent\", "
+		"\"name\": \"Parent renamed\"}\n"
+		"{\"type\": \"source\", \"id\": \"s\", \"title\": \"Src\"}\n"
+		"{\"type\": \"actor\", \"id\": \"fresh\", \"name\": \"F\"}\n");
 	CHECK_STATUS(r, 200);
 	CHECK_SAME(r->json, tl_json("{\"lines\": 3, \"created\": 1, "
 				    "\"updated\": 1, \"unchanged\": 1}"));
@@ -242,7 +245,8 @@ static void test_bad_lines_all_reported_nothing_written(struct tl_server *srv)
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	errors = tl_at(r->json, "/errors");
 	REQUIRE(json_is_array(errors));
-	json_array_foreach(errors, i, e) {
+	json_array_foreach(errors, i, e)
+	{
 		json_t *line = tl_at(e, "/line");
 
 		CHECK(json_is_integer(line));
@@ -261,7 +265,8 @@ static void test_bad_lines_all_reported_nothing_written(struct tl_server *srv)
 				want_lines[k], r->body);
 	CHECK(!seen[1] && !seen[6]); /* the good lines are not blamed */
 	/* Pointers name the field at fault. */
-	json_array_foreach(errors, i, e) {
+	json_array_foreach(errors, i, e)
+	{
 		long line = (long)json_integer_value(tl_at(e, "/line"));
 		const char *ptr = tl_str(e, "/pointer");
 
@@ -296,21 +301,23 @@ static void test_bad_import_keeps_existing_data(struct tl_server *srv)
 	REQUIRE(tl_create("/v1/actors", "{\"id\": \"a\", \"name\": \"A\"}"));
 	long feed = tl_count("/v1/changes");
 	/* An update and a create, then a cycle: all refused. */
-	r = import("{\"type\": \"actor\", \"id\": \"a\", \"name\": \"Changed\"}\n"
-		   "{\"type\": \"actor\", \"id\": \"x\", \"name\": \"X\", "
-		   "\"part_of\": \"y\"}\n"
-		   "{\"type\": \"actor\", \"id\": \"y\", \"name\": \"Y\", "
-		   "\"part_of\": \"x\"}\n");
+	r = import(
+		"{\"type\": \"actor\", \"id\": \"a\", \"name\": \"Changed\"}\n"
+		"{\"type\": \"actor\", \"id\": \"x\", \"name\": \"X\", "
+		"\"part_of\": \"y\"}\n"
+		"{\"type\": \"actor\", \"id\": \"y\", \"name\": \"Y\", "
+		"\"part_of\": \"x\"}\n");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK(json_array_size(tl_at(r->json, "/errors")) >= 1);
 	CHECK_JSTR(tl_get("/v1/actors/a")->json, "/name", "A");
 	CHECK_STATUS(tl_get("/v1/actors/x"), 404);
 	CHECK_INT(tl_count("/v1/changes"), feed);
 	/* A relation to a claim that exists nowhere. */
-	r = import("{\"type\": \"relation\", \"id\": \"r\", \"from\": \"c1\", "
-		   "\"relation\": \"supports\", \"to\": \"c9\", \"note\": null}\n"
-		   "{\"type\": \"claim\", \"id\": \"c1\", \"claimant\": \"a\", "
-		   "\"text\": \"t\"}\n");
+	r = import(
+		"{\"type\": \"relation\", \"id\": \"r\", \"from\": \"c1\", "
+		"\"relation\": \"supports\", \"to\": \"c9\", \"note\": null}\n"
+		"{\"type\": \"claim\", \"id\": \"c1\", \"claimant\": \"a\", "
+		"\"text\": \"t\"}\n");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_JSON(r->json, "/errors/0/line", "1");
 	CHECK_STATUS(tl_get("/v1/claims/c1"), 404);
@@ -325,15 +332,15 @@ static void test_import_content_type(struct tl_server *srv)
 	(void)srv;
 	CHECK_PROBLEM(tl_request("POST", "/v1/import", TL_JSON, line, -1, NULL),
 		      415, "unsupported-media-type");
-	CHECK_PROBLEM(tl_request("POST", "/v1/import", "text/plain", line, -1,
-				 NULL),
-		      415, "unsupported-media-type");
+	CHECK_PROBLEM(
+		tl_request("POST", "/v1/import", "text/plain", line, -1, NULL),
+		415, "unsupported-media-type");
 	CHECK_PROBLEM(tl_request("POST", "/v1/import", NULL, line, -1, NULL),
 		      415, "unsupported-media-type");
 	CHECK_INT(tl_count("/v1/actors"), 0);
 	CHECK_STATUS(tl_request("POST", "/v1/import",
-				"application/x-ndjson; charset=utf-8", line,
-				-1, NULL),
+				"application/x-ndjson; charset=utf-8", line, -1,
+				NULL),
 		     200);
 	CHECK_INT(tl_count("/v1/actors"), 1);
 }
@@ -348,11 +355,12 @@ static void test_import_has_its_own_limit(struct tl_server *srv)
 
 	(void)srv;
 	for (size_t i = 0; i < n; i++)
-		len += (size_t)sprintf(body + len,
-				       "{\"type\": \"actor\", \"id\": \"a%zu\", "
-				       "\"name\": \"A\", \"description\": "
-				       "\"%s\"}\n",
-				       i, tl_repeat('d', desc));
+		len += (size_t)sprintf(
+			body + len,
+			"{\"type\": \"actor\", \"id\": \"a%zu\", "
+			"\"name\": \"A\", \"description\": "
+			"\"%s\"}\n",
+			i, tl_repeat('d', desc));
 	body[len] = '\0';
 	REQUIRE(len > MIB + MIB / 4);
 	r = import(body);
@@ -365,7 +373,8 @@ static void test_import_limit_option(struct tl_server *unused)
 {
 	struct tl_server s;
 	struct tl_resp *r;
-	const char *small = "{\"type\": \"actor\", \"id\": \"a\", \"name\": \"A\"}\n";
+	const char *small =
+		"{\"type\": \"actor\", \"id\": \"a\", \"name\": \"A\"}\n";
 	const char *big;
 	int rc;
 
@@ -411,34 +420,46 @@ static void test_export_order_and_form(struct tl_server *srv)
 	(void)srv;
 	/* Parents made after their children (re-parented by PATCH), so
 	 * creation order is not dependency order. */
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"mid\", \"name\": \"Mid\"}"));
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"leaf\", \"name\": \"Leaf\", "
-					"\"part_of\": \"mid\"}"));
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"root\", \"name\": \"Root\"}"));
-	REQUIRE_STATUS(tl_patch("/v1/actors/mid", "{\"part_of\": \"root\"}"), 200);
-	REQUIRE(tl_create("/v1/events", "{\"id\": \"e-leaf\", \"title\": \"L\", "
-					"\"kind\": \"other\", \"start\": \"2024\"}"));
-	REQUIRE(tl_create("/v1/events", "{\"id\": \"e-root\", \"title\": \"R\", "
-					"\"kind\": \"other\", \"start\": \"2024\"}"));
-	REQUIRE_STATUS(tl_patch("/v1/events/e-leaf", "{\"part_of\": \"e-root\"}"),
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"mid\", \"name\": \"Mid\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"leaf\", \"name\": \"Leaf\", "
+			  "\"part_of\": \"mid\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"root\", \"name\": \"Root\"}"));
+	REQUIRE_STATUS(tl_patch("/v1/actors/mid", "{\"part_of\": \"root\"}"),
 		       200);
-	REQUIRE(tl_create("/v1/sources", "{\"id\": \"s\", \"title\": \"S\", "
-					 "\"text\": \"He said hello there.\"}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c1\", \"claimant\": \"leaf\", \"text\": "
-			  "\"t\", \"quote\": \"hello there\", \"source\": \"s\", "
-			  "\"events\": [\"e-leaf\"]}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c2\", \"claimant\": \"root\", \"text\": \"u\"}"));
-	REQUIRE_STATUS(tl_post("/v1/claims/c2/relations",
-			       "{\"type\": \"contradicts\", \"claim\": \"c1\"}"),
-		       201);
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"e-leaf\", \"title\": \"L\", "
+			  "\"kind\": \"other\", \"start\": \"2024\"}"));
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"e-root\", \"title\": \"R\", "
+			  "\"kind\": \"other\", \"start\": \"2024\"}"));
+	REQUIRE_STATUS(
+		tl_patch("/v1/events/e-leaf", "{\"part_of\": \"e-root\"}"),
+		200);
+	REQUIRE(tl_create("/v1/sources",
+			  "{\"id\": \"s\", \"title\": \"S\", "
+			  "\"text\": \"He said hello there.\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c1\", \"claimant\": \"leaf\", \"text\": "
+		"\"t\", \"quote\": \"hello there\", \"source\": \"s\", "
+		"\"events\": [\"e-leaf\"]}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c2\", \"claimant\": \"root\", \"text\": \"u\"}"));
+	REQUIRE_STATUS(
+		tl_post("/v1/claims/c2/relations",
+			"{\"type\": \"contradicts\", \"claim\": \"c1\"}"),
+		201);
 
 	lines = export_lines(&r);
 	REQUIRE(lines);
 	CHECK_INT(json_array_size(lines), 3 + 2 + 1 + 2 + 1);
 	pos = tl_json("{}");
-	json_array_foreach(lines, i, it) {
+	json_array_foreach(lines, i, it)
+	{
 		const char *type = tl_str(it, "/type");
 		int k = kind_rank(type);
 
@@ -461,8 +482,8 @@ static void test_export_order_and_form(struct tl_server *srv)
 					    json_integer((json_int_t)i));
 	}
 	/* parents before children */
-#define BEFORE(a, b)                                                         \
-	CHECK(json_integer_value(json_object_get(pos, a)) <                  \
+#define BEFORE(a, b)                                                           \
+	CHECK(json_integer_value(json_object_get(pos, a)) <                    \
 	      json_integer_value(json_object_get(pos, b)))
 	BEFORE("root", "mid");
 	BEFORE("mid", "leaf");
@@ -475,8 +496,8 @@ static void test_export_order_and_form(struct tl_server *srv)
 	CHECK_JSTR(it, "/to", "c1");
 	CHECK(tl_at(it, "/note") != NULL);
 	/* The claim keeps its quote but not its span. */
-	it = json_array_get(lines, (size_t)json_integer_value(
-					   json_object_get(pos, "c1")));
+	it = json_array_get(
+		lines, (size_t)json_integer_value(json_object_get(pos, "c1")));
 	CHECK_JSTR(it, "/quote", "hello there");
 }
 
@@ -488,11 +509,13 @@ static void test_export_import_round_trip(struct tl_server *srv)
 	struct tl_resp *r;
 
 	/* Add a re-parented pair and a relation to the demo data. */
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"rt-child\", \"name\": \"C\"}"));
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"rt-parent\", \"name\": \"P\"}"));
-	REQUIRE_STATUS(tl_patch("/v1/actors/rt-child",
-				"{\"part_of\": \"rt-parent\"}"),
-		       200);
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"rt-child\", \"name\": \"C\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"rt-parent\", \"name\": \"P\"}"));
+	REQUIRE_STATUS(
+		tl_patch("/v1/actors/rt-child", "{\"part_of\": \"rt-parent\"}"),
+		200);
 	first = export_lines(NULL);
 	REQUIRE(first);
 	REQUIRE(json_array_size(first) > 20);
@@ -514,11 +537,13 @@ static void test_export_import_round_trip(struct tl_server *srv)
 		a = to_ndjson(first, true);
 		b = to_ndjson(second, true);
 		if (!CHECK(strcmp(a, b) == 0))
-			fprintf(stderr, "    first export %zu lines, second %zu\n",
-				json_array_size(first), json_array_size(second));
+			fprintf(stderr,
+				"    first export %zu lines, second %zu\n",
+				json_array_size(first),
+				json_array_size(second));
 		/* The same order too: compare line by line. */
-		for (size_t i = 0; i < json_array_size(first) &&
-				   i < json_array_size(second);
+		for (size_t i = 0;
+		     i < json_array_size(first) && i < json_array_size(second);
 		     i++)
 			if (!CHECK_STR(tl_str(json_array_get(second, i), "/id"),
 				       tl_str(json_array_get(first, i), "/id")))
@@ -531,7 +556,8 @@ static void test_export_import_round_trip(struct tl_server *srv)
 	REQUIRE(tl_server_start(srv, NULL) == 0);
 	r = import(to_ndjson(first, false));
 	CHECK_STATUS(r, 200);
-	CHECK_JSON(r->json, "/unchanged", tl_fmt("%zu", json_array_size(first)));
+	CHECK_JSON(r->json, "/unchanged",
+		   tl_fmt("%zu", json_array_size(first)));
 }
 
 /* ---- import is indistinguishable from the same writes through the API ---- */
@@ -559,17 +585,20 @@ static json_t *same_dataset(void)
 			 i ? tl_fmt("\"a%d\"", (i - 1) / 3) : "null",
 			 i % 4 ? "[]"
 			       : tl_fmt("[\"Alias%d\", \"Other %d\"]", i, i));
-		json_array_append(lines, tl_json(buf)); /* arena-owned: borrowed */
+		json_array_append(lines,
+				  tl_json(buf)); /* arena-owned: borrowed */
 	}
 	for (int i = 0; i < 20; i++) {
-		snprintf(buf, sizeof(buf),
-			 "{\"type\": \"source\", \"id\": \"s%d\", \"title\": "
-			 "\"Source %d\", \"publisher\": \"P%d\", \"published\": "
-			 "%s, \"text\": \"Source %d says the quick brown fox %d "
-			 "jumped over the lazy dog.\"}",
-			 i, i, i % 3, i % 2 ? "\"2023-07\"" : "\"2023-08-15\"",
-			 i, i);
-		json_array_append(lines, tl_json(buf)); /* arena-owned: borrowed */
+		snprintf(
+			buf, sizeof(buf),
+			"{\"type\": \"source\", \"id\": \"s%d\", \"title\": "
+			"\"Source %d\", \"publisher\": \"P%d\", \"published\": "
+			"%s, \"text\": \"Source %d says the quick brown fox %d "
+			"jumped over the lazy dog.\"}",
+			i, i, i % 3, i % 2 ? "\"2023-07\"" : "\"2023-08-15\"",
+			i, i);
+		json_array_append(lines,
+				  tl_json(buf)); /* arena-owned: borrowed */
 	}
 	for (int i = 0; i < 40; i++) {
 		snprintf(buf, sizeof(buf),
@@ -580,30 +609,32 @@ static json_t *same_dataset(void)
 			 "\"r\"}], \"tags\": [\"t%d\", \"all\"], \"location\": "
 			 "{\"name\": \"L\", \"country\": \"DE\"}, "
 			 "\"description\": \"About event %d\"}",
-			 i, i, i % 3, 1 + i % 9,
-			 i % 5 ? "null" : "\"2024-12\"",
+			 i, i, i % 3, 1 + i % 9, i % 5 ? "null" : "\"2024-12\"",
 			 i ? tl_fmt("\"e%d\"", (i - 1) / 4) : "null", i % 30,
 			 i % 4, i);
-		json_array_append(lines, tl_json(buf)); /* arena-owned: borrowed */
+		json_array_append(lines,
+				  tl_json(buf)); /* arena-owned: borrowed */
 	}
 	for (int i = 0; i < SAME_CLAIMS; i++) {
 		int src = i % 20;
-		snprintf(buf, sizeof(buf),
-			 "{\"type\": \"claim\", \"id\": \"c%d\", \"claimant\": "
-			 "\"a%d\", \"events\": [\"e%d\", \"e%d\"], \"stated\": "
-			 "%s, \"stance\": \"%s\", \"text\": \"Claim %d word%d "
-			 "harbour\", \"quote\": %s, \"source\": %s, \"via\": %s, "
-			 "\"quantity\": %s, \"verdict\": %s}",
-			 i, i % 30, i % 40, (i + 1) % 40,
-			 i % 5 ? tl_fmt("\"2024-03-%02d\"", 1 + i % 28) : "null",
-			 i % 3 ? "asserts" : "denies", i, i % 17,
-			 i % 10 ? "null" : tl_fmt("\"brown fox %d\"", src),
-			 i % 13 == 1 ? "null" : tl_fmt("\"s%d\"", src),
-			 i % 7 ? "null" : tl_fmt("\"a%d\"", (i + 3) % 30),
-			 i % 11 ? "null"
-				: "{\"value\": 2.5, \"low\": 1, \"unit\": \"km\"}",
-			 i % 6 ? "null" : "\"mixed\"");
-		json_array_append(lines, tl_json(buf)); /* arena-owned: borrowed */
+		snprintf(
+			buf, sizeof(buf),
+			"{\"type\": \"claim\", \"id\": \"c%d\", \"claimant\": "
+			"\"a%d\", \"events\": [\"e%d\", \"e%d\"], \"stated\": "
+			"%s, \"stance\": \"%s\", \"text\": \"Claim %d word%d "
+			"harbour\", \"quote\": %s, \"source\": %s, \"via\": %s, "
+			"\"quantity\": %s, \"verdict\": %s}",
+			i, i % 30, i % 40, (i + 1) % 40,
+			i % 5 ? tl_fmt("\"2024-03-%02d\"", 1 + i % 28) : "null",
+			i % 3 ? "asserts" : "denies", i, i % 17,
+			i % 10 ? "null" : tl_fmt("\"brown fox %d\"", src),
+			i % 13 == 1 ? "null" : tl_fmt("\"s%d\"", src),
+			i % 7 ? "null" : tl_fmt("\"a%d\"", (i + 3) % 30),
+			i % 11 ? "null"
+			       : "{\"value\": 2.5, \"low\": 1, \"unit\": \"km\"}",
+			i % 6 ? "null" : "\"mixed\"");
+		json_array_append(lines,
+				  tl_json(buf)); /* arena-owned: borrowed */
 	}
 	for (int i = 0; i < 30; i++) {
 		snprintf(buf, sizeof(buf),
@@ -612,7 +643,8 @@ static json_t *same_dataset(void)
 			 "\"note\": %s}",
 			 i, 3 * i, i % 2 ? "contradicts" : "supports",
 			 3 * i + 1, i % 3 ? "null" : "\"why\"");
-		json_array_append(lines, tl_json(buf)); /* arena-owned: borrowed */
+		json_array_append(lines,
+				  tl_json(buf)); /* arena-owned: borrowed */
 	}
 	return lines;
 }
@@ -647,7 +679,8 @@ static void write_through_api(json_t *lines)
 	static const char *const coll[] = {"actors", "sources", "events",
 					   "claims"};
 
-	json_array_foreach(lines, i, it) {
+	json_array_foreach(lines, i, it)
+	{
 		json_t *body = json_deep_copy(it);
 		const char *type = tl_str(it, "/type");
 		int k = kind_rank(type);
@@ -670,8 +703,9 @@ static void write_through_api(json_t *lines)
 			json_decref(rel);
 		} else {
 			text = json_dumps(body, JSON_COMPACT);
-			r = tl_put(tl_fmt("/v1/%s/%s", coll[k], tl_str(it, "/id")),
-				   text);
+			r = tl_put(
+				tl_fmt("/v1/%s/%s", coll[k], tl_str(it, "/id")),
+				text);
 			if (!CHECK(r->status == 200 || r->status == 201))
 				fprintf(stderr, "    %s: %s\n", text, r->body);
 		}
@@ -693,11 +727,9 @@ static void drop_times(json_t *v)
 		json_object_del(v, "created_at");
 		json_object_del(v, "updated_at");
 		json_object_del(v, "at");
-		json_object_foreach(v, key, it)
-			drop_times(it);
+		json_object_foreach(v, key, it) drop_times(it);
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, it)
-			drop_times(it);
+		json_array_foreach(v, i, it) drop_times(it);
 	}
 }
 
@@ -706,25 +738,45 @@ static void drop_times(json_t *v)
 static json_t *api_views(void)
 {
 	static const char *const lists[] = {
-		"/v1/actors", "/v1/sources", "/v1/events", "/v1/claims",
-		"/v1/claims?disputed=true", "/v1/claims?event=e1",
-		"/v1/claims?claimant=a3", "/v1/claims?source=s4",
-		"/v1/claims?from=2023-08&to=2023-08", "/v1/events?actor=a3",
-		"/v1/events?tag=all", "/v1/events?part_of=e0",
-		"/v1/actors?part_of=a0", "/v1/timeline",
-		"/v1/events/e0/timeline", "/v1/actors/a3/statements",
-		"/v1/events/e1/statements", "/v1/disputes",
-		"/v1/search?q=harbour", "/v1/search?q=alias4",
+		"/v1/actors",
+		"/v1/sources",
+		"/v1/events",
+		"/v1/claims",
+		"/v1/claims?disputed=true",
+		"/v1/claims?event=e1",
+		"/v1/claims?claimant=a3",
+		"/v1/claims?source=s4",
+		"/v1/claims?from=2023-08&to=2023-08",
+		"/v1/events?actor=a3",
+		"/v1/events?tag=all",
+		"/v1/events?part_of=e0",
+		"/v1/actors?part_of=a0",
+		"/v1/timeline",
+		"/v1/events/e0/timeline",
+		"/v1/actors/a3/statements",
+		"/v1/events/e1/statements",
+		"/v1/disputes",
+		"/v1/search?q=harbour",
+		"/v1/search?q=alias4",
 		"/v1/search?q=fox",
-		"/v1/claims/c1/history", "/v1/claims/c5/history",
-		"/v1/actors/a1/history", "/v1/sources/s3/history",
+		"/v1/claims/c1/history",
+		"/v1/claims/c5/history",
+		"/v1/actors/a1/history",
+		"/v1/sources/s3/history",
 		"/v1/events/e2/history",
 	};
 	static const char *const single[] = {
-		"/v1/claims/c0", "/v1/claims/c3", "/v1/claims/c4",
-		"/v1/claims/c5", "/v1/claims/c10", "/v1/claims/c77",
-		"/v1/claims/c599", "/v1/actors/a1", "/v1/sources/s3",
-		"/v1/events/e2", "/v1/claims/c3/relations/r1",
+		"/v1/claims/c0",
+		"/v1/claims/c3",
+		"/v1/claims/c4",
+		"/v1/claims/c5",
+		"/v1/claims/c10",
+		"/v1/claims/c77",
+		"/v1/claims/c599",
+		"/v1/actors/a1",
+		"/v1/sources/s3",
+		"/v1/events/e2",
+		"/v1/claims/c3/relations/r1",
 		"/v1/claims/c3/relations",
 	};
 	json_t *views = tl_json("{}");
@@ -757,10 +809,10 @@ static json_t *api_views(void)
 		json_decref(copy);
 		if (!n)
 			break;
-		r = tl_get(tl_fmt("/v1/changes?limit=500&since=%s",
-				  tl_fmt("%lld", (long long)json_integer_value(
-							 tl_at(r->json,
-							       "/next_since")))));
+		r = tl_get(tl_fmt(
+			"/v1/changes?limit=500&since=%s",
+			tl_fmt("%lld", (long long)json_integer_value(tl_at(
+					       r->json, "/next_since")))));
 	}
 	json_object_set_new(views, "/v1/changes", feed);
 	return views;
@@ -774,27 +826,34 @@ static const struct {
 } store_rows[] = {
 	{"SELECT seq, id, body, computed, version, date_lo, date_hi, "
 	 "date_prec, kind, country, part_of, links, name FROM actors "
-	 "ORDER BY seq", 13},
+	 "ORDER BY seq",
+	 13},
 	{"SELECT seq, id, body, computed, version, date_lo, date_hi, "
 	 "date_prec, kind, publisher, links, title, url, published FROM "
-	 "sources ORDER BY seq", 14},
+	 "sources ORDER BY seq",
+	 14},
 	{"SELECT seq, id, body, computed, version, date_lo, date_hi, "
 	 "date_prec, kind, country, part_of, links, title FROM events "
-	 "ORDER BY seq", 13},
+	 "ORDER BY seq",
+	 13},
 	{"SELECT seq, id, body, computed, version, date_lo, date_hi, "
 	 "date_prec, claimant, source, via, stance, verdict, stated, links, "
-	 "disputed FROM claims ORDER BY seq", 16},
+	 "disputed FROM claims ORDER BY seq",
+	 16},
 	{"SELECT event_id, claim_seq FROM claim_events ORDER BY 1, 2", 2},
 	{"SELECT actor_id, event_seq FROM event_actors ORDER BY 1, 2", 2},
 	{"SELECT tag, event_seq FROM event_tags ORDER BY 1, 2", 2},
 	{"SELECT seq, id, type, from_seq, to_seq, note FROM relations "
-	 "ORDER BY seq", 6},
+	 "ORDER BY seq",
+	 6},
 	{"SELECT seq, type, id, op, version, key_name, json_remove(body, "
-	 "'$.created_at', '$.updated_at') FROM revisions ORDER BY seq", 7},
+	 "'$.created_at', '$.updated_at') FROM revisions ORDER BY seq",
+	 7},
 	{"SELECT rowid, label, content, type, ref FROM search ORDER BY rowid",
 	 5},
 	{"SELECT rowid FROM search WHERE search MATCH 'harbour OR alias4 OR "
-	 "fox' ORDER BY rowid", 1},
+	 "fox' ORDER BY rowid",
+	 1},
 };
 
 /* One query's rows as text, a line each; NULL after a failure. */
@@ -849,7 +908,8 @@ static void check_same_rows(const char *db_api, const char *db_import)
 		store_close(b);
 		return;
 	}
-	for (size_t q = 0; q < sizeof(store_rows) / sizeof(store_rows[0]); q++) {
+	for (size_t q = 0; q < sizeof(store_rows) / sizeof(store_rows[0]);
+	     q++) {
 		char *x = store_dump(a, store_rows[q].sql, store_rows[q].ncols);
 		char *y = store_dump(b, store_rows[q].sql, store_rows[q].ncols);
 
@@ -869,9 +929,9 @@ static void check_same_rows(const char *db_api, const char *db_import)
 		free(y);
 	}
 	/* The full-text index agrees with what it indexes. */
-	CHECK_INT(store_exec_stmt(store_prepare(
-			  b, "INSERT INTO search(search) VALUES "
-			     "('integrity-check')")),
+	CHECK_INT(store_exec_stmt(
+			  store_prepare(b, "INSERT INTO search(search) VALUES "
+					   "('integrity-check')")),
 		  STORE_OK);
 	store_close(a);
 	store_close(b);
@@ -924,7 +984,8 @@ static void test_import_same_as_api_writes(struct tl_server *srv)
 
 	const char *key;
 	json_t *want;
-	json_object_foreach(api, key, want) {
+	json_object_foreach(api, key, want)
+	{
 		json_t *got = json_object_get(imported, key);
 		if (!json_equal(got, want)) {
 			char *g = json_dumps(got, JSON_COMPACT);
@@ -947,7 +1008,8 @@ static void test_import_same_as_api_writes(struct tl_server *srv)
 	CHECK_INT(json_array_size(json_object_get(api, "/v1/changes")),
 		  (long long)n + 4);
 	CHECK(json_array_size(json_object_get(api, "/v1/disputes")) > 0);
-	CHECK(tl_at(json_object_get(api, "/v1/claims/c10"), "/quote_span/start"));
+	CHECK(tl_at(json_object_get(api, "/v1/claims/c10"),
+		    "/quote_span/start"));
 	CHECK(json_array_size(json_object_get(api, "/v1/search?q=alias4")) > 0);
 
 	/* And underneath, the same rows. */
@@ -987,8 +1049,10 @@ static void test_late_bad_line_leaves_nothing(struct tl_server *srv)
 	struct store *st = store_open(srv->db, err, sizeof(err));
 	REQUIRE(st);
 	static const char *const empty[] = {
-		"SELECT count(*) FROM actors", "SELECT count(*) FROM sources",
-		"SELECT count(*) FROM events", "SELECT count(*) FROM claims",
+		"SELECT count(*) FROM actors",
+		"SELECT count(*) FROM sources",
+		"SELECT count(*) FROM events",
+		"SELECT count(*) FROM claims",
 		"SELECT count(*) FROM claim_events",
 		"SELECT count(*) FROM event_actors",
 		"SELECT count(*) FROM event_tags",
@@ -1009,7 +1073,8 @@ static void test_late_bad_line_leaves_nothing(struct tl_server *srv)
 	r = import(text);
 	CHECK_STATUS(r, 200);
 	CHECK_JSON(r->json, "/created", tl_fmt("%zu", n));
-	CHECK_INT(tl_count("/v1/changes"), 500); /* a full first page of the feed */
+	CHECK_INT(tl_count("/v1/changes"),
+		  500); /* a full first page of the feed */
 }
 
 /* Lines that need what earlier lines of the same batch wrote: an id on
@@ -1021,14 +1086,15 @@ static void test_import_sees_its_own_writes(struct tl_server *srv)
 	struct tl_resp *r;
 
 	(void)srv;
-	r = import("{\"type\": \"source\", \"id\": \"s\", \"title\": \"S\", "
-		   "\"text\": \"We will build the bridge.\"}\n"
-		   "{\"type\": \"actor\", \"id\": \"a\", \"name\": \"First\"}\n"
-		   "{\"type\": \"claim\", \"id\": \"c\", \"claimant\": \"a\", "
-		   "\"text\": \"t\", \"source\": \"s\", \"quote\": \"the "
-		   "bridge\"}\n"
-		   "{\"type\": \"actor\", \"id\": \"a\", \"name\": \"Second\"}\n"
-		   "{\"type\": \"actor\", \"id\": \"a\", \"name\": \"Second\"}\n");
+	r = import(
+		"{\"type\": \"source\", \"id\": \"s\", \"title\": \"S\", "
+		"\"text\": \"We will build the bridge.\"}\n"
+		"{\"type\": \"actor\", \"id\": \"a\", \"name\": \"First\"}\n"
+		"{\"type\": \"claim\", \"id\": \"c\", \"claimant\": \"a\", "
+		"\"text\": \"t\", \"source\": \"s\", \"quote\": \"the "
+		"bridge\"}\n"
+		"{\"type\": \"actor\", \"id\": \"a\", \"name\": \"Second\"}\n"
+		"{\"type\": \"actor\", \"id\": \"a\", \"name\": \"Second\"}\n");
 	CHECK_STATUS(r, 200);
 	CHECK_SAME(r->json, tl_json("{\"lines\": 5, \"created\": 3, "
 				    "\"updated\": 0, \"unchanged\": 2}"));
@@ -1043,18 +1109,20 @@ static void test_import_sees_its_own_writes(struct tl_server *srv)
 		   "{\"start\": 14, \"end\": 24}");
 
 	/* A quote missing from its source in the same batch. */
-	r = import("{\"type\": \"source\", \"id\": \"s2\", \"title\": \"S\", "
-		   "\"text\": \"Nothing here.\"}\n"
-		   "{\"type\": \"claim\", \"id\": \"c2\", \"claimant\": \"a\", "
-		   "\"text\": \"t\", \"source\": \"s2\", \"quote\": \"bridge\"}\n");
+	r = import(
+		"{\"type\": \"source\", \"id\": \"s2\", \"title\": \"S\", "
+		"\"text\": \"Nothing here.\"}\n"
+		"{\"type\": \"claim\", \"id\": \"c2\", \"claimant\": \"a\", "
+		"\"text\": \"t\", \"source\": \"s2\", \"quote\": \"bridge\"}\n");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_JSON(r->json, "/errors/0/line", "2");
 	CHECK_JSTR(r->json, "/errors/0/pointer", "/quote");
 
 	/* e-old exists; the batch creates e-new inside it and moves e-old
 	 * inside e-new: a cycle only seen with e-new's row in place. */
-	REQUIRE(tl_create("/v1/events", "{\"id\": \"e-old\", \"title\": \"O\", "
-					"\"kind\": \"k\", \"start\": \"2024\"}"));
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"e-old\", \"title\": \"O\", "
+			  "\"kind\": \"k\", \"start\": \"2024\"}"));
 	r = import("{\"type\": \"event\", \"id\": \"e-old\", \"title\": \"O\", "
 		   "\"kind\": \"k\", \"start\": \"2024\", \"part_of\": "
 		   "\"e-new\"}\n"
@@ -1066,7 +1134,8 @@ static void test_import_sees_its_own_writes(struct tl_server *srv)
 	CHECK_JSTR(r->json, "/errors/0/pointer", "/part_of");
 	CHECK_STATUS(tl_get("/v1/events/e-new"), 404);
 	CHECK(tl_at(tl_get("/v1/events/e-old")->json, "/part_of") &&
-	      json_is_null(tl_at(tl_get("/v1/events/e-old")->json, "/part_of")));
+	      json_is_null(
+		      tl_at(tl_get("/v1/events/e-old")->json, "/part_of")));
 }
 
 /* An export-like file that names ids on two lines (created, then
@@ -1119,8 +1188,8 @@ static void test_reimport_with_an_id_on_two_lines(struct tl_server *srv)
 	CHECK_JSON(tl_get("/v1/events/e1")->json, "/participants",
 		   "[{\"actor\": \"kp\", \"role\": null}]");
 	/* One revision per resource, one change each. */
-	CHECK_INT(json_array_size(tl_at(
-			  tl_get("/v1/actors/kp/history")->json, "/items")),
+	CHECK_INT(json_array_size(tl_at(tl_get("/v1/actors/kp/history")->json,
+					"/items")),
 		  1);
 	CHECK_INT(tl_count("/v1/changes"), 6);
 
@@ -1128,21 +1197,23 @@ static void test_reimport_with_an_id_on_two_lines(struct tl_server *srv)
 	for (int round = 0; round < 2; round++) {
 		r = import(twice_batch);
 		CHECK_STATUS(r, 200);
-		CHECK_SAME(r->json, tl_json("{\"lines\": 10, \"created\": 0, "
-					    "\"updated\": 0, \"unchanged\": 10}"));
+		CHECK_SAME(r->json,
+			   tl_json("{\"lines\": 10, \"created\": 0, "
+				   "\"updated\": 0, \"unchanged\": 10}"));
 		CHECK_SAME(tl_get("/v1/actors/kp")->json, kp);
 		CHECK_SAME(tl_get("/v1/claims/c1")->json, c1);
 		CHECK_INT(tl_count("/v1/changes"), 6);
 	}
 	/* An earlier line for an id is still checked: a fault on it fails
 	 * the import, though the last line for that id is fine. */
-	r = import("{\"type\": \"actor\", \"id\": \"kp\", \"name\": \"DPRK\", "
-		   "\"kind\": \"alien\"}\n"
-		   "{\"type\": \"claim\", \"id\": \"c2\", \"claimant\": "
-		   "\"nobody\", \"text\": \"two\"}\n"
-		   "{\"type\": \"actor\", \"id\": \"kp\", \"name\": \"DPRK\"}\n"
-		   "{\"type\": \"claim\", \"id\": \"c2\", \"claimant\": \"ru\", "
-		   "\"text\": \"two\"}\n");
+	r = import(
+		"{\"type\": \"actor\", \"id\": \"kp\", \"name\": \"DPRK\", "
+		"\"kind\": \"alien\"}\n"
+		"{\"type\": \"claim\", \"id\": \"c2\", \"claimant\": "
+		"\"nobody\", \"text\": \"two\"}\n"
+		"{\"type\": \"actor\", \"id\": \"kp\", \"name\": \"DPRK\"}\n"
+		"{\"type\": \"claim\", \"id\": \"c2\", \"claimant\": \"ru\", "
+		"\"text\": \"two\"}\n");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_JSON(r->json, "/errors",
 		   "[{\"line\": 1, \"pointer\": \"/kind\", \"detail\": "
@@ -1174,7 +1245,8 @@ static const char *sorted_join(const char **items, size_t n)
 	len = 0;
 	out[0] = '\0';
 	for (size_t i = 0; i < n; i++)
-		len += (size_t)sprintf(out + len, "%s%s", i ? "," : "", items[i]);
+		len += (size_t)sprintf(out + len, "%s%s", i ? "," : "",
+				       items[i]);
 	return out;
 }
 
@@ -1187,11 +1259,9 @@ static const char *error_set(const struct tl_resp *r)
 	json_t *e;
 	size_t i;
 
-	json_array_foreach(errors, i, e)
-		items[i] = tl_fmt("%lld %s",
-				  (long long)json_integer_value(tl_at(e, "/line")),
-				  tl_str(e, "/pointer") ? tl_str(e, "/pointer")
-							: "(none)");
+	json_array_foreach(errors, i, e) items[i] = tl_fmt(
+		"%lld %s", (long long)json_integer_value(tl_at(e, "/line")),
+		tl_str(e, "/pointer") ? tl_str(e, "/pointer") : "(none)");
 	out = sorted_join(items, n);
 	free(items);
 	return out;
@@ -1213,8 +1283,9 @@ static const char *set_of(const char *const *want)
 	return out;
 }
 
-#define CHECK_ERROR_SET(r, ...) \
-	CHECK_STR(error_set(r), set_of((const char *const[]){__VA_ARGS__, NULL}))
+#define CHECK_ERROR_SET(r, ...)                                                \
+	CHECK_STR(error_set(r),                                                \
+		  set_of((const char *const[]){__VA_ARGS__, NULL}))
 
 /* The detail of the error of `r` at line `line` and `pointer`, or NULL. */
 static const char *error_detail(const struct tl_resp *r, long line,
@@ -1223,11 +1294,12 @@ static const char *error_detail(const struct tl_resp *r, long line,
 	json_t *e;
 	size_t i;
 
-	json_array_foreach(tl_at(r->json, "/errors"), i, e)
-		if (json_integer_value(tl_at(e, "/line")) == line &&
-		    tl_str(e, "/pointer") &&
-		    strcmp(tl_str(e, "/pointer"), pointer) == 0)
-			return tl_str(e, "/detail");
+	json_array_foreach(tl_at(r->json, "/errors"), i,
+			   e) if (json_integer_value(tl_at(e, "/line")) ==
+					  line &&
+				  tl_str(e, "/pointer") &&
+				  strcmp(tl_str(e, "/pointer"), pointer) ==
+					  0) return tl_str(e, "/detail");
 	return NULL;
 }
 
@@ -1242,8 +1314,9 @@ static void test_relation_line_errors(struct tl_server *srv)
 	REQUIRE(tl_create("/v1/claims", "{\"id\": \"c0\", \"claimant\": "
 					"\"a\", \"text\": \"t\"}"));
 	/* `to` names a claim that exists nowhere. */
-	r = import("{\"type\": \"relation\", \"id\": \"r\", \"from\": \"c0\", "
-		   "\"relation\": \"supports\", \"to\": \"c9\", \"note\": null}\n");
+	r = import(
+		"{\"type\": \"relation\", \"id\": \"r\", \"from\": \"c0\", "
+		"\"relation\": \"supports\", \"to\": \"c9\", \"note\": null}\n");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERROR_SET(r, "1 /to");
 	CHECK_STR(error_detail(r, 1, "/to"), "no claim with id \"c9\"");
@@ -1282,18 +1355,19 @@ static void test_every_bad_line_and_field_at_once(struct tl_server *srv)
 	struct tl_resp *r;
 
 	(void)srv;
-	r = import("{\"type\": \"actor\", \"id\": \"a\", \"name\": \"A\"}\n"
-		   "{\"type\": \"actor\", \"id\": \"b\", \"kind\": \"alien\", "
-		   "\"country\": \"XX\", \"colour\": 1}\n"
-		   "{\"type\": \"event\", \"id\": \"e\", \"title\": \"E\", "
-		   "\"kind\": \"k\", \"start\": \"2024-13\", \"location\": "
-		   "{\"country\": \"XX\"}, \"participants\": [{\"actor\": "
-		   "\"a\"}, {\"actor\": \"ghost\"}, {\"role\": \"r\"}]}\n"
-		   "{\"type\": \"claim\", \"id\": \"c\", \"claimant\": \"a\", "
-		   "\"text\": \"t\", \"quantity\": {\"value\": 5, \"low\": 6, "
-		   "\"unit\": \"\"}, \"events\": [\"e\", \"none\"]}\n"
-		   "{\"type\": \"actor\", \"name\": \"\", \"kind\": \"alien\"}\n"
-		   "{\"type\": \"source\", \"id\": \"s\", \"title\": \"S\"}\n");
+	r = import(
+		"{\"type\": \"actor\", \"id\": \"a\", \"name\": \"A\"}\n"
+		"{\"type\": \"actor\", \"id\": \"b\", \"kind\": \"alien\", "
+		"\"country\": \"XX\", \"colour\": 1}\n"
+		"{\"type\": \"event\", \"id\": \"e\", \"title\": \"E\", "
+		"\"kind\": \"k\", \"start\": \"2024-13\", \"location\": "
+		"{\"country\": \"XX\"}, \"participants\": [{\"actor\": "
+		"\"a\"}, {\"actor\": \"ghost\"}, {\"role\": \"r\"}]}\n"
+		"{\"type\": \"claim\", \"id\": \"c\", \"claimant\": \"a\", "
+		"\"text\": \"t\", \"quantity\": {\"value\": 5, \"low\": 6, "
+		"\"unit\": \"\"}, \"events\": [\"e\", \"none\"]}\n"
+		"{\"type\": \"actor\", \"name\": \"\", \"kind\": \"alien\"}\n"
+		"{\"type\": \"source\", \"id\": \"s\", \"title\": \"S\"}\n");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERROR_SET(r, "2 /name", "2 /kind", "2 /country", "2 /colour",
 			"3 /start", "3 /location/country",

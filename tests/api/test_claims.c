@@ -12,16 +12,20 @@
 /* Makes the actors, events and sources most tests refer to. */
 static bool fixtures(void)
 {
-	return tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"DPRK\"}") &&
-	       tl_create("/v1/actors", "{\"id\": \"ru\", \"name\": \"Russia\"}") &&
+	return tl_create("/v1/actors",
+			 "{\"id\": \"kp\", \"name\": \"DPRK\"}") &&
+	       tl_create("/v1/actors",
+			 "{\"id\": \"ru\", \"name\": \"Russia\"}") &&
 	       tl_create("/v1/actors", "{\"id\": \"kcna\", \"name\": \"KCNA\", "
 				       "\"kind\": \"media\"}") &&
-	       tl_create("/v1/events",
-			 "{\"id\": \"kursk-op\", \"title\": \"Kursk\", \"kind\": "
-			 "\"military_operation\", \"start\": \"2024-08\"}") &&
-	       tl_create("/v1/events",
-			 "{\"id\": \"treaty\", \"title\": \"Treaty\", \"kind\": "
-			 "\"agreement\", \"start\": \"2024-06-19\"}") &&
+	       tl_create(
+		       "/v1/events",
+		       "{\"id\": \"kursk-op\", \"title\": \"Kursk\", \"kind\": "
+		       "\"military_operation\", \"start\": \"2024-08\"}") &&
+	       tl_create(
+		       "/v1/events",
+		       "{\"id\": \"treaty\", \"title\": \"Treaty\", \"kind\": "
+		       "\"agreement\", \"start\": \"2024-06-19\"}") &&
 	       tl_create("/v1/sources",
 			 "{\"id\": \"s-dated\", \"title\": \"Dated\", "
 			 "\"published\": \"2025-04-28\"}") &&
@@ -35,7 +39,8 @@ static bool error_under(const struct tl_resp *r, const char *prefix)
 	json_t *errors = tl_at(r->json, "/errors"), *e;
 	size_t i;
 
-	json_array_foreach(errors, i, e) {
+	json_array_foreach(errors, i, e)
+	{
 		const char *p = tl_str(e, "/pointer");
 
 		if (p && strncmp(p, prefix, strlen(prefix)) == 0)
@@ -133,9 +138,9 @@ static void test_stance_and_verdict_enums(struct tl_server *srv)
 {
 	static const char *const stances[] = {"asserts", "denies", "estimates",
 					      "condemns", "withholds"};
-	static const char *const verdicts[] = {"true",	       "mostly_true",
-					       "mixed",	       "mostly_false",
-					       "false",	       "unverifiable"};
+	static const char *const verdicts[] = {"true",	"mostly_true",
+					       "mixed", "mostly_false",
+					       "false", "unverifiable"};
 	struct tl_resp *r;
 
 	(void)srv;
@@ -207,17 +212,18 @@ static void test_quantity_bounds(struct tl_server *srv)
 	(void)srv;
 	REQUIRE(fixtures());
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		r = tl_post("/v1/claims",
-			    tl_fmt("{\"claimant\": \"kp\", \"text\": \"t\", "
-				   "\"stance\": \"estimates\", \"quantity\": %s}",
-				   good[i]));
+		r = tl_post(
+			"/v1/claims",
+			tl_fmt("{\"claimant\": \"kp\", \"text\": \"t\", "
+			       "\"stance\": \"estimates\", \"quantity\": %s}",
+			       good[i]));
 		if (!CHECK_STATUS(r, 201))
 			continue;
 		CHECK_JSON_LIKE(r->json, "/quantity", good[i]);
-		CHECK_JSON_LIKE(tl_get(tl_fmt("/v1/claims/%s",
-					 tl_str(r->json, "/id")))
-				   ->json,
-			   "/quantity", good[i]);
+		CHECK_JSON_LIKE(
+			tl_get(tl_fmt("/v1/claims/%s", tl_str(r->json, "/id")))
+				->json,
+			"/quantity", good[i]);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		r = tl_post("/v1/claims",
@@ -236,10 +242,11 @@ static void test_quantity_bounds(struct tl_server *srv)
 		  sizeof(good) / sizeof(good[0]));
 
 	/* A patch that breaks the bounds is refused; null unsets. */
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"q\", \"claimant\": \"kp\", \"text\": \"t\", "
-			  "\"quantity\": {\"value\": 5, \"low\": 4, \"unit\": "
-			  "\"t\"}}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"q\", \"claimant\": \"kp\", \"text\": \"t\", "
+		"\"quantity\": {\"value\": 5, \"low\": 4, \"unit\": "
+		"\"t\"}}"));
 	r = tl_patch("/v1/claims/q", "{\"quantity\": {\"low\": 6}}");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK(error_under(r, "/quantity"));
@@ -255,9 +262,9 @@ static void test_quantity_bounds(struct tl_server *srv)
 
 /* Cyrillic and Korean before the quote make code points and bytes
  * differ; the quote is typed with straight quotes and single spaces. */
-#define SOURCE_TEXT                                                          \
-	"Пхеньян, 28 апреля. 조선 The Central Military Commission said:  "   \
-	"\\u201cThe  heroic\\n\\tunits of the KPA\\u201d have "             \
+#define SOURCE_TEXT                                                                       \
+	"Пхеньян, 28 апреля. 조선 The Central Military Commission said:  " \
+	"\\u201cThe  heroic\\n\\tunits of the KPA\\u201d have "                           \
 	"\\u2018liberated\\u2019 Kursk. The end."
 
 static void test_quote_span_in_code_points(struct tl_server *srv)
@@ -266,13 +273,15 @@ static void test_quote_span_in_code_points(struct tl_server *srv)
 
 	(void)srv;
 	REQUIRE(fixtures());
-	REQUIRE(tl_create("/v1/sources",
-			  "{\"id\": \"s-text\", \"title\": \"KCNA\", \"text\": \""
-			  SOURCE_TEXT "\"}"));
-	r = tl_post("/v1/claims",
-		    "{\"id\": \"clm-q\", \"claimant\": \"kp\", \"text\": \"t\", "
-		    "\"source\": \"s-text\", \"quote\": \"said: \\\"The heroic "
-		    "units of the KPA\\\" have 'liberated'\"}");
+	REQUIRE(tl_create(
+		"/v1/sources",
+		"{\"id\": \"s-text\", \"title\": \"KCNA\", \"text\": \"" SOURCE_TEXT
+		"\"}"));
+	r = tl_post(
+		"/v1/claims",
+		"{\"id\": \"clm-q\", \"claimant\": \"kp\", \"text\": \"t\", "
+		"\"source\": \"s-text\", \"quote\": \"said: \\\"The heroic "
+		"units of the KPA\\\" have 'liberated'\"}");
 	REQUIRE_STATUS(r, 201);
 	CHECK_JSON(r->json, "/quote_span", "{\"start\": 55, \"end\": 110}");
 	CHECK_JSTR(r->json, "/quote",
@@ -300,8 +309,9 @@ static void test_quote_span_in_code_points(struct tl_server *srv)
 	CHECK_ERRORS_EXACTLY(r, "/quote");
 
 	/* Moving the claim to a source without the words is refused too. */
-	REQUIRE(tl_create("/v1/sources", "{\"id\": \"s-other\", \"title\": "
-					 "\"o\", \"text\": \"Nothing here.\"}"));
+	REQUIRE(tl_create("/v1/sources",
+			  "{\"id\": \"s-other\", \"title\": "
+			  "\"o\", \"text\": \"Nothing here.\"}"));
 	r = tl_patch("/v1/claims/clm-q", "{\"source\": \"s-other\"}");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERROR_AT(r, "/quote");
@@ -368,24 +378,27 @@ static void test_filters(struct tl_server *srv)
 
 	(void)srv;
 	REQUIRE(fixtures());
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c1\", \"claimant\": \"kp\", \"events\": "
-			  "[\"kursk-op\"], \"stated\": \"2024-10\", \"source\": "
-			  "\"s-dated\", \"text\": \"Troops sent to Kursk\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c1\", \"claimant\": \"kp\", \"events\": "
+		"[\"kursk-op\"], \"stated\": \"2024-10\", \"source\": "
+		"\"s-dated\", \"text\": \"Troops sent to Kursk\"}"));
 	REQUIRE(tl_create("/v1/claims",
 			  "{\"id\": \"c2\", \"claimant\": \"ru\", \"stance\": "
 			  "\"denies\", \"source\": \"s-dated\", \"verdict\": "
 			  "\"false\", \"text\": \"No TROOPS were sent\"}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c3\", \"claimant\": \"ru\", \"stance\": "
-			  "\"estimates\", \"source\": \"s-undated\", \"verdict\": "
-			  "\"mostly_true\", \"text\": \"About 11000\", "
-			  "\"quantity\": {\"value\": 11000, \"unit\": \"troops\"}}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c4\", \"claimant\": \"kp\", \"events\": "
-			  "[\"kursk-op\", \"treaty\"], \"stated\": \"2025-04-26\", "
-			  "\"stance\": \"condemns\", \"via\": \"kcna\", \"text\": "
-			  "\"We condemn it\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c3\", \"claimant\": \"ru\", \"stance\": "
+		"\"estimates\", \"source\": \"s-undated\", \"verdict\": "
+		"\"mostly_true\", \"text\": \"About 11000\", "
+		"\"quantity\": {\"value\": 11000, \"unit\": \"troops\"}}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c4\", \"claimant\": \"kp\", \"events\": "
+		"[\"kursk-op\", \"treaty\"], \"stated\": \"2025-04-26\", "
+		"\"stance\": \"condemns\", \"via\": \"kcna\", \"text\": "
+		"\"We condemn it\"}"));
 
 	CHECK_STR(list(""), "c1,c2,c3,c4");
 	CHECK_STR(list("?claimant=kp"), "c1,c4");

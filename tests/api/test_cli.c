@@ -28,8 +28,8 @@ static int lines(const char *s)
 static void test_version(struct tl_server *srv)
 {
 	const char *want = getenv("CLAIMLINE_VERSION");
-	struct tl_cmd *c = tl_run_cmd((const char *[]){"--version", NULL},
-				      CMD_TIMEOUT_MS);
+	struct tl_cmd *c =
+		tl_run_cmd((const char *[]){"--version", NULL}, CMD_TIMEOUT_MS);
 
 	(void)srv;
 	CHECK(c->exited);
@@ -42,8 +42,8 @@ static void test_version(struct tl_server *srv)
 
 static void test_help(struct tl_server *srv)
 {
-	struct tl_cmd *c = tl_run_cmd((const char *[]){"--help", NULL},
-				      CMD_TIMEOUT_MS);
+	struct tl_cmd *c =
+		tl_run_cmd((const char *[]){"--help", NULL}, CMD_TIMEOUT_MS);
 
 	(void)srv;
 	CHECK(c->exited);
@@ -75,8 +75,9 @@ static void check_bad(const char *file, int line, const char *const *args,
 			c->err);
 }
 
-#define CHECK_BAD(named, ...) \
-	check_bad(__FILE__, __LINE__, (const char *[]){__VA_ARGS__, NULL}, named)
+#define CHECK_BAD(named, ...)                                                  \
+	check_bad(__FILE__, __LINE__, (const char *[]){__VA_ARGS__, NULL},     \
+		  named)
 
 static void test_bad_flags(struct tl_server *srv)
 {
@@ -93,8 +94,8 @@ static void test_bad_flags(struct tl_server *srv)
 	CHECK_BAD("--port", "serve", "--port", "abc", "--db", db);
 	CHECK_BAD("--port", "serve", "--port", "70000", "--db", db);
 	CHECK_BAD("--port", "serve", "--port", "-1", "--db", db);
-	CHECK_BAD("--threads", "serve", "--port", "0", "--db", db,
-		  "--threads", "zero");
+	CHECK_BAD("--threads", "serve", "--port", "0", "--db", db, "--threads",
+		  "zero");
 	/* A flag that needs a value, given none. */
 	CHECK_BAD("--db", "serve", "--port", "0", "--db");
 	/* None of these made a store. */
@@ -184,7 +185,8 @@ static void test_data_survives_restart(struct tl_server *srv)
 {
 	json_t *before;
 
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
 	REQUIRE(tl_create("/v1/claims", "{\"id\": \"c\", \"claimant\": \"kp\", "
 					"\"text\": \"t\"}"));
 	REQUIRE_STATUS(tl_patch("/v1/actors/kp", "{\"country\": \"KP\"}"), 200);

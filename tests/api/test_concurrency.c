@@ -14,10 +14,10 @@
 
 struct worker {
 	pthread_t thread;
-	int n;		/* worker number */
-	int created;	/* 201 answers */
-	int conflicts;	/* 409 answers */
-	int other;	/* anything else */
+	int n;	       /* worker number */
+	int created;   /* 201 answers */
+	int conflicts; /* 409 answers */
+	int other;     /* anything else */
 	long last_other;
 	int task;
 };
@@ -36,8 +36,8 @@ static void *work(void *arg)
 		if (w->task == TASK_CREATE)
 			r = tl_conn_request(
 				c, "POST", "/v1/actors", TL_JSON,
-				tl_fmt("{\"name\": \"worker %d item %d\"}", w->n,
-				       i),
+				tl_fmt("{\"name\": \"worker %d item %d\"}",
+				       w->n, i),
 				-1, NULL);
 		else if (w->task == TASK_SAME_ID)
 			r = tl_conn_request(
@@ -51,8 +51,8 @@ static void *work(void *arg)
 				tl_fmt("{\"description\": \"w%d i%d\"}", w->n,
 				       i),
 				-1, NULL);
-		if (r->status == 201 || (w->task == TASK_PATCH &&
-					 r->status == 200))
+		if (r->status == 201 ||
+		    (w->task == TASK_PATCH && r->status == 200))
 			w->created++;
 		else if (r->status == 409)
 			w->conflicts++;
@@ -104,7 +104,8 @@ static void check_parallel_creates(void)
 	CHECK_INT(json_array_size(all), THREADS * PER_THREAD);
 	/* Every name exactly once, every id distinct. */
 	seen = tl_json("{}");
-	json_array_foreach(all, i, it) {
+	json_array_foreach(all, i, it)
+	{
 		const char *name = tl_str(it, "/name");
 		const char *id = tl_str(it, "/id");
 
@@ -123,7 +124,8 @@ static void check_parallel_creates(void)
 	for (int w = 0; w < THREADS; w++) {
 		int next = 0;
 
-		json_array_foreach(all, i, it) {
+		json_array_foreach(all, i, it)
+		{
 			const char *name = tl_str(it, "/name");
 			int ww, nn;
 
@@ -174,7 +176,8 @@ static void test_parallel_patches_lose_nothing(struct tl_server *srv)
 	struct worker sum;
 
 	(void)srv;
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"target\", \"name\": \"T\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"target\", \"name\": \"T\"}"));
 	run_workers(TASK_PATCH, &sum);
 	CHECK_INT(sum.created, THREADS * PER_THREAD);
 	CHECK_INT(sum.other, 0);
@@ -202,12 +205,13 @@ static void *write_until_stopped(void *arg)
 	     i++) {
 		struct tl_resp *r = tl_conn_request(
 			c, "POST", "/v1/actors", TL_JSON,
-			tl_fmt("{\"id\": \"w%d-%d\", \"name\": \"n\"}", w->n, i),
+			tl_fmt("{\"id\": \"w%d-%d\", \"name\": \"n\"}", w->n,
+			       i),
 			-1, NULL);
 
 		if (r->status == 201)
-			json_array_append_new(w->acked,
-					      json_string(tl_str(r->json, "/id")));
+			json_array_append_new(
+				w->acked, json_string(tl_str(r->json, "/id")));
 		else if (r->status == 0 || r->status == 503)
 			w->failed++; /* cut off, or refused as the server stops */
 		else
@@ -243,7 +247,8 @@ static void test_sigterm_under_load_keeps_acked_writes(struct tl_server *srv)
 	json_array_foreach(all, i, it)
 		json_object_set(ids, tl_str(it, "/id"), json_true());
 	for (int k = 0; k < THREADS; k++) {
-		json_array_foreach(w[k].acked, i, it) {
+		json_array_foreach(w[k].acked, i, it)
+		{
 			acked++;
 			if (!json_object_get(ids, json_string_value(it)))
 				tl_fail(__FILE__, __LINE__,
@@ -267,7 +272,8 @@ int main(int argc, char **argv)
 {
 	static const struct tl_test tests[] = {
 		TL_TEST(test_parallel_creates, TL_SERVER),
-		TL_TEST(test_parallel_creates_with_threads_option, TL_NO_SERVER),
+		TL_TEST(test_parallel_creates_with_threads_option,
+			TL_NO_SERVER),
 		TL_TEST(test_race_for_one_id, TL_SERVER),
 		TL_TEST(test_parallel_patches_lose_nothing, TL_SERVER),
 		TL_TEST(test_sigterm_under_load_keeps_acked_writes, TL_SERVER),

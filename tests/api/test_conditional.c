@@ -57,7 +57,7 @@ static void test_etag_on_gets_and_writes(struct tl_server *srv)
 	(void)srv;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		const char *item = tl_fmt("%s/%s", kinds[i].coll,
-					  i == 0 ? "a1"
+					  i == 0   ? "a1"
 					  : i == 1 ? "s1"
 					  : i == 2 ? "e1"
 						   : "c1");
@@ -72,7 +72,8 @@ static void test_etag_on_gets_and_writes(struct tl_server *srv)
 		/* The write's ETag is the ETag of what a GET then shows. */
 		CHECK_STR(tl_header(c, "ETag"), tl_header(g, "ETag"));
 		/* Stable while nothing changes. */
-		CHECK_STR(tl_header(tl_get(item), "ETag"), tl_header(g, "ETag"));
+		CHECK_STR(tl_header(tl_get(item), "ETag"),
+			  tl_header(g, "ETag"));
 
 		p = tl_patch(item, kinds[i].patch);
 		REQUIRE_STATUS(p, 200);
@@ -114,22 +115,22 @@ static void test_if_none_match(struct tl_server *srv)
 	etag = tl_header(g, "ETag");
 	REQUIRE(etag);
 
-	r = tl_request("GET", "/v1/actors/a", NULL, NULL, -1,
-		       (const char *const[]){hdr1("If-None-Match", etag), NULL});
+	r = tl_request(
+		"GET", "/v1/actors/a", NULL, NULL, -1,
+		(const char *const[]){hdr1("If-None-Match", etag), NULL});
 	CHECK_STATUS(r, 304);
 	CHECK_INT(r->body_len, 0);
 	CHECK_STR(tl_header(r, "ETag"), etag);
 	/* In a list, weak form, and "*": all match. */
 	r = tl_request("GET", "/v1/actors/a", NULL, NULL, -1,
-		       (const char *const[]){
-			       hdr1("If-None-Match",
-				    tl_fmt("\"nope\", %s", etag)),
-			       NULL});
+		       (const char *const[]){hdr1("If-None-Match",
+						  tl_fmt("\"nope\", %s", etag)),
+					     NULL});
 	CHECK_STATUS(r, 304);
-	r = tl_request("GET", "/v1/actors/a", NULL, NULL, -1,
-		       (const char *const[]){
-			       hdr1("If-None-Match", tl_fmt("W/%s", etag)),
-			       NULL});
+	r = tl_request(
+		"GET", "/v1/actors/a", NULL, NULL, -1,
+		(const char *const[]){
+			hdr1("If-None-Match", tl_fmt("W/%s", etag)), NULL});
 	CHECK_STATUS(r, 304);
 	r = tl_request("GET", "/v1/actors/a", NULL, NULL, -1,
 		       (const char *const[]){"If-None-Match: *", NULL});
@@ -142,8 +143,9 @@ static void test_if_none_match(struct tl_server *srv)
 	CHECK_JSTR(r->json, "/name", "A");
 	/* After a change the old tag no longer matches. */
 	REQUIRE_STATUS(tl_patch("/v1/actors/a", "{\"name\": \"B\"}"), 200);
-	r = tl_request("GET", "/v1/actors/a", NULL, NULL, -1,
-		       (const char *const[]){hdr1("If-None-Match", etag), NULL});
+	r = tl_request(
+		"GET", "/v1/actors/a", NULL, NULL, -1,
+		(const char *const[]){hdr1("If-None-Match", etag), NULL});
 	CHECK_STATUS(r, 200);
 	CHECK_JSTR(r->json, "/name", "B");
 	CHECK(tl_header(r, "ETag") && strcmp(tl_header(r, "ETag"), etag) != 0);
@@ -179,7 +181,8 @@ static void test_if_match_stale_is_412(struct tl_server *srv)
 		       (const char *const[]){hdr1("If-Match", old), NULL});
 	CHECK_PROBLEM(r, 412, "precondition-failed");
 	r = tl_request("PATCH", "/v1/actors/a", TL_MERGE, "{\"name\": \"Q\"}",
-		       -1, (const char *const[]){"If-Match: \"garbage\"", NULL});
+		       -1,
+		       (const char *const[]){"If-Match: \"garbage\"", NULL});
 	CHECK_PROBLEM(r, 412, "precondition-failed");
 	r = tl_get("/v1/actors/a");
 	CHECK_STATUS(r, 200);
@@ -195,10 +198,10 @@ static void test_if_match_stale_is_412(struct tl_server *srv)
 	CHECK_JSON(r->json, "/version", "3");
 	cur = tl_header(r, "ETag");
 	REQUIRE(cur);
-	r = tl_request("PUT", "/v1/actors/a", TL_JSON, "{\"name\": \"D\"}", -1,
-		       (const char *const[]){
-			       hdr1("If-Match", tl_fmt("%s, %s", old, cur)),
-			       NULL});
+	r = tl_request(
+		"PUT", "/v1/actors/a", TL_JSON, "{\"name\": \"D\"}", -1,
+		(const char *const[]){
+			hdr1("If-Match", tl_fmt("%s, %s", old, cur)), NULL});
 	CHECK_STATUS(r, 200);
 	CHECK_JSON(r->json, "/version", "4");
 	r = tl_request("PATCH", "/v1/actors/a", TL_MERGE, "{\"name\": \"E\"}",
@@ -268,10 +271,12 @@ static void test_relations_and_claim_tags(struct tl_server *srv)
 
 	(void)srv;
 	REQUIRE(tl_create("/v1/actors", "{\"id\": \"a\", \"name\": \"A\"}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c1\", \"claimant\": \"a\", \"text\": \"x\"}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c2\", \"claimant\": \"a\", \"text\": \"y\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c1\", \"claimant\": \"a\", \"text\": \"x\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c2\", \"claimant\": \"a\", \"text\": \"y\"}"));
 	before = tl_header(tl_get("/v1/claims/c1"), "ETag");
 	REQUIRE(before);
 	r = tl_post("/v1/claims/c1/relations",
@@ -311,8 +316,7 @@ static void *race(void *arg)
 		c, "PATCH", "/v1/actors/t", TL_MERGE,
 		tl_fmt("{\"description\": \"round %d racer %d\"}", w->round,
 		       w->n),
-		-1,
-		(const char *const[]){hdr1("If-Match", w->etag), NULL});
+		-1, (const char *const[]){hdr1("If-Match", w->etag), NULL});
 
 	w->status = r->status;
 	tl_resp_free(r);

@@ -22,34 +22,46 @@ struct resource {
 };
 
 static const struct resource resources[] = {
-	{"/v1/actors", "act-", "{\"name\": \"Kim\"}", "{\"name\": \"Lee\"}",
-	 "name", "description",
+	{"/v1/actors",
+	 "act-",
+	 "{\"name\": \"Kim\"}",
+	 "{\"name\": \"Lee\"}",
+	 "name",
+	 "description",
 	 {"id", "name", "kind", "country", "part_of", "aliases", "description",
 	  "created_at", "updated_at", "version"}},
-	{"/v1/sources", "src-", "{\"title\": \"Report\"}",
-	 "{\"title\": \"Another report\"}", "title", "publisher",
+	{"/v1/sources",
+	 "src-",
+	 "{\"title\": \"Report\"}",
+	 "{\"title\": \"Another report\"}",
+	 "title",
+	 "publisher",
 	 {"id", "title", "url", "publisher", "published", "kind", "language",
 	  "text", "created_at", "updated_at", "version"}},
-	{"/v1/events", "evt-",
+	{"/v1/events",
+	 "evt-",
 	 "{\"title\": \"Deployment\", \"kind\": \"deployment\", "
 	 "\"start\": \"2024-10\"}",
 	 "{\"title\": \"Withdrawal\", \"kind\": \"deployment\", "
 	 "\"start\": \"2024-10\"}",
-	 "title", "description",
+	 "title",
+	 "description",
 	 {"id", "title", "kind", "start", "end", "location", "part_of",
 	  "participants", "tags", "description", "created_at", "updated_at",
 	  "version"}},
-	{"/v1/claims", "clm-",
+	{"/v1/claims",
+	 "clm-",
 	 "{\"claimant\": \"fx-actor\", \"text\": \"Troops were sent.\"}",
 	 "{\"claimant\": \"fx-actor\", \"text\": \"No troops were sent.\"}",
-	 "text", "quote",
+	 "text",
+	 "quote",
 	 {"id", "claimant", "events", "stated", "stance", "text", "quote",
 	  "source", "via", "quantity", "verdict", "quote_span", "disputed",
 	  "relations", "created_at", "updated_at", "version"}},
 };
 
 #define N_RES (sizeof(resources) / sizeof(resources[0]))
-#define FOR_EACH_RESOURCE(r) \
+#define FOR_EACH_RESOURCE(r)                                                   \
 	for (const struct resource *r = resources; r < resources + N_RES; r++)
 
 /* The claim bodies name this actor. */
@@ -91,7 +103,7 @@ static bool matches(const char *re, const char *s)
 	return ok;
 }
 
-#define RFC3339_UTC \
+#define RFC3339_UTC                                                            \
 	"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"
 #define ID_RE "^[a-z0-9][a-z0-9._-]{0,63}$"
 
@@ -100,7 +112,8 @@ static void test_create_returns_full_representation(struct tl_server *srv)
 {
 	(void)srv;
 	REQUIRE(fixtures());
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		struct tl_resp *r = tl_post(res->coll, res->body), *g;
 		const char *id = tl_str(r->json, "/id");
 
@@ -128,7 +141,8 @@ static void test_generated_ids_are_unique(struct tl_server *srv)
 {
 	(void)srv;
 	REQUIRE(fixtures());
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		json_t *seen = tl_json("{}");
 
 		for (int i = 0; i < 20; i++) {
@@ -147,7 +161,8 @@ static void test_client_chosen_id_and_conflict(struct tl_server *srv)
 {
 	(void)srv;
 	REQUIRE(fixtures());
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		const char *id = uid(res, "kp-cmc.2025_x");
 		struct tl_resp *r = tl_post(res->coll, with_id(res->body, id));
 		struct tl_resp *again, *g;
@@ -169,8 +184,16 @@ static void test_client_chosen_id_and_conflict(struct tl_server *srv)
 static void test_bad_ids_are_422(struct tl_server *srv)
 {
 	static const char *const bad[] = {
-		"\"-abc\"", "\"Abc\"", "\"a b\"", "\"a/b\"", "\"\"", "\"é\"",
-		"\".a\"", "123", "true", "[\"a\"]",
+		"\"-abc\"",
+		"\"Abc\"",
+		"\"a b\"",
+		"\"a/b\"",
+		"\"\"",
+		"\"é\"",
+		"\".a\"",
+		"123",
+		"true",
+		"[\"a\"]",
 		/* 65 characters */
 		"\"a1234567890123456789012345678901234567890123456789012345678901234\"",
 	};
@@ -179,12 +202,13 @@ static void test_bad_ids_are_422(struct tl_server *srv)
 
 	(void)srv;
 	REQUIRE(fixtures());
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		long before = tl_count(res->coll);
 
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			struct tl_resp *r =
-				tl_post(res->coll, with(res->body, "id", bad[i]));
+			struct tl_resp *r = tl_post(
+				res->coll, with(res->body, "id", bad[i]));
 
 			CHECK_PROBLEM(r, 422, "validation-failed");
 			CHECK_ERROR_AT(r, "/id");
@@ -196,7 +220,8 @@ static void test_bad_ids_are_422(struct tl_server *srv)
 			  uid(res, tail));
 		/* A bad id in the path of a PUT is no resource either. */
 		CHECK_INT(tl_put(tl_fmt("%s/Bad%%20Id", res->coll), res->body)
-				  ->status / 100,
+					  ->status /
+				  100,
 			  4);
 	}
 }
@@ -205,7 +230,8 @@ static void test_put_creates_then_replaces(struct tl_server *srv)
 {
 	(void)srv;
 	REQUIRE(fixtures());
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		const char *put1 = uid(res, "put-1");
 		const char *path = tl_fmt("%s/%s", res->coll, put1);
 		const char *full = with(res->body, res->opt, "\"set\"");
@@ -223,9 +249,9 @@ static void test_put_creates_then_replaces(struct tl_server *srv)
 		CHECK_STATUS(u, 200);
 		CHECK_JSON(u->json, "/version", "2");
 		CHECK(json_is_null(tl_at(u->json, tl_fmt("/%s", res->opt))));
-		CHECK_SAME(tl_at(u->json, tl_fmt("/%s", res->field)),
-				 tl_at(tl_json(res->other),
-				       tl_fmt("/%s", res->field)));
+		CHECK_SAME(
+			tl_at(u->json, tl_fmt("/%s", res->field)),
+			tl_at(tl_json(res->other), tl_fmt("/%s", res->field)));
 		CHECK_STR(tl_str(u->json, "/created_at"),
 			  tl_str(c->json, "/created_at"));
 		g = tl_get(path);
@@ -236,9 +262,9 @@ static void test_put_creates_then_replaces(struct tl_server *srv)
 		g = tl_put(path, with_id(res->other, uid(res, "put-2")));
 		CHECK_PROBLEM(g, 422, "validation-failed");
 		CHECK_ERROR_AT(g, "/id");
-		CHECK_STATUS(tl_get(tl_fmt("%s/%s", res->coll,
-					    uid(res, "put-2"))),
-			     404);
+		CHECK_STATUS(
+			tl_get(tl_fmt("%s/%s", res->coll, uid(res, "put-2"))),
+			404);
 		CHECK_JSON(tl_get(path)->json, "/version", "3");
 	}
 }
@@ -247,7 +273,8 @@ static void test_patch_merges_and_counts_versions(struct tl_server *srv)
 {
 	(void)srv;
 	REQUIRE(fixtures());
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		const char *id = tl_create(res->coll, res->body);
 		const char *path = tl_fmt("%s/%s", res->coll, id);
 		const char *fptr = tl_fmt("/%s", res->field);
@@ -304,7 +331,8 @@ static void test_delete_removes(struct tl_server *srv)
 {
 	(void)srv;
 	REQUIRE(fixtures());
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		const char *keep = tl_create(res->coll, res->body);
 		const char *id = tl_create(res->coll, res->other);
 		const char *path = tl_fmt("%s/%s", res->coll, id);
@@ -338,7 +366,8 @@ static void test_delete_conflict_lists_referrers(struct tl_server *srv)
 	size_t i;
 
 	(void)srv;
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
 	for (int k = 0; k < 15; k++)
 		REQUIRE(tl_create("/v1/claims",
 				  tl_fmt("{\"id\": \"c%02d\", \"claimant\": "
@@ -351,7 +380,8 @@ static void test_delete_conflict_lists_referrers(struct tl_server *srv)
 	CHECK(tl_str(r->json, "/detail") &&
 	      strstr(tl_str(r->json, "/detail"), "\"c00\""));
 	CHECK_INT(json_array_size(tl_at(r->json, "/errors")), 10);
-	json_array_foreach(tl_at(r->json, "/errors"), i, e) {
+	json_array_foreach(tl_at(r->json, "/errors"), i, e)
+	{
 		CHECK_KEYS(e, "pointer", "detail");
 		CHECK_JSTR(e, "/pointer", "/claimant");
 		CHECK_JSTR(e, "/detail",
@@ -364,8 +394,9 @@ static void test_delete_conflict_lists_referrers(struct tl_server *srv)
 	REQUIRE(tl_create("/v1/actors", "{\"id\": \"x\", \"name\": \"X\"}"));
 	REQUIRE(tl_create("/v1/actors", "{\"id\": \"ru-mod\", \"name\": "
 					"\"MoD\", \"part_of\": \"x\"}"));
-	REQUIRE(tl_create("/v1/claims", "{\"id\": \"cv\", \"claimant\": "
-					"\"ru\", \"via\": \"x\", \"text\": \"t\"}"));
+	REQUIRE(tl_create("/v1/claims",
+			  "{\"id\": \"cv\", \"claimant\": "
+			  "\"ru\", \"via\": \"x\", \"text\": \"t\"}"));
 	REQUIRE(tl_create("/v1/events",
 			  "{\"id\": \"e1\", \"title\": \"E\", \"kind\": \"k\", "
 			  "\"start\": \"2024\", \"participants\": [{\"actor\": "
@@ -410,7 +441,8 @@ static void test_read_only_fields_rejected(struct tl_server *srv)
 {
 	(void)srv;
 	REQUIRE(fixtures());
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		const char *id = tl_create(res->coll, res->body);
 		const char *path = tl_fmt("%s/%s", res->coll, id);
 		json_t *before;
@@ -445,7 +477,8 @@ static void test_read_only_fields_rejected(struct tl_server *srv)
 		r = tl_patch(path, "{\"version\": 9}");
 		CHECK_PROBLEM(r, 422, "validation-failed");
 		CHECK_ERROR_AT(r, "/version");
-		r = tl_patch(path, "{\"created_at\": \"2020-01-01T00:00:00Z\"}");
+		r = tl_patch(path,
+			     "{\"created_at\": \"2020-01-01T00:00:00Z\"}");
 		CHECK_PROBLEM(r, 422, "validation-failed");
 		CHECK_ERROR_AT(r, "/created_at");
 		if (claim) {
@@ -463,7 +496,8 @@ static void test_unknown_fields_rejected(struct tl_server *srv)
 {
 	(void)srv;
 	REQUIRE(fixtures());
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		const char *id = tl_create(res->coll, res->body);
 		const char *path = tl_fmt("%s/%s", res->coll, id);
 		json_t *before;
@@ -491,12 +525,13 @@ static void test_unknown_fields_rejected(struct tl_server *srv)
 
 static void test_body_not_an_object(struct tl_server *srv)
 {
-	static const char *const bodies[] = {"[]", "\"x\"", "1", "null",
-					     "true", "[{\"name\": \"x\"}]"};
+	static const char *const bodies[] = {
+		"[]", "\"x\"", "1", "null", "true", "[{\"name\": \"x\"}]"};
 
 	(void)srv;
 	REQUIRE(fixtures());
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		const char *id = tl_create(res->coll, res->body);
 
 		for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]);
@@ -524,7 +559,8 @@ static void test_missing_required_fields(struct tl_server *srv)
 {
 	(void)srv;
 	REQUIRE(fixtures());
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		struct tl_resp *r = tl_post(res->coll, "{}");
 
 		CHECK_PROBLEM(r, 422, "validation-failed");
@@ -541,19 +577,22 @@ static void test_lists_in_creation_order(struct tl_server *srv)
 {
 	(void)srv;
 	/* An empty store lists nothing. */
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		struct tl_resp *r = tl_get(res->coll);
 
 		CHECK_STATUS(r, 200);
-		CHECK_JSON(r->json, "", "{\"items\": [], \"next_cursor\": null}");
+		CHECK_JSON(r->json, "",
+			   "{\"items\": [], \"next_cursor\": null}");
 	}
 	REQUIRE(fixtures());
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		/* Ids that sort the other way round from creation. */
-		const char *c =
-			tl_create(res->coll, with_id(res->body, uid(res, "zz")));
-		const char *b =
-			tl_create(res->coll, with_id(res->other, uid(res, "mm")));
+		const char *c = tl_create(res->coll,
+					  with_id(res->body, uid(res, "zz")));
+		const char *b = tl_create(res->coll,
+					  with_id(res->other, uid(res, "mm")));
 		const char *a = tl_create(res->coll, res->body);
 		struct tl_resp *r = tl_get(res->coll);
 
@@ -568,9 +607,9 @@ static void test_lists_in_creation_order(struct tl_server *srv)
 		CHECK(tl_header(r, "Link") == NULL);
 		/* List items are the full representation. */
 		CHECK_SAME(tl_at(r->json, "/items/0"),
-				 tl_get(tl_fmt("%s/%s", res->coll,
-					       tl_str(r->json, "/items/0/id")))
-					 ->json);
+			   tl_get(tl_fmt("%s/%s", res->coll,
+					 tl_str(r->json, "/items/0/id")))
+				   ->json);
 	}
 }
 
@@ -580,18 +619,19 @@ static void test_updated_at_moves_created_at_stays(struct tl_server *srv)
 
 	(void)srv;
 	REQUIRE(fixtures());
-	FOR_EACH_RESOURCE(res) {
+	FOR_EACH_RESOURCE(res)
+	{
 		c = tl_post(res->coll, res->body);
 		if (!CHECK_STATUS(c, 201))
 			return;
 	}
 	/* Timestamps have seconds precision: wait for the next second. */
 	usleep(1100 * 1000);
-	FOR_EACH_RESOURCE(res) {
-		const char *id = tl_str(tl_get(tl_fmt("%s?limit=500", res->coll))
-						->json,
-					res == resources ? "/items/1/id"
-							 : "/items/0/id");
+	FOR_EACH_RESOURCE(res)
+	{
+		const char *id = tl_str(
+			tl_get(tl_fmt("%s?limit=500", res->coll))->json,
+			res == resources ? "/items/1/id" : "/items/0/id");
 		const char *path = tl_fmt("%s/%s", res->coll, id);
 		json_t *before = tl_get(path)->json;
 

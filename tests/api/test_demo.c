@@ -35,7 +35,8 @@ static json_t *demo_lines(void)
 	FILE *f = path ? fopen(path, "r") : NULL;
 
 	if (!f) {
-		tl_fail(__FILE__, __LINE__, "cannot read CLAIMLINE_DEMO_DATA %s",
+		tl_fail(__FILE__, __LINE__,
+			"cannot read CLAIMLINE_DEMO_DATA %s",
 			path ? path : "(unset)");
 		return NULL;
 	}
@@ -69,7 +70,8 @@ static void test_every_demo_line_is_served(struct tl_server *srv)
 
 	(void)srv;
 	REQUIRE(lines && json_array_size(lines) > 0);
-	json_array_foreach(lines, i, line) {
+	json_array_foreach(lines, i, line)
+	{
 		const char *type = tl_str(line, "/type");
 		const char *coll = type ? collection(type) : NULL;
 		const char *key;
@@ -83,7 +85,8 @@ static void test_every_demo_line_is_served(struct tl_server *srv)
 		if (!CHECK(got != NULL))
 			continue;
 		CHECK_JSON(got, "/version", "1");
-		json_object_foreach(line, key, v) {
+		json_object_foreach(line, key, v)
+		{
 			if (strcmp(key, "type") == 0)
 				continue;
 			if (!tl_json_like(json_object_get(got, key), v))
@@ -98,7 +101,8 @@ static void test_every_demo_line_is_served(struct tl_server *srv)
 			  counts[c]);
 
 	/* Relations, seen from both ends. */
-	json_array_foreach(lines, i, line) {
+	json_array_foreach(lines, i, line)
+	{
 		const char *rel = tl_str(line, "/id");
 		const char *type = tl_str(line, "/relation");
 		bool symmetric;
@@ -112,12 +116,14 @@ static void test_every_demo_line_is_served(struct tl_server *srv)
 			const char *self = tl_str(line, end ? "/to" : "/from");
 			const char *other = tl_str(line, end ? "/from" : "/to");
 			json_t *rels = tl_at(
-				tl_get(tl_fmt("/v1/claims/%s", self))->json,
-				"/relations"),
+				       tl_get(tl_fmt("/v1/claims/%s", self))
+					       ->json,
+				       "/relations"),
 			       *r, *found = NULL;
 			size_t j;
 
-			json_array_foreach(rels, j, r) {
+			json_array_foreach(rels, j, r)
+			{
 				const char *id = tl_str(r, "/id");
 
 				if (id && rel && strcmp(id, rel) == 0)
@@ -133,8 +139,7 @@ static void test_every_demo_line_is_served(struct tl_server *srv)
 			CHECK_JSTR(found, "/claim", other);
 			CHECK_JSTR(found, "/direction",
 				   symmetric ? "both" : (end ? "in" : "out"));
-			CHECK_SAME(tl_at(found, "/note"),
-					 tl_at(line, "/note"));
+			CHECK_SAME(tl_at(found, "/note"), tl_at(line, "/note"));
 		}
 	}
 }
@@ -154,7 +159,8 @@ static void test_gerasimov_claim_is_disputed(struct tl_server *srv)
 	REQUIRE(json_array_size(tl_at(r->json, "/items")) >= 1);
 	claim = tl_at(r->json, "/items/0");
 	CHECK_JSON(claim, "/disputed", "true");
-	json_array_foreach(tl_at(claim, "/relations"), i, rel) {
+	json_array_foreach(tl_at(claim, "/relations"), i, rel)
+	{
 		const char *other = tl_str(rel, "/claim");
 		const char *type = tl_str(rel, "/type");
 		json_t *oc, *actor;
@@ -164,8 +170,7 @@ static void test_gerasimov_claim_is_disputed(struct tl_server *srv)
 		CHECK_JSTR(rel, "/direction", "both");
 		oc = tl_get(tl_fmt("/v1/claims/%s", other))->json;
 		CHECK_JSON(oc, "/disputed", "true");
-		actor = tl_get(tl_fmt("/v1/actors/%s",
-				      tl_str(oc, "/claimant")))
+		actor = tl_get(tl_fmt("/v1/actors/%s", tl_str(oc, "/claimant")))
 				->json;
 		if (tl_str(actor, "/country") &&
 		    strcmp(tl_str(actor, "/country"), "UA") == 0)
@@ -251,16 +256,14 @@ static void test_condemnation_quote_is_located(struct tl_server *srv)
 	(void)srv;
 	r = tl_get("/v1/claims?stance=condemns&limit=500");
 	REQUIRE_STATUS(r, 200);
-	json_array_foreach(tl_at(r->json, "/items"), i, it)
-		if (tl_str(it, "/quote"))
-			claim = it;
+	json_array_foreach(tl_at(r->json, "/items"), i,
+			   it) if (tl_str(it, "/quote")) claim = it;
 	REQUIRE(claim != NULL);
 	REQUIRE(json_is_object(tl_at(claim, "/quote_span")));
 	start = json_integer_value(tl_at(claim, "/quote_span/start"));
 	end = json_integer_value(tl_at(claim, "/quote_span/end"));
 	CHECK(start >= 0 && end > start);
-	text = tl_str(tl_get(tl_fmt("/v1/sources/%s",
-				    tl_str(claim, "/source")))
+	text = tl_str(tl_get(tl_fmt("/v1/sources/%s", tl_str(claim, "/source")))
 			      ->json,
 		      "/text");
 	REQUIRE(text != NULL);
@@ -268,9 +271,9 @@ static void test_condemnation_quote_is_located(struct tl_server *srv)
 	CHECK_STR(fold_span(text, (size_t)start, (size_t)end),
 		  fold_span(tl_str(claim, "/quote"), 0, (size_t)-1));
 	/* Claims without a quote have no span. */
-	json_array_foreach(tl_at(r->json, "/items"), i, it)
-		if (!tl_str(it, "/quote"))
-			CHECK_JSON(it, "/quote_span", "null");
+	json_array_foreach(tl_at(r->json, "/items"), i,
+			   it) if (!tl_str(it, "/quote"))
+		CHECK_JSON(it, "/quote_span", "null");
 }
 
 static void test_second_demo_start_adds_nothing(struct tl_server *srv)

@@ -23,7 +23,8 @@ static const char *pairs(json_t *items)
 
 	if (!json_is_array(items))
 		return NULL;
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		const char *a = tl_str(it, "/claims/0/id");
 		const char *b = tl_str(it, "/claims/1/id");
 
@@ -107,7 +108,8 @@ static void test_each_dispute_once(struct tl_server *srv)
 	it = tl_at(items, "/1");
 	CHECK_JSTR(it, "/relation", rels[1]);
 	CHECK_JSON(it, "/note", "null");
-	CHECK_JSON(it, "/events", "[{\"id\": \"ev-z\", \"title\": \"Event ev-z\"}]");
+	CHECK_JSON(it, "/events",
+		   "[{\"id\": \"ev-z\", \"title\": \"Event ev-z\"}]");
 	it = tl_at(items, "/2");
 	CHECK_JSTR(it, "/relation", rels[2]);
 	CHECK_JSTR(it, "/note", "three");
@@ -177,10 +179,10 @@ static void test_dispute_filters(struct tl_server *srv)
 		if (!CHECK_STR(pairs(tl_list_all(path, 1)), cases[i].want))
 			fprintf(stderr, "    (%s, walk)\n", cases[i].query);
 	}
-	static const char *const bad[] = {"event=nope", "actor=nope",
-					  "from=2024-13", "bogus=1",
+	static const char *const bad[] = {"event=nope",		 "actor=nope",
+					  "from=2024-13",	 "bogus=1",
 					  "include_parts=maybe", "limit=501"};
-	static const char *const param[] = {"event", "actor", "from",
+	static const char *const param[] = {"event", "actor",	      "from",
 					    "bogus", "include_parts", "limit"};
 	for (size_t i = 0; i < N(bad); i++) {
 		struct tl_resp *r = tl_get(tl_fmt("/v1/disputes?%s", bad[i]));

@@ -57,10 +57,10 @@ static void *write_until_killed(void *arg)
 				    -1, NULL);
 		if (r->status == 201) {
 			json_array_append_new(
-				w->acked, json_string(tl_fmt("%s/%s",
-							     claim ? "claims"
-								   : "actors",
-							     id)));
+				w->acked,
+				json_string(tl_fmt("%s/%s",
+						   claim ? "claims" : "actors",
+						   id)));
 			__atomic_add_fetch(&w->nacked, 1, __ATOMIC_SEQ_CST);
 		} else if (r->status != 0) {
 			w->other++;
@@ -139,7 +139,8 @@ static json_t *stored_ids(const char *prefix)
 
 		if (!all)
 			return NULL;
-		json_array_foreach(all, i, it) {
+		json_array_foreach(all, i, it)
+		{
 			const char *id = tl_str(it, "/id");
 
 			if (id && strncmp(id, prefix, strlen(prefix)) == 0)
@@ -212,7 +213,8 @@ static void test_acknowledged_writes_survive_kill9(struct tl_server *unused)
 		}
 		have = stored_ids(prefix);
 		for (int k = 0; k < WRITERS; k++) {
-			json_array_foreach(w[k].acked, i, it) {
+			json_array_foreach(w[k].acked, i, it)
+			{
 				const char *id = json_string_value(it);
 
 				round_acked++;
@@ -227,14 +229,16 @@ static void test_acknowledged_writes_survive_kill9(struct tl_server *unused)
 			json_decref(w[k].acked);
 		}
 		/* Nothing made up: at most one unanswered write per writer. */
-		if (have && !CHECK(json_object_size(have) <= round_acked + WRITERS))
+		if (have &&
+		    !CHECK(json_object_size(have) <= round_acked + WRITERS))
 			fprintf(stderr, "  round %d: %zu stored, %zu acked\n",
 				round, json_object_size(have), round_acked);
 		CHECK(round_acked > 0);
 		total += round_acked;
 		rounds_done++;
 		if (tl_now_ms() - t_start > 50000) {
-			fprintf(stderr, "  time budget reached after %d rounds\n",
+			fprintf(stderr,
+				"  time budget reached after %d rounds\n",
 				rounds_done);
 			break;
 		}
@@ -246,11 +250,13 @@ static void test_acknowledged_writes_survive_kill9(struct tl_server *unused)
 		json_t *it;
 		size_t i;
 
-		json_array_foreach(all_acked, i, it)
-			if (!have || !json_object_get(have, json_string_value(it)))
-				tl_fail(__FILE__, __LINE__,
-					"acknowledged %s lost by the end",
-					json_string_value(it));
+		json_array_foreach(
+			all_acked, i,
+			it) if (!have ||
+				!json_object_get(have, json_string_value(it)))
+			tl_fail(__FILE__, __LINE__,
+				"acknowledged %s lost by the end",
+				json_string_value(it));
 		CHECK_STATUS(tl_get("/v1/actors/anchor"), 200);
 		CHECK_INT(tl_server_stop(&s), 0);
 		integrity_checks += integrity_ok(s.db);

@@ -87,14 +87,16 @@ static void test_nesting_depth_32_ok_33_not(struct tl_server *srv)
 	CHECK_PROBLEM(r, 400, "invalid-json");
 	/* Objects count as levels too. */
 	{
-		char *open = tl_repeat('x', 32 * 6), *close = tl_repeat('}', 32);
+		char *open = tl_repeat('x', 32 * 6),
+		     *close = tl_repeat('}', 32);
 
 		for (int i = 0; i < 32; i++)
 			memcpy(open + i * 6, "{\"a\": ", 6);
 		r = tl_post("/v1/actors", tl_fmt("%s1%s", open, close));
 		/* 32 objects around 1: depth 32, parses. */
 		CHECK_PROBLEM(r, 422, "validation-failed");
-		r = tl_post("/v1/actors", tl_fmt("{\"a\": %s1%s}", open, close));
+		r = tl_post("/v1/actors",
+			    tl_fmt("{\"a\": %s1%s}", open, close));
 		CHECK_PROBLEM(r, 400, "invalid-json");
 	}
 	CHECK_INT(tl_count("/v1/actors"), 0);
@@ -103,9 +105,16 @@ static void test_nesting_depth_32_ok_33_not(struct tl_server *srv)
 static void test_not_found(struct tl_server *srv)
 {
 	static const char *const paths[] = {
-		"/v1", "/v1/", "/v1/nothing", "/index.php", "/v2/actors", "/actors",
-		"/v1/actors/a/b", "/v1/claims/x/relations/y/z",
-		"/v1/actors/missing", "/v1/ACTORS",
+		"/v1",
+		"/v1/",
+		"/v1/nothing",
+		"/index.php",
+		"/v2/actors",
+		"/actors",
+		"/v1/actors/a/b",
+		"/v1/claims/x/relations/y/z",
+		"/v1/actors/missing",
+		"/v1/ACTORS",
 	};
 
 	(void)srv;
@@ -134,11 +143,11 @@ static bool allows(const char *allow, const char *method)
 
 static void check_405(const char *file, int line, const char *method,
 		      const char *path, const char *const *want,
-		      const char *const *not)
+		      const char *const * not )
 {
-	struct tl_resp *r = tl_request(method, path, TL_JSON,
-				       strcmp(method, "GET") ? "{}" : NULL, -1,
-				       NULL);
+	struct tl_resp *r =
+		tl_request(method, path, TL_JSON,
+			   strcmp(method, "GET") ? "{}" : NULL, -1, NULL);
 	const char *allow = tl_header(r, "Allow");
 
 	tl_check_problem(file, line, r, 405, "method-not-allowed");
@@ -150,16 +159,19 @@ static void check_405(const char *file, int line, const char *method,
 		if (!allows(allow, want[i]))
 			tl_fail(file, line, "%s %s: Allow \"%s\" lacks %s",
 				method, path, allow, want[i]);
-	for (size_t i = 0; not[i]; i++)
-		if (allows(allow, not[i]))
+	for (size_t i = 0; not [i]; i++)
+		if (allows(allow, not [i]))
 			tl_fail(file, line, "%s %s: Allow \"%s\" has %s",
-				method, path, allow, not[i]);
+				method, path, allow, not [i]);
 }
 
-#define CHECK_405(m, p, want, not)                                           \
-	check_405(__FILE__, __LINE__, (m), (p), (const char *const[])want,   \
-		  (const char *const[]) not)
-#define L(...) {__VA_ARGS__, NULL}
+#define CHECK_405(m, p, want, not )                                            \
+	check_405(__FILE__, __LINE__, (m), (p), (const char *const[])want,     \
+		  (const char *const[]) not )
+#define L(...)                                                                 \
+	{                                                                      \
+		__VA_ARGS__, NULL                                              \
+	}
 
 static void test_method_not_allowed(struct tl_server *srv)
 {
@@ -190,7 +202,8 @@ static void test_conflict(struct tl_server *srv)
 	struct tl_resp *r;
 
 	(void)srv;
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
 	r = tl_post("/v1/actors", "{\"id\": \"kp\", \"name\": \"Other\"}");
 	CHECK_PROBLEM(r, 409, "conflict");
 	CHECK_JSTR(tl_get("/v1/actors/kp")->json, "/name", "DPRK");
@@ -214,15 +227,15 @@ static const char *head_chunked(void)
 
 static void test_payload_too_large(struct tl_server *srv)
 {
-	const char *small_chunked = tl_fmt(
-		"POST /v1/actors HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-		"Content-Type: application/json\r\n"
-		"Authorization: Bearer %s\r\n"
-		"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-		"7\r\n{\"id\": \r\n"
-		"10\r\n\"chunky\", \"name\"\r\n"
-		"6\r\n: \"C\"}\r\n0\r\n\r\n",
-		srv->key);
+	const char *small_chunked =
+		tl_fmt("POST /v1/actors HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+		       "Content-Type: application/json\r\n"
+		       "Authorization: Bearer %s\r\n"
+		       "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+		       "7\r\n{\"id\": \r\n"
+		       "10\r\n\"chunky\", \"name\"\r\n"
+		       "6\r\n: \"C\"}\r\n0\r\n\r\n",
+		       srv->key);
 	struct tl_resp *r;
 	long stored = 0;
 	long long t0;
@@ -317,9 +330,9 @@ static void test_unsupported_media_type(struct tl_server *srv)
 	struct tl_resp *r;
 
 	(void)srv;
-	CHECK_PROBLEM(tl_request("POST", "/v1/actors", "text/plain", body, -1,
-				 NULL),
-		      415, "unsupported-media-type");
+	CHECK_PROBLEM(
+		tl_request("POST", "/v1/actors", "text/plain", body, -1, NULL),
+		415, "unsupported-media-type");
 	CHECK_PROBLEM(tl_request("POST", "/v1/actors", NULL, body, -1, NULL),
 		      415, "unsupported-media-type");
 	CHECK_PROBLEM(tl_request("POST", "/v1/actors",
@@ -329,9 +342,9 @@ static void test_unsupported_media_type(struct tl_server *srv)
 	CHECK_PROBLEM(tl_request("POST", "/v1/actors", "application/jsonx",
 				 body, -1, NULL),
 		      415, "unsupported-media-type");
-	CHECK_PROBLEM(tl_request("PUT", "/v1/actors/a", TL_MERGE, body, -1,
-				 NULL),
-		      415, "unsupported-media-type");
+	CHECK_PROBLEM(
+		tl_request("PUT", "/v1/actors/a", TL_MERGE, body, -1, NULL),
+		415, "unsupported-media-type");
 	CHECK_INT(tl_count("/v1/actors"), 0);
 	CHECK_STATUS(tl_get("/v1/actors/a"), 404);
 
@@ -349,8 +362,8 @@ static void test_unsupported_media_type(struct tl_server *srv)
 		      415, "unsupported-media-type");
 	CHECK_PROBLEM(tl_request("PATCH", "/v1/actors/a",
 				 "application/json-patch+json",
-				 "[{\"op\": \"remove\", \"path\": \"/name\"}]", -1,
-				 NULL),
+				 "[{\"op\": \"remove\", \"path\": \"/name\"}]",
+				 -1, NULL),
 		      415, "unsupported-media-type");
 	CHECK_JSTR(tl_get("/v1/actors/a")->json, "/name", "x");
 	CHECK_STATUS(tl_request("PATCH", "/v1/actors/a",
@@ -367,8 +380,8 @@ static void test_unsupported_media_type(struct tl_server *srv)
 static void test_malformed_query_is_400(struct tl_server *srv)
 {
 	static const char *const bad[] = {
-		"/v1/actors?q=%ZZ",	/* not a percent escape */
-		"/v1/actors?q=%C0%AF",	/* decodes to invalid UTF-8 */
+		"/v1/actors?q=%ZZ",    /* not a percent escape */
+		"/v1/actors?q=%C0%AF", /* decodes to invalid UTF-8 */
 		"/v1/actors?q=%FF",
 		"/v1/claims?limit=5&q=%E2%82", /* truncated UTF-8 sequence */
 	};
@@ -387,13 +400,15 @@ static void test_validation_lists_all_fields_at_once(struct tl_server *srv)
 	struct tl_resp *r;
 
 	(void)srv;
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
-	r = tl_post("/v1/claims",
-		    "{\"id\": \"Bad Id\", \"claimant\": \"nobody\", \"events\": "
-		    "[\"none\"], \"stated\": \"2024-13\", \"stance\": \"maybe\", "
-		    "\"source\": \"nope\", \"via\": 4, \"quantity\": {\"value\": "
-		    "1, \"low\": 2, \"unit\": \"t\"}, \"verdict\": \"yes\", "
-		    "\"colour\": \"red\", \"disputed\": true}");
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
+	r = tl_post(
+		"/v1/claims",
+		"{\"id\": \"Bad Id\", \"claimant\": \"nobody\", \"events\": "
+		"[\"none\"], \"stated\": \"2024-13\", \"stance\": \"maybe\", "
+		"\"source\": \"nope\", \"via\": 4, \"quantity\": {\"value\": "
+		"1, \"low\": 2, \"unit\": \"t\"}, \"verdict\": \"yes\", "
+		"\"colour\": \"red\", \"disputed\": true}");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERROR_AT(r, "/id");
 	CHECK_ERROR_AT(r, "/claimant");
@@ -412,10 +427,9 @@ static void test_validation_lists_all_fields_at_once(struct tl_server *srv)
 		size_t i;
 		bool quantity = false;
 
-		json_array_foreach(tl_at(r->json, "/errors"), i, e)
-			quantity |= tl_str(e, "/pointer") &&
-				    strncmp(tl_str(e, "/pointer"), "/quantity",
-					    9) == 0;
+		json_array_foreach(tl_at(r->json, "/errors"), i, e) quantity |=
+			tl_str(e, "/pointer") &&
+			strncmp(tl_str(e, "/pointer"), "/quantity", 9) == 0;
 		CHECK(quantity);
 	}
 	CHECK_INT(tl_count("/v1/claims"), 0);
@@ -435,7 +449,8 @@ static void test_nested_errors_all_at_once(struct tl_server *srv)
 	struct tl_resp *r;
 
 	(void)srv;
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
 	/* A quantity: an empty unit and low above value, together. */
 	r = tl_post("/v1/claims",
 		    "{\"claimant\": \"x\", \"text\": \"x\", \"quantity\": "
@@ -453,13 +468,14 @@ static void test_nested_errors_all_at_once(struct tl_server *srv)
 
 	/* A location and participants: every entry's faults, and the
 	 * references of the entries that are otherwise fine. */
-	r = tl_post("/v1/events",
-		    "{\"title\": \"E\", \"kind\": \"k\", \"start\": \"2024\", "
-		    "\"location\": {\"name\": \" \", \"country\": \"XX\"}, "
-		    "\"participants\": [{\"actor\": \"nobody\", \"role\": \"r\"}, "
-		    "{\"actor\": \"kp\", \"role\": 5}, {\"actor\": \"Bad Id\"}, "
-		    "7, {\"role\": \"r\"}, {\"actor\": \"kp\"}, "
-		    "{\"actor\": \"ghost\", \"rank\": 1}]}");
+	r = tl_post(
+		"/v1/events",
+		"{\"title\": \"E\", \"kind\": \"k\", \"start\": \"2024\", "
+		"\"location\": {\"name\": \" \", \"country\": \"XX\"}, "
+		"\"participants\": [{\"actor\": \"nobody\", \"role\": \"r\"}, "
+		"{\"actor\": \"kp\", \"role\": 5}, {\"actor\": \"Bad Id\"}, "
+		"7, {\"role\": \"r\"}, {\"actor\": \"kp\"}, "
+		"{\"actor\": \"ghost\", \"rank\": 1}]}");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERRORS_EXACTLY(r, "/location/name", "/location/country",
 			     "/participants/0/actor", "/participants/1/role",

@@ -27,15 +27,17 @@ static void test_defaults_and_round_trip(struct tl_server *srv)
 	CHECK_JSON(r->json, "/tags", "[]");
 	CHECK_JSON(r->json, "/description", "null");
 
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
-	r = tl_post("/v1/events",
-		    "{\"id\": \"kursk-op\", \"title\": \"Operation to recapture "
-		    "Kursk region\", \"kind\": \"military_operation\", "
-		    "\"start\": \"2024-08\", \"end\": \"2025-04\", "
-		    "\"location\": {\"name\": \"Kursk Oblast\", \"country\": "
-		    "\"RU\"}, \"participants\": [{\"actor\": \"kp\", \"role\": "
-		    "\"deployed troops\"}], \"tags\": [\"kursk\", \"war\"], "
-		    "\"description\": \"d\"}");
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
+	r = tl_post(
+		"/v1/events",
+		"{\"id\": \"kursk-op\", \"title\": \"Operation to recapture "
+		"Kursk region\", \"kind\": \"military_operation\", "
+		"\"start\": \"2024-08\", \"end\": \"2025-04\", "
+		"\"location\": {\"name\": \"Kursk Oblast\", \"country\": "
+		"\"RU\"}, \"participants\": [{\"actor\": \"kp\", \"role\": "
+		"\"deployed troops\"}], \"tags\": [\"kursk\", \"war\"], "
+		"\"description\": \"d\"}");
 	REQUIRE_STATUS(r, 201);
 	CHECK_JSON(r->json, "/location",
 		   "{\"name\": \"Kursk Oblast\", \"country\": \"RU\"}");
@@ -63,11 +65,12 @@ static void test_validation_lists_every_field(struct tl_server *srv)
 				  "\"start\": \"2024\", \"tags\": [\"a\", 1]}");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERRORS_EXACTLY(r, "/tags/1");
-	r = tl_post("/v1/events",
-		    "{\"title\": \"t\", \"kind\": \"k\", \"start\": \"2024-13\", "
-		    "\"end\": \"2024-02-30\", \"location\": {\"name\": \"x\", "
-		    "\"country\": \"RUS\"}, \"participants\": [{\"actor\": "
-		    "\"nobody\", \"role\": \"r\"}], \"part_of\": \"nothing\"}");
+	r = tl_post(
+		"/v1/events",
+		"{\"title\": \"t\", \"kind\": \"k\", \"start\": \"2024-13\", "
+		"\"end\": \"2024-02-30\", \"location\": {\"name\": \"x\", "
+		"\"country\": \"RUS\"}, \"participants\": [{\"actor\": "
+		"\"nobody\", \"role\": \"r\"}], \"part_of\": \"nothing\"}");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERRORS_EXACTLY(r, "/start", "/end", "/location/country",
 			     "/participants/0/actor", "/part_of");
@@ -108,8 +111,8 @@ static void test_end_not_before_start(struct tl_server *srv)
 		else
 			created++;
 	}
-	CHECK_INT(json_array_size(
-			  tl_at(tl_get("/v1/events?limit=500")->json, "/items")),
+	CHECK_INT(json_array_size(tl_at(tl_get("/v1/events?limit=500")->json,
+					"/items")),
 		  created);
 	/* A patch that moves start after end is refused too. */
 	REQUIRE(tl_create("/v1/events",
@@ -129,14 +132,17 @@ static void test_part_of_and_references(struct tl_server *srv)
 	const char *ev = "\"kind\": \"k\", \"start\": \"2024\"";
 
 	(void)srv;
-	REQUIRE(tl_create("/v1/events",
-			  tl_fmt("{\"id\": \"war\", \"title\": \"War\", %s}", ev)));
+	REQUIRE(tl_create(
+		"/v1/events",
+		tl_fmt("{\"id\": \"war\", \"title\": \"War\", %s}", ev)));
 	REQUIRE(tl_create("/v1/events",
 			  tl_fmt("{\"id\": \"kursk\", \"title\": \"Kursk\", "
-				 "\"part_of\": \"war\", %s}", ev)));
+				 "\"part_of\": \"war\", %s}",
+				 ev)));
 	REQUIRE(tl_create("/v1/events",
 			  tl_fmt("{\"id\": \"sudzha\", \"title\": \"Sudzha\", "
-				 "\"part_of\": \"kursk\", %s}", ev)));
+				 "\"part_of\": \"kursk\", %s}",
+				 ev)));
 	r = tl_patch("/v1/events/war", "{\"part_of\": \"sudzha\"}");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERROR_AT(r, "/part_of");
@@ -166,19 +172,23 @@ static void test_part_of_and_references(struct tl_server *srv)
 	CHECK_STATUS(tl_get("/v1/events/kursk"), 404);
 
 	/* A participant must be an actor that exists. */
-	r = tl_post("/v1/events",
-		    tl_fmt("{\"title\": \"t\", %s, \"participants\": [{\"actor\": "
-			   "\"ua\", \"role\": \"r\"}, {\"actor\": \"ghost\", "
-			   "\"role\": \"r\"}]}", ev));
+	r = tl_post(
+		"/v1/events",
+		tl_fmt("{\"title\": \"t\", %s, \"participants\": [{\"actor\": "
+		       "\"ua\", \"role\": \"r\"}, {\"actor\": \"ghost\", "
+		       "\"role\": \"r\"}]}",
+		       ev));
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERROR_AT(r, "/participants/1/actor");
 	r = tl_post("/v1/events",
 		    tl_fmt("{\"title\": \"t\", %s, \"participants\": "
-			   "[{\"role\": \"r\"}]}", ev));
+			   "[{\"role\": \"r\"}]}",
+			   ev));
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERROR_AT(r, "/participants/0/actor");
-	r = tl_post("/v1/events",
-		    tl_fmt("{\"title\": \"t\", %s, \"location\": \"Kursk\"}", ev));
+	r = tl_post(
+		"/v1/events",
+		tl_fmt("{\"title\": \"t\", %s, \"location\": \"Kursk\"}", ev));
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERROR_AT(r, "/location");
 	/* Unknown members inside nested objects are refused too. */
@@ -186,7 +196,8 @@ static void test_part_of_and_references(struct tl_server *srv)
 		    tl_fmt("{\"title\": \"t\", %s, \"location\": {\"name\": "
 			   "\"Kursk\", \"region\": \"x\"}, \"participants\": "
 			   "[{\"actor\": \"ua\", \"role\": \"r\", \"since\": "
-			   "\"2024\"}]}", ev));
+			   "\"2024\"}]}",
+			   ev));
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERRORS_EXACTLY(r, "/location/region", "/participants/0/since");
 }
@@ -200,22 +211,25 @@ static const char *list(const char *query)
 static void test_filters(struct tl_server *srv)
 {
 	(void)srv;
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
 	REQUIRE(tl_create("/v1/actors", "{\"id\": \"ru\", \"name\": \"RU\"}"));
-	REQUIRE(tl_create("/v1/events",
-			  "{\"id\": \"e1\", \"title\": \"Kursk operation\", "
-			  "\"kind\": \"military_operation\", \"start\": "
-			  "\"2024-08\", \"end\": \"2025-04\", \"location\": "
-			  "{\"name\": \"Kursk\", \"country\": \"RU\"}, "
-			  "\"participants\": [{\"actor\": \"kp\", \"role\": "
-			  "\"troops\"}, {\"actor\": \"ru\", \"role\": \"lead\"}], "
-			  "\"tags\": [\"kursk\"]}"));
-	REQUIRE(tl_create("/v1/events",
-			  "{\"id\": \"e2\", \"title\": \"Treaty signed\", "
-			  "\"kind\": \"agreement\", \"start\": \"2024-06-19\", "
-			  "\"location\": {\"name\": \"Pyongyang\", \"country\": "
-			  "\"KP\"}, \"participants\": [{\"actor\": \"kp\", "
-			  "\"role\": \"party\"}], \"tags\": [\"treaty\"]}"));
+	REQUIRE(tl_create(
+		"/v1/events",
+		"{\"id\": \"e1\", \"title\": \"Kursk operation\", "
+		"\"kind\": \"military_operation\", \"start\": "
+		"\"2024-08\", \"end\": \"2025-04\", \"location\": "
+		"{\"name\": \"Kursk\", \"country\": \"RU\"}, "
+		"\"participants\": [{\"actor\": \"kp\", \"role\": "
+		"\"troops\"}, {\"actor\": \"ru\", \"role\": \"lead\"}], "
+		"\"tags\": [\"kursk\"]}"));
+	REQUIRE(tl_create(
+		"/v1/events",
+		"{\"id\": \"e2\", \"title\": \"Treaty signed\", "
+		"\"kind\": \"agreement\", \"start\": \"2024-06-19\", "
+		"\"location\": {\"name\": \"Pyongyang\", \"country\": "
+		"\"KP\"}, \"participants\": [{\"actor\": \"kp\", "
+		"\"role\": \"party\"}], \"tags\": [\"treaty\"]}"));
 	REQUIRE(tl_create("/v1/events",
 			  "{\"id\": \"e3\", \"title\": \"Year of reports\", "
 			  "\"kind\": \"report\", \"start\": \"2025\", "
@@ -250,10 +264,11 @@ static void test_filters(struct tl_server *srv)
 	CHECK_STR(list("?from=2025-12-31&to=2026-01"), "e3");
 
 	/* Offsets count: 23:30 at -05:00 on the 19th is the 20th in UTC. */
-	REQUIRE(tl_create("/v1/events",
-			  "{\"id\": \"e4\", \"title\": \"Late call\", \"kind\": "
-			  "\"statement\", \"start\": "
-			  "\"2023-06-19T23:30:00-05:00\"}"));
+	REQUIRE(tl_create(
+		"/v1/events",
+		"{\"id\": \"e4\", \"title\": \"Late call\", \"kind\": "
+		"\"statement\", \"start\": "
+		"\"2023-06-19T23:30:00-05:00\"}"));
 	CHECK_STR(list("?from=2023-06-20&to=2023-06-20"), "e4");
 	CHECK_STR(list("?from=2023-06-19&to=2023-06-19"), "");
 	CHECK_STR(list("?from=2023-06-20T04:30:00Z&to=2023-06-20T04:30:00Z"),

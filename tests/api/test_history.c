@@ -79,7 +79,8 @@ static void test_history_of_a_lifecycle(struct tl_server *srv)
 	h = history("/v1/actors/a");
 	REQUIRE(h);
 	REQUIRE(json_array_size(h) == 4);
-	json_array_foreach(h, i, it) {
+	json_array_foreach(h, i, it)
+	{
 		CHECK_KEYS(it, "version", "op", "at", "key", "body");
 		CHECK_JSON(it, "/version", tl_fmt("%zu", i + 1));
 		CHECK(rfc3339_utc(tl_str(it, "/at")));
@@ -97,7 +98,8 @@ static void test_history_of_a_lifecycle(struct tl_server *srv)
 
 	/* Deleted, but its history stays; a new life adds to it. */
 	CHECK_STATUS(tl_get("/v1/actors/a"), 404);
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"a\", \"name\": \"Again\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"a\", \"name\": \"Again\"}"));
 	h = history("/v1/actors/a");
 	REQUIRE(h);
 	CHECK_INT(json_array_size(h), 5);
@@ -110,7 +112,8 @@ static void test_history_for_each_collection(struct tl_server *srv)
 	static const struct {
 		const char *item, *coll, *body;
 	} r[] = {
-		{"/v1/actors/a", "/v1/actors", "{\"id\": \"a\", \"name\": \"A\"}"},
+		{"/v1/actors/a", "/v1/actors",
+		 "{\"id\": \"a\", \"name\": \"A\"}"},
 		{"/v1/sources/s", "/v1/sources",
 		 "{\"id\": \"s\", \"title\": \"S\"}"},
 		{"/v1/events/e", "/v1/events",
@@ -134,7 +137,8 @@ static void test_history_for_each_collection(struct tl_server *srv)
 		CHECK_INT(json_array_size(tl_at(g->json, "/items")), 1);
 		CHECK_JSTR(g->json, "/items/0/op", "create");
 		CHECK_JSON(g->json, "/items/0/version", "1");
-		CHECK_SAME(tl_at(g->json, "/items/0/body"), tl_get(r[i].item)->json);
+		CHECK_SAME(tl_at(g->json, "/items/0/body"),
+			   tl_get(r[i].item)->json);
 	}
 	CHECK_STATUS(tl_get("/v1/actors/b/history"), 404);
 }
@@ -156,7 +160,8 @@ static void test_history_pagination(struct tl_server *srv)
 	REQUIRE(json_array_size(h) == 7);
 	for (size_t i = 0; i < 7; i++) {
 		CHECK_JSON(h, tl_fmt("/%zu/version", i), tl_fmt("%zu", i + 1));
-		CHECK_JSTR(h, tl_fmt("/%zu/body/name", i), tl_fmt("v%zu", i + 1));
+		CHECK_JSTR(h, tl_fmt("/%zu/body/name", i),
+			   tl_fmt("v%zu", i + 1));
 	}
 	r = tl_get("/v1/actors/a/history?limit=3");
 	CHECK_INT(json_array_size(tl_at(r->json, "/items")), 3);
@@ -209,35 +214,40 @@ static void test_change_feed(struct tl_server *srv)
 	(void)srv;
 	REQUIRE(tl_create("/v1/actors", "{\"id\": \"a\", \"name\": \"A\"}"));
 	REQUIRE(tl_create("/v1/sources", "{\"id\": \"s\", \"title\": \"S\"}"));
-	REQUIRE(tl_create("/v1/events", "{\"id\": \"e\", \"title\": \"E\", "
-					"\"kind\": \"other\", \"start\": \"2024\"}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c1\", \"claimant\": \"a\", \"text\": \"x\"}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c2\", \"claimant\": \"a\", \"text\": \"y\"}"));
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"e\", \"title\": \"E\", "
+			  "\"kind\": \"other\", \"start\": \"2024\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c1\", \"claimant\": \"a\", \"text\": \"x\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c2\", \"claimant\": \"a\", \"text\": \"y\"}"));
 	r = tl_post("/v1/claims/c1/relations",
 		    "{\"type\": \"contradicts\", \"claim\": \"c2\"}");
 	REQUIRE_STATUS(r, 201);
 	rel = tl_str(r->json, "/id");
 	REQUIRE(rel);
 	REQUIRE_STATUS(tl_patch("/v1/events/e", "{\"title\": \"E2\"}"), 200);
-	REQUIRE_STATUS(tl_delete(tl_fmt("/v1/claims/c1/relations/%s", rel)), 204);
+	REQUIRE_STATUS(tl_delete(tl_fmt("/v1/claims/c1/relations/%s", rel)),
+		       204);
 	REQUIRE_STATUS(tl_delete("/v1/claims/c2"), 204);
 
 	all = feed(0, 500, &next);
 	REQUIRE(all);
 	const char *want[][3] = {
-		{"actor", "a", "create"},	{"source", "s", "create"},
-		{"event", "e", "create"},	{"claim", "c1", "create"},
-		{"claim", "c2", "create"},	{"relation", rel, "create"},
-		{"event", "e", "update"},	{"relation", rel, "delete"},
+		{"actor", "a", "create"},  {"source", "s", "create"},
+		{"event", "e", "create"},  {"claim", "c1", "create"},
+		{"claim", "c2", "create"}, {"relation", rel, "create"},
+		{"event", "e", "update"},  {"relation", rel, "delete"},
 		{"claim", "c2", "delete"},
 	};
 	size_t n = sizeof(want) / sizeof(want[0]);
 	/* Relations may also touch the claims they link; what matters is
 	 * that each expected change is there, in this order. */
 	size_t k = 0;
-	json_array_foreach(all, i, it) {
+	json_array_foreach(all, i, it)
+	{
 		CHECK_KEYS(it, "seq", "type", "id", "op", "version", "at");
 		CHECK(json_integer_value(tl_at(it, "/seq")) > prev);
 		prev = json_integer_value(tl_at(it, "/seq"));
@@ -258,10 +268,10 @@ static void test_change_feed(struct tl_server *srv)
 	CHECK_INT(json_array_size(all), n);
 	CHECK_INT(next, prev);
 	/* versions: the event's update is version 2 */
-	json_array_foreach(all, i, it)
-		if (strcmp(tl_str(it, "/type"), "event") == 0 &&
-		    strcmp(tl_str(it, "/op"), "update") == 0)
-			CHECK_JSON(it, "/version", "2");
+	json_array_foreach(all, i,
+			   it) if (strcmp(tl_str(it, "/type"), "event") == 0 &&
+				   strcmp(tl_str(it, "/op"), "update") == 0)
+		CHECK_JSON(it, "/version", "2");
 
 	/* Paging by since gives the same, once each. */
 	paged = feed(0, 2, NULL);
@@ -279,8 +289,8 @@ static void test_change_feed(struct tl_server *srv)
 static void test_feed_parameters_in_range(struct tl_server *srv)
 {
 	static const char *const bad[] = {
-		"since=-1", "since=abc", "since=", "limit=0", "limit=501",
-		"limit=x", "wait=61", "wait=-1", "wait=1.5",
+		"since=-1", "since=abc", "since=",  "limit=0",	"limit=501",
+		"limit=x",  "wait=61",	 "wait=-1", "wait=1.5",
 	};
 
 	(void)srv;
@@ -430,8 +440,10 @@ static void test_waiting_holds_no_worker(struct tl_server *unused)
 		pthread_join(p[i].thread, NULL);
 		CHECK_INT(p[i].status, 200);
 		if (!CHECK(p[i].done_at - posted < 3000))
-			fprintf(stderr, "    waiter %d woke %lld ms after "
-				"the POST\n", i, p[i].done_at - posted);
+			fprintf(stderr,
+				"    waiter %d woke %lld ms after "
+				"the POST\n",
+				i, p[i].done_at - posted);
 		CHECK_INT(json_array_size(p[i].items), 1);
 		CHECK_JSTR(p[i].items, "/0/id", "wake");
 		json_decref(p[i].items);

@@ -37,22 +37,23 @@ static void test_two_content_lengths(struct tl_server *srv)
 	size_t n = strlen(body);
 	struct tl_resp *r;
 
-	r = raw_post(srv, tl_fmt("Content-Length: %zu\r\nContent-Length: %zu\r\n",
-				 n, n),
-		     body);
+	r = raw_post(
+		srv,
+		tl_fmt("Content-Length: %zu\r\nContent-Length: %zu\r\n", n, n),
+		body);
 	CHECK_PROBLEM(r, 400, "bad-request");
-	r = raw_post(srv, tl_fmt("Content-Length: %zu\r\nContent-Length: 5\r\n",
-				 n),
+	r = raw_post(srv,
+		     tl_fmt("Content-Length: %zu\r\nContent-Length: 5\r\n", n),
 		     body);
 	CHECK_STATUS(r, 400);
-	r = raw_post(srv, tl_fmt("Content-Length: 5\r\ncontent-length: %zu\r\n",
-				 n),
+	r = raw_post(srv,
+		     tl_fmt("Content-Length: 5\r\ncontent-length: %zu\r\n", n),
 		     body);
 	CHECK_STATUS(r, 400);
 	CHECK_STATUS(tl_get("/v1/actors/dup"), 404);
 	/* One Content-Length is fine. */
-	r = raw_post(srv, tl_fmt("Content-Length: %zu\r\nConnection: close\r\n",
-				 n),
+	r = raw_post(srv,
+		     tl_fmt("Content-Length: %zu\r\nConnection: close\r\n", n),
 		     body);
 	CHECK_STATUS(r, 201);
 	CHECK_INT(tl_count("/v1/actors"), 1);
@@ -62,25 +63,27 @@ static void test_content_length_with_transfer_encoding(struct tl_server *srv)
 {
 	/* A smuggling attempt: a chunked body whose "end" hides a second
 	 * request, framed also by a Content-Length. */
-	const char *smuggled =
-		tl_fmt("0\r\n\r\nPOST /v1/actors HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-		       "Authorization: Bearer %s\r\n"
-		       "Content-Type: application/json\r\n"
-		       "Content-Length: 31\r\n\r\n"
-		       "{\"id\": \"smuggled\", \"name\": \"S\"}",
-		       srv->key);
+	const char *smuggled = tl_fmt(
+		"0\r\n\r\nPOST /v1/actors HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+		"Authorization: Bearer %s\r\n"
+		"Content-Type: application/json\r\n"
+		"Content-Length: 31\r\n\r\n"
+		"{\"id\": \"smuggled\", \"name\": \"S\"}",
+		srv->key);
 	const char *chunked = "19\r\n{\"id\": \"te\", \"name\": \"T\"}\r\n"
 			      "0\r\n\r\n";
 	struct tl_resp *r;
 
-	r = raw_post(srv, tl_fmt("Content-Length: %zu\r\n"
-				 "Transfer-Encoding: chunked\r\n",
-				 strlen(smuggled)),
+	r = raw_post(srv,
+		     tl_fmt("Content-Length: %zu\r\n"
+			    "Transfer-Encoding: chunked\r\n",
+			    strlen(smuggled)),
 		     smuggled);
 	CHECK_PROBLEM(r, 400, "bad-request");
-	r = raw_post(srv, tl_fmt("Transfer-Encoding: chunked\r\n"
-				 "Content-Length: %zu\r\n",
-				 strlen(chunked)),
+	r = raw_post(srv,
+		     tl_fmt("Transfer-Encoding: chunked\r\n"
+			    "Content-Length: %zu\r\n",
+			    strlen(chunked)),
 		     chunked);
 	CHECK_STATUS(r, 400);
 	usleep(200 * 1000);
@@ -114,12 +117,13 @@ static void test_unknown_methods_are_405(struct tl_server *srv)
 		CHECK(!allow || !strstr(allow, methods[i]));
 	}
 	/* Through a raw socket too, with a body sent along. */
-	const char *req = tl_fmt("BREW /v1/actors HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-				 "Authorization: Bearer %s\r\n"
-				 "Content-Type: application/json\r\n"
-				 "Content-Length: 13\r\nConnection: close\r\n\r\n"
-				 "{\"name\": \"b\"}",
-				 srv->key);
+	const char *req =
+		tl_fmt("BREW /v1/actors HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+		       "Authorization: Bearer %s\r\n"
+		       "Content-Type: application/json\r\n"
+		       "Content-Length: 13\r\nConnection: close\r\n\r\n"
+		       "{\"name\": \"b\"}",
+		       srv->key);
 	r = tl_raw(req, strlen(req), 10000);
 	CHECK_STATUS(r, 405);
 	CHECK(tl_header(r, "Allow") != NULL);
@@ -169,10 +173,12 @@ static void test_numbers_we_cannot_hold(struct tl_server *srv)
 	CHECK_STATUS(r, 422);
 	CHECK_ERROR_AT(r, "/aliases/1");
 	/* PUT and PATCH too. */
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c\", \"claimant\": \"a\", \"text\": \"t\", "
-			  "\"quantity\": {\"unit\": \"x\", \"value\": 5}}"));
-	r = tl_patch("/v1/claims/c", "{\"quantity\": {\"unit\": \"x\", \"value\": 1e-400}}");
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c\", \"claimant\": \"a\", \"text\": \"t\", "
+		"\"quantity\": {\"unit\": \"x\", \"value\": 5}}"));
+	r = tl_patch("/v1/claims/c",
+		     "{\"quantity\": {\"unit\": \"x\", \"value\": 1e-400}}");
 	CHECK_STATUS(r, 422);
 	CHECK_ERROR_AT(r, "/quantity/value");
 	r = tl_put("/v1/claims/c", "{\"claimant\": \"a\", \"text\": \"t\", "
@@ -183,9 +189,10 @@ static void test_numbers_we_cannot_hold(struct tl_server *srv)
 	CHECK_JSON(tl_get("/v1/claims/c")->json, "/quantity/value", "5");
 	CHECK_INT(tl_count("/v1/claims"), 1);
 	/* Numbers we can hold are fine: -2^63+1, a small real. */
-	r = tl_post("/v1/claims", "{\"claimant\": \"a\", \"text\": \"t\", "
-				  "\"quantity\": {\"unit\": \"x\", \"value\": 1e-300, "
-				  "\"low\": -9223372036854775807, \"high\": 1}}");
+	r = tl_post("/v1/claims",
+		    "{\"claimant\": \"a\", \"text\": \"t\", "
+		    "\"quantity\": {\"unit\": \"x\", \"value\": 1e-300, "
+		    "\"low\": -9223372036854775807, \"high\": 1}}");
 	CHECK_STATUS(r, 201);
 }
 
@@ -195,14 +202,15 @@ static void test_numbers_we_cannot_hold_in_import(struct tl_server *srv)
 	struct tl_resp *r;
 
 	(void)srv;
-	r = tl_request("POST", "/v1/import", "application/x-ndjson",
-		       "{\"type\": \"actor\", \"id\": \"a\", \"name\": \"A\"}\n"
-		       "{\"type\": \"claim\", \"id\": \"c1\", \"claimant\": \"a\", "
-		       "\"text\": \"t\", \"quantity\": {\"unit\": \"x\", \"value\": 1e-400}}\n"
-		       "{\"type\": \"claim\", \"id\": \"c2\", \"claimant\": \"a\", "
-		       "\"text\": \"t\", \"quantity\": "
-		       "{\"unit\": \"x\", \"value\": -9223372036854775808}}\n",
-		       -1, NULL);
+	r = tl_request(
+		"POST", "/v1/import", "application/x-ndjson",
+		"{\"type\": \"actor\", \"id\": \"a\", \"name\": \"A\"}\n"
+		"{\"type\": \"claim\", \"id\": \"c1\", \"claimant\": \"a\", "
+		"\"text\": \"t\", \"quantity\": {\"unit\": \"x\", \"value\": 1e-400}}\n"
+		"{\"type\": \"claim\", \"id\": \"c2\", \"claimant\": \"a\", "
+		"\"text\": \"t\", \"quantity\": "
+		"{\"unit\": \"x\", \"value\": -9223372036854775808}}\n",
+		-1, NULL);
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_JSON(r->json, "/errors/0/line", "2");
 	CHECK_JSTR(r->json, "/errors/0/pointer", "/quantity/value");
@@ -262,7 +270,8 @@ static void test_slow_body_is_cut(struct tl_server *srv)
 
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+		if (n == 0 ||
+		    (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
 			closed = true;
 			break;
 		}

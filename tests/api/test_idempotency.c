@@ -38,23 +38,25 @@ static void test_same_key_same_body_replays(struct tl_server *srv)
 	(void)srv;
 	/* Server-made id: a second create would make a second actor. */
 	first = post_idem("/v1/actors",
-			  "{\"name\": \"Nameless\", \"kind\": \"person\"}", "k-1");
+			  "{\"name\": \"Nameless\", \"kind\": \"person\"}",
+			  "k-1");
 	REQUIRE_STATUS(first, 201);
 	CHECK(!replayed(first));
 	REQUIRE(tl_header(first, "Location"));
 	CHECK_INT(tl_count("/v1/changes"), 1);
 
 	again = post_idem("/v1/actors",
-			  "{\"name\": \"Nameless\", \"kind\": \"person\"}", "k-1");
+			  "{\"name\": \"Nameless\", \"kind\": \"person\"}",
+			  "k-1");
 	CHECK_STATUS(again, 201);
 	CHECK(replayed(again));
 	CHECK_SAME(again->json, first->json);
 	CHECK_STR(tl_header(again, "Location"), tl_header(first, "Location"));
 
 	/* Other key order and spacing: the same request. */
-	spaced = post_idem("/v1/actors",
-			   "{ \"kind\" : \"person\",\n  \"name\":\"Nameless\" }",
-			   "k-1");
+	spaced = post_idem(
+		"/v1/actors",
+		"{ \"kind\" : \"person\",\n  \"name\":\"Nameless\" }", "k-1");
 	CHECK_STATUS(spaced, 201);
 	CHECK(replayed(spaced));
 	CHECK_SAME(spaced->json, first->json);
@@ -63,10 +65,11 @@ static void test_same_key_same_body_replays(struct tl_server *srv)
 	/* Nothing was written by the replays. */
 	CHECK_INT(tl_count("/v1/actors"), 1);
 	CHECK_INT(tl_count("/v1/changes"), 1);
-	CHECK_INT(json_array_size(tl_at(
-			  tl_get(tl_fmt("%s/history",
-					tl_header(first, "Location")))->json,
-			  "/items")),
+	CHECK_INT(json_array_size(
+			  tl_at(tl_get(tl_fmt("%s/history",
+					      tl_header(first, "Location")))
+					->json,
+				"/items")),
 		  1);
 
 	/* The replay is the first response even after the resource
@@ -75,7 +78,8 @@ static void test_same_key_same_body_replays(struct tl_server *srv)
 				"{\"name\": \"Renamed\"}"),
 		       200);
 	again = post_idem("/v1/actors",
-			  "{\"name\": \"Nameless\", \"kind\": \"person\"}", "k-1");
+			  "{\"name\": \"Nameless\", \"kind\": \"person\"}",
+			  "k-1");
 	CHECK_STATUS(again, 201);
 	CHECK(replayed(again));
 	CHECK_SAME(again->json, first->json);
@@ -83,7 +87,8 @@ static void test_same_key_same_body_replays(struct tl_server *srv)
 
 	/* A new key is a new request. */
 	again = post_idem("/v1/actors",
-			  "{\"name\": \"Nameless\", \"kind\": \"person\"}", "k-2");
+			  "{\"name\": \"Nameless\", \"kind\": \"person\"}",
+			  "k-2");
 	CHECK_STATUS(again, 201);
 	CHECK(!replayed(again));
 	CHECK_INT(tl_count("/v1/actors"), 2);
@@ -121,7 +126,8 @@ static void test_same_key_other_body_is_422(struct tl_server *srv)
 	CHECK(!replayed(r));
 	/* A request to another collection under that key: refused too
 	 * (the body would be a valid source). */
-	r = post_idem("/v1/sources", "{\"id\": \"a\", \"title\": \"A\"}", "dup");
+	r = post_idem("/v1/sources", "{\"id\": \"a\", \"title\": \"A\"}",
+		      "dup");
 	CHECK_STATUS(r, 422);
 	CHECK_STATUS(tl_get("/v1/actors/b"), 404);
 	CHECK_INT(tl_count("/v1/actors"), 1);
@@ -135,7 +141,7 @@ static void test_same_key_other_body_is_422(struct tl_server *srv)
 
 static void test_keys_are_per_api_key(struct tl_server *srv)
 {
-	const char *args[] = {"keys", "add", "--db", srv->db, "--name",
+	const char *args[] = {"keys",  "add",	  "--db",  srv->db, "--name",
 			      "other", "--scope", "write", NULL};
 	struct tl_cmd *cmd = tl_run_cmd(args, 30000);
 	char *nl;
@@ -151,24 +157,22 @@ static void test_keys_are_per_api_key(struct tl_server *srv)
 
 	a = post_idem("/v1/actors", "{\"name\": \"Same\"}", "shared");
 	REQUIRE_STATUS(a, 201);
-	b = tl_request("POST", "/v1/actors", TL_JSON, "{\"name\": \"Same\"}",
-		       -1,
-		       (const char *const[]){
-			       idem("shared"),
-			       tl_fmt("Authorization: Bearer %s", other),
-			       NULL});
+	b = tl_request(
+		"POST", "/v1/actors", TL_JSON, "{\"name\": \"Same\"}", -1,
+		(const char *const[]){idem("shared"),
+				      tl_fmt("Authorization: Bearer %s", other),
+				      NULL});
 	CHECK_STATUS(b, 201);
 	CHECK(!replayed(b));
 	CHECK(tl_header(a, "Location") && tl_header(b, "Location") &&
 	      strcmp(tl_header(a, "Location"), tl_header(b, "Location")) != 0);
 	CHECK_INT(tl_count("/v1/actors"), 2);
 	/* Each key replays its own. */
-	c = tl_request("POST", "/v1/actors", TL_JSON, "{\"name\": \"Same\"}",
-		       -1,
-		       (const char *const[]){
-			       idem("shared"),
-			       tl_fmt("Authorization: Bearer %s", other),
-			       NULL});
+	c = tl_request(
+		"POST", "/v1/actors", TL_JSON, "{\"name\": \"Same\"}", -1,
+		(const char *const[]){idem("shared"),
+				      tl_fmt("Authorization: Bearer %s", other),
+				      NULL});
 	CHECK(replayed(c));
 	CHECK_STR(tl_header(c, "Location"), tl_header(b, "Location"));
 	c = post_idem("/v1/actors", "{\"name\": \"Same\"}", "shared");
@@ -198,9 +202,11 @@ static void test_malformed_keys_are_400(struct tl_server *srv)
 	}
 	CHECK_INT(tl_count("/v1/actors"), 0);
 	/* 255 visible characters are fine, and replay. */
-	r = post_idem("/v1/actors", "{\"name\": \"long\"}", tl_repeat('~', 255));
+	r = post_idem("/v1/actors", "{\"name\": \"long\"}",
+		      tl_repeat('~', 255));
 	CHECK_STATUS(r, 201);
-	r = post_idem("/v1/actors", "{\"name\": \"long\"}", tl_repeat('~', 255));
+	r = post_idem("/v1/actors", "{\"name\": \"long\"}",
+		      tl_repeat('~', 255));
 	CHECK_STATUS(r, 201);
 	CHECK(replayed(r));
 	CHECK_INT(tl_count("/v1/actors"), 1);
@@ -214,10 +220,12 @@ static void test_relation_create_is_idempotent(struct tl_server *srv)
 
 	(void)srv;
 	REQUIRE(tl_create("/v1/actors", "{\"id\": \"a\", \"name\": \"A\"}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c1\", \"claimant\": \"a\", \"text\": \"x\"}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c2\", \"claimant\": \"a\", \"text\": \"y\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c1\", \"claimant\": \"a\", \"text\": \"x\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c2\", \"claimant\": \"a\", \"text\": \"y\"}"));
 	long before = tl_count("/v1/changes");
 
 	first = post_idem("/v1/claims/c1/relations", body, "rel-key");

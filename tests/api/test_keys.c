@@ -15,11 +15,10 @@
 
 /* Runs `claimline keys add` on `db`; returns the key (arena-owned) or
  * NULL after recording a failure. */
-static const char *key_add(const char *db, const char *name,
-			   const char *scope)
+static const char *key_add(const char *db, const char *name, const char *scope)
 {
-	const char *args[] = {"keys", "add", "--db", db, "--name", name,
-			      "--scope", scope, NULL};
+	const char *args[] = {"keys", "add",	 "--db", db,  "--name",
+			      name,   "--scope", scope,	 NULL};
 	struct tl_cmd *cmd = tl_run_cmd(args, 30000);
 	size_t n;
 	const char *line;
@@ -115,9 +114,10 @@ static void check_401(const char *file, int line, struct tl_resp *r,
 		return;
 	}
 	if (invalid_token != (strstr(www, "error=\"invalid_token\"") != NULL))
-		tl_fail(file, line, "%s: WWW-Authenticate \"%s\", want %s "
-			"error=\"invalid_token\"", r->request, www,
-			invalid_token ? "with" : "without");
+		tl_fail(file, line,
+			"%s: WWW-Authenticate \"%s\", want %s "
+			"error=\"invalid_token\"",
+			r->request, www, invalid_token ? "with" : "without");
 }
 
 #define CHECK_401(r, invalid) check_401(__FILE__, __LINE__, (r), (invalid))
@@ -152,9 +152,8 @@ static void test_cli_add_list_revoke(struct tl_server *srv)
 	CHECK(strcmp(w, r) != 0 && strcmp(w, a) != 0 && strcmp(r, a) != 0);
 
 	/* list names every key and scope, and no secret. */
-	cmd = tl_run_cmd((const char *const[]){"keys", "list", "--db", db,
-					       NULL},
-			 30000);
+	cmd = tl_run_cmd(
+		(const char *const[]){"keys", "list", "--db", db, NULL}, 30000);
 	CHECK_INT(cmd->code, 0);
 	CHECK(strstr(cmd->out, "writer") && strstr(cmd->out, "reader") &&
 	      strstr(cmd->out, "boss"));
@@ -172,8 +171,8 @@ static void test_cli_add_list_revoke(struct tl_server *srv)
 	CHECK(cmd->code != 0);
 	CHECK(!strstr(cmd->out, "clk_"));
 	cmd = tl_run_cmd((const char *const[]){"keys", "add", "--db", db,
-					       "--name", "x", "--scope",
-					       "root", NULL},
+					       "--name", "x", "--scope", "root",
+					       NULL},
 			 30000);
 	CHECK(cmd->code != 0);
 	CHECK(!strstr(cmd->out, "clk_"));
@@ -187,9 +186,8 @@ static void test_cli_add_list_revoke(struct tl_server *srv)
 	CHECK_INT(key_revoke(db, "reader"), 0);
 	CHECK(key_revoke(db, "reader") != 0);
 	CHECK(key_revoke(db, "nobody") != 0);
-	cmd = tl_run_cmd((const char *const[]){"keys", "list", "--db", db,
-					       NULL},
-			 30000);
+	cmd = tl_run_cmd(
+		(const char *const[]){"keys", "list", "--db", db, NULL}, 30000);
 	CHECK(strstr(cmd->out, "reader") != NULL);
 }
 
@@ -253,10 +251,12 @@ static void test_writes_need_a_key(struct tl_server *srv)
 	struct tl_resp *r;
 
 	REQUIRE(tl_create("/v1/actors", "{\"id\": \"a\", \"name\": \"A\"}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c1\", \"claimant\": \"a\", \"text\": \"x\"}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c2\", \"claimant\": \"a\", \"text\": \"y\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c1\", \"claimant\": \"a\", \"text\": \"x\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c2\", \"claimant\": \"a\", \"text\": \"y\"}"));
 
 	r = tl_request("POST", "/v1/actors", TL_JSON,
 		       "{\"id\": \"b\", \"name\": \"B\"}", -1, none);
@@ -272,14 +272,16 @@ static void test_writes_need_a_key(struct tl_server *srv)
 	r = tl_request("POST", "/v1/claims/c1/relations", TL_JSON,
 		       "{\"type\": \"supports\", \"claim\": \"c2\"}", -1, none);
 	CHECK_401(r, false);
-	r = tl_request("POST", "/v1/import", "application/x-ndjson",
-		       "{\"type\": \"actor\", \"id\": \"imp\", \"name\": \"I\"}\n",
-		       -1, none);
+	r = tl_request(
+		"POST", "/v1/import", "application/x-ndjson",
+		"{\"type\": \"actor\", \"id\": \"imp\", \"name\": \"I\"}\n", -1,
+		none);
 	CHECK_401(r, false);
 	/* Not a bearer key at all: 401 too. */
-	r = tl_request("POST", "/v1/actors", TL_JSON,
-		       "{\"id\": \"b\", \"name\": \"B\"}", -1,
-		       (const char *const[]){"Authorization: Basic dTpw", NULL});
+	r = tl_request(
+		"POST", "/v1/actors", TL_JSON,
+		"{\"id\": \"b\", \"name\": \"B\"}", -1,
+		(const char *const[]){"Authorization: Basic dTpw", NULL});
 	CHECK_STATUS(r, 401);
 
 	/* Nothing was written. */
@@ -292,7 +294,8 @@ static void test_writes_need_a_key(struct tl_server *srv)
 	/* Reads are open by default. */
 	r = tl_request("GET", "/v1/actors/a", NULL, NULL, -1, none);
 	CHECK_STATUS(r, 200);
-	CHECK_STATUS(tl_request("GET", "/v1/actors", NULL, NULL, -1, none), 200);
+	CHECK_STATUS(tl_request("GET", "/v1/actors", NULL, NULL, -1, none),
+		     200);
 	CHECK_STATUS(tl_request("GET", "/v1/changes", NULL, NULL, -1, none),
 		     200);
 	(void)srv;
@@ -361,9 +364,10 @@ static void test_scopes(struct tl_server *srv)
 	r = tl_request("PUT", "/v1/actors/r", TL_JSON, "{\"name\": \"R\"}", -1,
 		       (const char *const[]){bearer(rk), NULL});
 	CHECK_PROBLEM(r, 403, "forbidden");
-	r = tl_request("POST", "/v1/import", "application/x-ndjson",
-		       "{\"type\": \"actor\", \"id\": \"r\", \"name\": \"R\"}\n",
-		       -1, (const char *const[]){bearer(rk), NULL});
+	r = tl_request(
+		"POST", "/v1/import", "application/x-ndjson",
+		"{\"type\": \"actor\", \"id\": \"r\", \"name\": \"R\"}\n", -1,
+		(const char *const[]){bearer(rk), NULL});
 	CHECK_PROBLEM(r, 403, "forbidden");
 	CHECK_STATUS(tl_get("/v1/actors/r"), 404);
 	r = tl_request("GET", "/v1/actors", NULL, NULL, -1,
@@ -415,7 +419,8 @@ static void test_read_auth(struct tl_server *unused)
 	rk = key_add(s.db, "reader", "read");
 	wk = key_add(s.db, "writer", "write");
 	if (rk && wk) {
-		REQUIRE(tl_create("/v1/actors", "{\"id\": \"a\", \"name\": \"A\"}"));
+		REQUIRE(tl_create("/v1/actors",
+				  "{\"id\": \"a\", \"name\": \"A\"}"));
 		const char *reads[] = {"/v1/actors", "/v1/actors/a",
 				       "/v1/actors/a/history", "/v1/changes",
 				       "/v1/timeline"};
@@ -436,12 +441,12 @@ static void test_read_auth(struct tl_server *unused)
 		CHECK_STATUS(r, 200);
 		CHECK(strstr(r->body, "\"id\":\"a\"") != NULL);
 		/* Public routes never need a key. */
-		for (size_t i = 0; i < sizeof(open_paths) / sizeof(open_paths[0]);
-		     i++) {
+		for (size_t i = 0;
+		     i < sizeof(open_paths) / sizeof(open_paths[0]); i++) {
 			r = raw_get(open_paths[i], NULL);
 			if (!CHECK(r->status == 200))
-				fprintf(stderr, "    (%s: %ld)\n", open_paths[i],
-					r->status);
+				fprintf(stderr, "    (%s: %ld)\n",
+					open_paths[i], r->status);
 		}
 		r = raw_get("/assets/app.js", NULL);
 		CHECK(r->status == 200 || r->status == 404);
@@ -468,11 +473,12 @@ static void test_keys_never_logged(struct tl_server *srv)
 		     201);
 	CHECK_STATUS(tl_get("/v1/actors/a"), 200);
 	/* A wrong key, and one that is almost right. */
-	CHECK_STATUS(tl_request("GET", "/v1/actors/a", NULL, NULL, -1,
-				(const char *const[]){
-					bearer("clk_0123456789ab_wrongsecretvalue"),
-					NULL}),
-		     401);
+	CHECK_STATUS(
+		tl_request("GET", "/v1/actors/a", NULL, NULL, -1,
+			   (const char *const[]){
+				   bearer("clk_0123456789ab_wrongsecretvalue"),
+				   NULL}),
+		401);
 	CHECK_STATUS(tl_request("POST", "/v1/actors", TL_JSON, "{\"name\": 1}",
 				-1,
 				(const char *const[]){bearer(tl_fmt("%sx", wk)),

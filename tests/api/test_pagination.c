@@ -14,10 +14,11 @@
 static bool make_actors(int n)
 {
 	for (int i = 0; i < n; i++)
-		if (!tl_create("/v1/actors",
-			       tl_fmt("{\"id\": \"a%02d\", \"name\": \"Actor %d\", "
-				      "\"kind\": \"%s\"}",
-				      i, i, i % 3 == 0 ? "person" : "state")))
+		if (!tl_create(
+			    "/v1/actors",
+			    tl_fmt("{\"id\": \"a%02d\", \"name\": \"Actor %d\", "
+				   "\"kind\": \"%s\"}",
+				   i, i, i % 3 == 0 ? "person" : "state")))
 			return false;
 	return true;
 }
@@ -102,8 +103,8 @@ static void test_link_header_keeps_parameters(struct tl_server *srv)
 	p2 = tl_get(next);
 	CHECK_STATUS(p2, 200);
 	CHECK_STR(tl_ids(tl_at(p2->json, "/items")), "a06,a09");
-	via_cursor = tl_get(tl_fmt("/v1/actors?kind=person&limit=2&%s",
-				   esc_cursor));
+	via_cursor =
+		tl_get(tl_fmt("/v1/actors?kind=person&limit=2&%s", esc_cursor));
 	CHECK_SAME(via_cursor->json, p2->json);
 	/* a09 is the last person: no next page, no next link. */
 	CHECK_JSON(p2->json, "/next_cursor", "null");
@@ -112,8 +113,9 @@ static void test_link_header_keeps_parameters(struct tl_server *srv)
 
 static void test_limit_bounds_and_default(struct tl_server *srv)
 {
-	static const char *const bad[] = {"0", "501", "-1", "abc", "", "1.5",
-					  "10x", "99999999999999999999"};
+	static const char *const bad[] = {
+		"0", "501", "-1",  "abc",
+		"",  "1.5", "10x", "99999999999999999999"};
 	struct tl_resp *r;
 
 	(void)srv;
@@ -139,8 +141,8 @@ static void test_limit_bounds_and_default(struct tl_server *srv)
 
 static void test_bad_cursor_is_400(struct tl_server *srv)
 {
-	static const char *const bad[] = {"garbage", "AAAA", "%00", "-1",
-					  "eyJpZCI6MX0", "%FF%FE"};
+	static const char *const bad[] = {"garbage", "AAAA",	    "%00",
+					  "-1",	     "eyJpZCI6MX0", "%FF%FE"};
 	struct tl_resp *r;
 	const char *cursor;
 
@@ -199,8 +201,8 @@ static void test_walk_with_writes_between_pages(struct tl_server *srv)
 		if (json_is_null(tl_at(r->json, "/next_cursor")))
 			break;
 		cursor = tl_fmt("%s", tl_str(r->json, "/next_cursor"));
-		last = tl_str(items, tl_fmt("/%zu/id",
-					    json_array_size(items) - 1));
+		last = tl_str(items,
+			      tl_fmt("/%zu/id", json_array_size(items) - 1));
 		REQUIRE(last != NULL);
 		CHECK(tl_create("/v1/actors",
 				tl_fmt("{\"id\": \"new%d\", \"name\": \"n\"}",
@@ -232,18 +234,21 @@ static void test_walk_with_writes_between_pages(struct tl_server *srv)
 static void test_every_collection_paginates(struct tl_server *srv)
 {
 	(void)srv;
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
 	for (int i = 0; i < 5; i++) {
-		REQUIRE(tl_create("/v1/sources",
-				  tl_fmt("{\"id\": \"s%d\", \"title\": \"t\"}", i)));
+		REQUIRE(tl_create(
+			"/v1/sources",
+			tl_fmt("{\"id\": \"s%d\", \"title\": \"t\"}", i)));
 		REQUIRE(tl_create("/v1/events",
 				  tl_fmt("{\"id\": \"e%d\", \"title\": \"t\", "
 					 "\"kind\": \"k\", \"start\": \"%d\"}",
 					 i, 2030 - i)));
-		REQUIRE(tl_create("/v1/claims",
-				  tl_fmt("{\"id\": \"c%d\", \"claimant\": \"kp\", "
-					 "\"text\": \"t\", \"stated\": \"%d\"}",
-					 i, 2030 - i)));
+		REQUIRE(tl_create(
+			"/v1/claims",
+			tl_fmt("{\"id\": \"c%d\", \"claimant\": \"kp\", "
+			       "\"text\": \"t\", \"stated\": \"%d\"}",
+			       i, 2030 - i)));
 	}
 	for (int limit = 1; limit <= 3; limit++) {
 		CHECK_STR(tl_ids(tl_list_all("/v1/sources", limit)),

@@ -12,21 +12,22 @@
 #include <string.h>
 
 /* r is the 422 an unknown query parameter `name` gets. */
-#define CHECK_UNKNOWN(r, name)                                               \
-	do {                                                                 \
-		struct tl_resp *r_ = (r);                                    \
-		if (CHECK_PROBLEM(r_, 422, "validation-failed"))             \
-			CHECK_PARAM_AT(r_, (name));                          \
+#define CHECK_UNKNOWN(r, name)                                                 \
+	do {                                                                   \
+		struct tl_resp *r_ = (r);                                      \
+		if (CHECK_PROBLEM(r_, 422, "validation-failed"))               \
+			CHECK_PARAM_AT(r_, (name));                            \
 	} while (0)
 
 static bool fixtures(void)
 {
 	return tl_create("/v1/actors", "{\"id\": \"ru\", \"name\": \"RU\", "
 				       "\"country\": \"RU\"}") &&
-	       tl_create("/v1/events", "{\"id\": \"ev\", \"title\": \"Kursk\", "
-				       "\"kind\": \"military\", "
-				       "\"start\": \"2024-08\", "
-				       "\"location\": {\"country\": \"RU\"}}") &&
+	       tl_create("/v1/events",
+			 "{\"id\": \"ev\", \"title\": \"Kursk\", "
+			 "\"kind\": \"military\", "
+			 "\"start\": \"2024-08\", "
+			 "\"location\": {\"country\": \"RU\"}}") &&
 	       tl_create("/v1/claims", "{\"id\": \"a\", \"claimant\": \"ru\", "
 				       "\"text\": \"Kursk is liberated.\", "
 				       "\"events\": [\"ev\"]}") &&
@@ -82,12 +83,12 @@ static void test_relations(struct tl_server *srv)
 	CHECK_UNKNOWN(tl_post("/v1/claims/a/relations?x=1",
 			      "{\"type\": \"contradicts\", \"claim\": \"b\"}"),
 		      "x");
-	CHECK_INT(json_array_size(tl_at(tl_get("/v1/claims/a")->json,
-					"/relations")),
+	CHECK_INT(json_array_size(
+			  tl_at(tl_get("/v1/claims/a")->json, "/relations")),
 		  0);
-	struct tl_resp *r = tl_post("/v1/claims/a/relations",
-				    "{\"type\": \"contradicts\", "
-				    "\"claim\": \"b\"}");
+	struct tl_resp *r =
+		tl_post("/v1/claims/a/relations", "{\"type\": \"contradicts\", "
+						  "\"claim\": \"b\"}");
 	REQUIRE_STATUS(r, 201);
 	const char *rel = tl_str(r->json, "/id");
 	REQUIRE(rel);

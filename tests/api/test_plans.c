@@ -36,7 +36,8 @@ static const char *const now = "2025-01-01T00:00:00Z";
 /* A date of one of the four precisions, spread over 2015..2024. */
 static const char *gen_date(int i)
 {
-	int y = 2015 + (i / 7) % 10, m = 1 + (i / 10) % 12, d = 1 + (i / 120) % 28;
+	int y = 2015 + (i / 7) % 10, m = 1 + (i / 10) % 12,
+	    d = 1 + (i / 120) % 28;
 
 	switch (i % 4) {
 	case 0:
@@ -46,7 +47,8 @@ static const char *gen_date(int i)
 	case 2:
 		return tl_fmt("%04d-%02d-%02d", y, m, d);
 	default:
-		return tl_fmt("%04d-%02d-%02dT%02d:15:00+03:00", y, m, d, i % 24);
+		return tl_fmt("%04d-%02d-%02dT%02d:15:00+03:00", y, m, d,
+			      i % 24);
 	}
 }
 
@@ -78,9 +80,9 @@ static bool insert_row(struct store *st, const char *sql, const char *id,
 	return store_exec_stmt(s) == STORE_OK;
 }
 
-#define INSERT(table)                                                         \
-	"INSERT INTO " table "(id, body, computed, version, created_at, "     \
-	"updated_at, date_lo, date_hi, date_prec) VALUES (?1, ?2, NULL, 1, "  \
+#define INSERT(table)                                                          \
+	"INSERT INTO " table "(id, body, computed, version, created_at, "      \
+	"updated_at, date_lo, date_hi, date_prec) VALUES (?1, ?2, NULL, 1, "   \
 	"?3, ?3, ?4, ?5, ?6)"
 
 static bool fill_store(const char *db)
@@ -105,18 +107,20 @@ static bool fill_store(const char *db)
 			"{s:s, s:s, s:s, s:o, s:[s], s:n}", "name",
 			tl_fmt("Actor number %d", i), "kind", "organization",
 			"country", countries[i % 5], "part_of",
-			i >= 50 ? json_string(tl_fmt("a%d", i / 10)) : json_null(),
+			i >= 50 ? json_string(tl_fmt("a%d", i / 10))
+				: json_null(),
 			"aliases", tl_fmt("Alias %d", i), "description");
 		ok = insert_row(st, INSERT("actors"), tl_fmt("a%d", i), b, NULL,
 				NULL);
 		json_decref(b);
 	}
 	for (int i = 0; ok && i < N_SOURCES; i++) {
-		json_t *b = json_pack(
-			"{s:s, s:n, s:s?, s:s, s:s, s:s, s:n}", "title",
-			tl_fmt("Source report %d", i), "url", "publisher",
-			i % 3 == 0 ? "Reuters" : NULL, "published", gen_date(i * 7), "kind", "news_article",
-			"language", "en", "text");
+		json_t *b =
+			json_pack("{s:s, s:n, s:s?, s:s, s:s, s:s, s:n}",
+				  "title", tl_fmt("Source report %d", i), "url",
+				  "publisher", i % 3 == 0 ? "Reuters" : NULL,
+				  "published", gen_date(i * 7), "kind",
+				  "news_article", "language", "en", "text");
 		if (i % 3 != 0)
 			json_object_set_new(b, "publisher", json_null());
 		ok = insert_row(st, INSERT("sources"), tl_fmt("s%d", i), b,
@@ -127,7 +131,8 @@ static bool fill_store(const char *db)
 	 * nests e1000..e1999 three levels below e1..e19. */
 	for (int i = 0; ok && i < N_EVENTS; i++) {
 		const char *start = gen_date(i * 3);
-		const char *end = i % 5 == 0 ? tl_fmt("%04d", 2025 + i % 3) : NULL;
+		const char *end =
+			i % 5 == 0 ? tl_fmt("%04d", 2025 + i % 3) : NULL;
 		json_t *b = json_pack(
 			"{s:s, s:s, s:s, s:s?, s:{s:s, s:s}, s:o, "
 			"s:[{s:s, s:s}, {s:s, s:s}], s:[s, s], s:s}",
@@ -135,7 +140,8 @@ static bool fill_store(const char *db)
 			kinds[i % 4], "start", start, "end", end, "location",
 			"name", "Somewhere", "country", countries[i % 5],
 			"part_of",
-			i >= 200 ? json_string(tl_fmt("e%d", i / 10)) : json_null(),
+			i >= 200 ? json_string(tl_fmt("e%d", i / 10))
+				 : json_null(),
 			"participants", "actor", tl_fmt("a%d", i % N_ACTORS),
 			"role", "r", "actor", tl_fmt("a%d", (i * 7) % N_ACTORS),
 			"role", "r", "tags", tl_fmt("t%d", i % 50), "common",
@@ -143,8 +149,8 @@ static bool fill_store(const char *db)
 
 		if (!end)
 			json_object_set_new(b, "end", json_null());
-		ok = insert_row(st, INSERT("events"), tl_fmt("e%d", i), b, start,
-				end);
+		ok = insert_row(st, INSERT("events"), tl_fmt("e%d", i), b,
+				start, end);
 		json_decref(b);
 	}
 	/* Claims: every 10th dated by its source only, every 97th undated. */
@@ -191,10 +197,11 @@ static bool fill_store(const char *db)
 	}
 	for (int i = 0; ok && i < N_RELATIONS; i++) {
 		struct store_stmt *s = store_prepare(
-			st, "INSERT INTO relations(id, type, from_seq, to_seq, "
-			    "note, created_at) SELECT ?1, 'contradicts', a.seq, "
-			    "b.seq, ?2, ?3 FROM claims AS a, claims AS b WHERE "
-			    "a.id = ?4 AND b.id = ?5");
+			st,
+			"INSERT INTO relations(id, type, from_seq, to_seq, "
+			"note, created_at) SELECT ?1, 'contradicts', a.seq, "
+			"b.seq, ?2, ?3 FROM claims AS a, claims AS b WHERE "
+			"a.id = ?4 AND b.id = ?5");
 
 		ok = s != NULL;
 		if (!ok)
@@ -290,7 +297,8 @@ static bool full_scan(const char *line)
 		size_t n = strlen(fine_names[i]);
 
 		if (strncmp(p, fine_names[i], n) == 0 &&
-		    (p[n] == '\0' || p[n] == ' ' || fine_names[i][n - 1] == '-'))
+		    (p[n] == '\0' || p[n] == ' ' ||
+		     fine_names[i][n - 1] == '-'))
 			return false;
 	}
 	return true;
@@ -338,9 +346,8 @@ static bool rowid_walk(const char *sql, const char *line)
 	for (p += strlen(head) - 1; p && *p == '(';) {
 		const char *next = strstr(p, ") AND (");
 		const char *end = next ? next : strstr(p, ") ORDER BY");
-		const char *cond = tl_fmt("%.*s",
-					  (int)(end ? end - p : (long)strlen(p)),
-					  p);
+		const char *cond = tl_fmt(
+			"%.*s", (int)(end ? end - p : (long)strlen(p)), p);
 
 		if (!walk_ok(cond))
 			return true;
@@ -372,7 +379,8 @@ static size_t read_plans(const char *path, long from, struct plan *out,
 		if (strcmp(p, "end") == 0) {
 			cur = NULL;
 		} else if (strncmp(p, "  ", 2) == 0 && cur) {
-			cur->lines = (char *)tl_fmt("%s%s\n", cur->lines, p + 2);
+			cur->lines =
+				(char *)tl_fmt("%s%s\n", cur->lines, p + 2);
 		} else if (n < max) {
 			cur = &out[n++];
 			cur->sql = (char *)tl_fmt("%s", p);
@@ -493,11 +501,11 @@ static void test_read_routes_use_indexes(struct tl_server *unused)
 		if (json_is_string(tl_at(r->json, "/next_cursor"))) {
 			const char *sep = strchr(routes[i], '?') ? "&" : "?";
 
-			CHECK_STATUS(tl_get(tl_fmt("%s%scursor=%s", routes[i],
-						   sep,
-						   tu_esc(tl_str(r->json,
-								 "/next_cursor")))),
-				     200);
+			CHECK_STATUS(
+				tl_get(tl_fmt("%s%scursor=%s", routes[i], sep,
+					      tu_esc(tl_str(r->json,
+							    "/next_cursor")))),
+				200);
 		}
 	}
 	nplans = read_plans(s.err_path, from, plans, N(plans));
@@ -508,14 +516,16 @@ static void test_read_routes_use_indexes(struct tl_server *unused)
 
 		for (char *nl; l && *l; l = nl ? nl + 1 : NULL) {
 			nl = strchr(l, '\n');
-			const char *line = tl_fmt("%.*s",
-						  (int)(nl ? nl - l : (long)strlen(l)), l);
+			const char *line =
+				tl_fmt("%.*s",
+				       (int)(nl ? nl - l : (long)strlen(l)), l);
 
 			if (full_scan(line))
 				why = tl_fmt("full scan: %s", line);
 			else if (rowid_walk(plans[i].sql, line))
 				why = tl_fmt("a filtered list walks the whole "
-					     "table in seq order: %s", line);
+					     "table in seq order: %s",
+					     line);
 			else if (strstr(line, "USE TEMP B-TREE FOR ORDER BY") &&
 				 !sort_ok(plans[i].sql))
 				why = "a temporary sort of an unnarrowed input";
@@ -524,8 +534,9 @@ static void test_read_routes_use_indexes(struct tl_server *unused)
 		}
 		if (why) {
 			bad++;
-			tl_fail(__FILE__, __LINE__, "%s\n    SQL: %s\n    plan:\n%s",
-				why, plans[i].sql, plans[i].lines);
+			tl_fail(__FILE__, __LINE__,
+				"%s\n    SQL: %s\n    plan:\n%s", why,
+				plans[i].sql, plans[i].lines);
 		}
 	}
 	fprintf(stderr, "  %zu statement plans checked, %d bad\n", nplans, bad);

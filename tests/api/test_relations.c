@@ -29,7 +29,8 @@ static json_t *find_rel(const char *claim, const char *type)
 	       *it;
 	size_t i;
 
-	json_array_foreach(rels, i, it) {
+	json_array_foreach(rels, i, it)
+	{
 		const char *t = tl_str(it, "/type");
 
 		if (t && strcmp(t, type) == 0)
@@ -91,8 +92,7 @@ static void test_contradicts_seen_from_both_sides(struct tl_server *srv)
 		   "direction", "note");
 	CHECK_JSON(l->json, "/next_cursor", "null");
 	CHECK_INT(json_array_size(tl_at(l->json, "/items")), 1);
-	CHECK_SAME(tl_at(l->json, "/items/0"),
-			 tl_at(gb->json, "/relations/0"));
+	CHECK_SAME(tl_at(l->json, "/items/0"), tl_at(gb->json, "/relations/0"));
 	CHECK_STR(tl_ids(tl_at(tl_get("/v1/claims?disputed=true")->json,
 			       "/items")),
 		  "a,b");
@@ -149,11 +149,11 @@ static void test_duplicates_are_409(struct tl_server *srv)
 	CHECK_PROBLEM(relate("c", "supports", "a", NULL), 409, "conflict");
 	REQUIRE_STATUS(relate("a", "responds_to", "b", NULL), 201);
 	CHECK_PROBLEM(relate("a", "responds_to", "b", NULL), 409, "conflict");
-	CHECK_INT(json_array_size(tl_at(tl_get("/v1/claims/a")->json,
-					"/relations")),
+	CHECK_INT(json_array_size(
+			  tl_at(tl_get("/v1/claims/a")->json, "/relations")),
 		  3);
-	CHECK_INT(json_array_size(tl_at(tl_get("/v1/claims/b")->json,
-					"/relations")),
+	CHECK_INT(json_array_size(
+			  tl_at(tl_get("/v1/claims/b")->json, "/relations")),
 		  2);
 }
 
@@ -236,12 +236,12 @@ static void test_deleting_claim_removes_relations(struct tl_server *srv)
 	REQUIRE_STATUS(relate("b", "supports", "c", NULL), 201);
 	CHECK_STATUS(tl_delete("/v1/claims/a"), 204);
 	CHECK_JSON(tl_get("/v1/claims/b")->json, "/disputed", "false");
-	CHECK_INT(json_array_size(tl_at(tl_get("/v1/claims/b")->json,
-					"/relations")),
+	CHECK_INT(json_array_size(
+			  tl_at(tl_get("/v1/claims/b")->json, "/relations")),
 		  1);
 	CHECK_JSTR(tl_get("/v1/claims/b")->json, "/relations/0/claim", "c");
-	CHECK_INT(json_array_size(tl_at(tl_get("/v1/claims/c")->json,
-					"/relations")),
+	CHECK_INT(json_array_size(
+			  tl_at(tl_get("/v1/claims/c")->json, "/relations")),
 		  1);
 	CHECK_JSTR(tl_get("/v1/claims/c")->json, "/relations/0/type",
 		   "supports");

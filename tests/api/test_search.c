@@ -26,9 +26,9 @@ static const char *hits(json_t *items)
 
 	if (!json_is_array(items))
 		return NULL;
-	json_array_foreach(items, i, it)
-		out = tl_fmt("%s%s%s:%s", out, *out ? "," : "",
-			     tl_str(it, "/type"), tl_str(it, "/id"));
+	json_array_foreach(items, i, it) out =
+		tl_fmt("%s%s%s:%s", out, *out ? "," : "", tl_str(it, "/type"),
+		       tl_str(it, "/id"));
 	return out;
 }
 
@@ -58,11 +58,13 @@ static const char *filler(int words)
 
 static bool make_store(void)
 {
-	return tl_create("/v1/actors",
-			 "{\"id\": \"act-zephyr\", \"name\": \"Zephyr Council\", "
-			 "\"aliases\": [\"Westwind Board\"]}") &&
-	       tl_create("/v1/actors",
-			 "{\"id\": \"act-plain\", \"name\": \"Plain Speaker\"}") &&
+	return tl_create(
+		       "/v1/actors",
+		       "{\"id\": \"act-zephyr\", \"name\": \"Zephyr Council\", "
+		       "\"aliases\": [\"Westwind Board\"]}") &&
+	       tl_create(
+		       "/v1/actors",
+		       "{\"id\": \"act-plain\", \"name\": \"Plain Speaker\"}") &&
 	       tl_create("/v1/sources",
 			 "{\"id\": \"src-one\", \"title\": \"Harbour report "
 			 "on grain\"}") &&
@@ -97,7 +99,8 @@ static void test_ranking_and_shape(struct tl_server *srv)
 	/* The name match first; the long texts after it. */
 	CHECK_INT(json_array_size(items), 3);
 	CHECK(got && strncmp(got, "actor:act-zephyr,", 17) == 0);
-	CHECK(got && strstr(got, "event:evt-long") && strstr(got, "claim:clm-long"));
+	CHECK(got && strstr(got, "event:evt-long") &&
+	      strstr(got, "claim:clm-long"));
 	CHECK_KEYS(tl_at(items, "/0"), "type", "id", "label", "snippet",
 		   "score");
 	CHECK_JSTR(items, "/0/label", "Zephyr Council");
@@ -105,7 +108,8 @@ static void test_ranking_and_shape(struct tl_server *srv)
 	CHECK(strstr(nz(tl_str(items, "/2/snippet")), "<mark>zephyr</mark>"));
 	/* Scores: larger is better, so they do not increase down the list. */
 	for (size_t i = 1; i < json_array_size(items); i++)
-		CHECK(json_number_value(tl_at(items, tl_fmt("/%zu/score", i - 1))) >
+		CHECK(json_number_value(
+			      tl_at(items, tl_fmt("/%zu/score", i - 1))) >
 		      json_number_value(tl_at(items, tl_fmt("/%zu/score", i))));
 	CHECK_JSON(r->json, "/next_cursor", "null");
 
@@ -116,8 +120,9 @@ static void test_ranking_and_shape(struct tl_server *srv)
 	{
 		const char *two = search("q=zephyr&types=claim,event");
 
-		CHECK(two && (strcmp(two, "event:evt-long,claim:clm-long") == 0 ||
-			      strcmp(two, "claim:clm-long,event:evt-long") == 0));
+		CHECK(two &&
+		      (strcmp(two, "event:evt-long,claim:clm-long") == 0 ||
+		       strcmp(two, "claim:clm-long,event:evt-long") == 0));
 	}
 	/* Aliases, source titles, quotes; a title match over a text one. */
 	CHECK_STR(search("q=westwind"), "actor:act-zephyr");
@@ -182,7 +187,8 @@ static void test_bad_queries(struct tl_server *srv)
 		ok = CHECK_STATUS(r, 200) &&
 		     CHECK_STR(hits(tl_at(r->json, "/items")), typed[i].hits);
 		ok = CHECK(!strstr(body, "fts5") && !strstr(body, "syntax") &&
-			   !strstr(body, "column")) && ok;
+			   !strstr(body, "column")) &&
+		     ok;
 		if (!ok)
 			fprintf(stderr, "    (q=%s)\n", typed[i].q);
 	}
@@ -212,7 +218,8 @@ static const char *sorted(const char *list)
 	     p = strtok_r(NULL, ",", &save))
 		parts[n++] = p;
 	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(parts[j - 1], parts[j]) > 0; j--) {
+		for (size_t j = i; j > 0 && strcmp(parts[j - 1], parts[j]) > 0;
+		     j--) {
 			char *t = parts[j];
 			parts[j] = parts[j - 1];
 			parts[j - 1] = t;
@@ -227,19 +234,21 @@ static const char *sorted(const char *list)
 static bool make_story(void)
 {
 	static const char *const writes[][2] = {
-		{"/v1/actors", "{\"id\": \"act-kim\", \"name\": \"Kim Jong-un\", "
-			       "\"aliases\": [\"Supreme Leader\"], "
-			       "\"description\": \"Chairman of the Workers' "
-			       "Party, born in Ryongsong\"}"},
+		{"/v1/actors",
+		 "{\"id\": \"act-kim\", \"name\": \"Kim Jong-un\", "
+		 "\"aliases\": [\"Supreme Leader\"], "
+		 "\"description\": \"Chairman of the Workers' "
+		 "Party, born in Ryongsong\"}"},
 		{"/v1/actors", "{\"id\": \"act-lav\", \"name\": \"Sergei "
 			       "Lavrov\", \"description\": \"Russia's foreign "
 			       "minister since 2004\"}"},
 		{"/v1/actors", "{\"id\": \"act-other\", \"name\": \"Other "
 			       "Voice\"}"},
-		{"/v1/sources", "{\"id\": \"src-mail\", \"title\": \"A leaked "
-				"e-mail\", \"publisher\": \"Pyongyang Times\", "
-				"\"text\": \"The memo mentions quasquicentennial "
-				"plans and nothing else.\"}"},
+		{"/v1/sources",
+		 "{\"id\": \"src-mail\", \"title\": \"A leaked "
+		 "e-mail\", \"publisher\": \"Pyongyang Times\", "
+		 "\"text\": \"The memo mentions quasquicentennial "
+		 "plans and nothing else.\"}"},
 		{"/v1/events", "{\"id\": \"evt-talks\", \"title\": "
 			       "\"Pyongyang-Moscow talks\", \"kind\": \"k\", "
 			       "\"start\": \"2024\", \"location\": {\"name\": "
@@ -247,12 +256,14 @@ static bool make_story(void)
 		{"/v1/claims", "{\"id\": \"clm-killed\", \"claimant\": "
 			       "\"act-kim\", \"text\": \"Our soldiers killed "
 			       "the invaders.\"}"},
-		{"/v1/claims", "{\"id\": \"clm-liberated\", \"claimant\": "
-			       "\"act-kim\", \"text\": \"The town was liberated "
-			       "by our troops.\"}"},
-		{"/v1/claims", "{\"id\": \"clm-russia\", \"claimant\": "
-			       "\"act-lav\", \"text\": \"Russia's army kills no "
-			       "civilians.\"}"},
+		{"/v1/claims",
+		 "{\"id\": \"clm-liberated\", \"claimant\": "
+		 "\"act-kim\", \"text\": \"The town was liberated "
+		 "by our troops.\"}"},
+		{"/v1/claims",
+		 "{\"id\": \"clm-russia\", \"claimant\": "
+		 "\"act-lav\", \"text\": \"Russia's army kills no "
+		 "civilians.\"}"},
 		{"/v1/claims", "{\"id\": \"clm-mail\", \"claimant\": "
 			       "\"act-lav\", \"text\": \"He sent an e-mail "
 			       "about C++ code.\"}"},
@@ -285,7 +296,8 @@ static void test_typed_queries(struct tl_server *srv)
 		const char *q, *hits; /* hits sorted */
 	} typed[] = {
 		/* a claimant's name finds what they said */
-		{"Kim%20Jong-un", "actor:act-kim,claim:clm-killed,claim:clm-liberated"},
+		{"Kim%20Jong-un",
+		 "actor:act-kim,claim:clm-killed,claim:clm-liberated"},
 		{"jong-un&types=claim", "claim:clm-killed,claim:clm-liberated"},
 		{"Russia's", "actor:act-lav,claim:clm-russia"},
 		{"e-mail", "claim:clm-mail,source:src-mail"},
@@ -311,7 +323,8 @@ static void test_typed_queries(struct tl_server *srv)
 		{"soldier%20kills", "claim:clm-killed"},
 		/* everything §7 lists is indexed */
 		{"Lavrov&types=claim", "claim:clm-mail,claim:clm-russia"},
-		{"supreme%20leader&types=claim", "claim:clm-killed,claim:clm-liberated"},
+		{"supreme%20leader&types=claim",
+		 "claim:clm-killed,claim:clm-liberated"},
 		{"chairman", "actor:act-kim"},
 		{"Ryongsong", "actor:act-kim"},
 		{"quasquicentennial", "source:src-mail"},
@@ -362,7 +375,8 @@ static void test_typed_queries(struct tl_server *srv)
 			  search("q=pyong&limit=50"));
 	/* A word found as typed is not also a prefix: `exact` is not
 	 * `exactly`, which `exactl` finds. */
-	CHECK_STR(sorted(search("q=exact")), "claim:clm-phrase,claim:clm-split");
+	CHECK_STR(sorted(search("q=exact")),
+		  "claim:clm-phrase,claim:clm-split");
 	CHECK_STR(search("q=exactl"), "claim:clm-exactly");
 	CHECK_STR(sorted(search("q=troop")),
 		  "claim:clm-alpha,claim:clm-liberated");
@@ -399,8 +413,9 @@ static void test_rename_reindexes_claims(struct tl_server *srv)
 		  "actor:act-lav,claim:clm-mail,claim:clm-russia");
 	CHECK_STR(search("q=diplomat"), "actor:act-lav");
 	/* A claim moved to another claimant is found by the new name. */
-	CHECK_STATUS(tl_patch("/v1/claims/clm-mail", "{\"claimant\": \"act-kim\"}"),
-		     200);
+	CHECK_STATUS(
+		tl_patch("/v1/claims/clm-mail", "{\"claimant\": \"act-kim\"}"),
+		200);
 	CHECK_STR(search("q=lavrentiev&types=claim"), "claim:clm-russia");
 	CHECK_STR(sorted(search("q=jong&types=claim")),
 		  "claim:clm-killed,claim:clm-liberated,claim:clm-mail");
@@ -427,9 +442,10 @@ static void test_index_follows_writes(struct tl_server *srv)
 		     200);
 	CHECK_STR(search("q=wombats"), "");
 	CHECK_STR(search("q=numbat"), "claim:clm-new");
-	CHECK_STATUS(tl_patch("/v1/actors/act-zephyr",
-			      "{\"name\": \"Boreas Council\", \"aliases\": []}"),
-		     200);
+	CHECK_STATUS(
+		tl_patch("/v1/actors/act-zephyr",
+			 "{\"name\": \"Boreas Council\", \"aliases\": []}"),
+		200);
 	CHECK_STR(search("q=westwind"), "");
 	CHECK_STR(search("q=zephyr&types=actor"), "");
 	CHECK_STR(search("q=boreas"), "actor:act-zephyr");

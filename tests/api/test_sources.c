@@ -65,14 +65,28 @@ static void test_full_round_trip(struct tl_server *srv)
 static void test_published_dates_kept_as_given(struct tl_server *srv)
 {
 	static const char *const good[] = {
-		"2024", "2024-06", "2024-06-19", "2024-02-29",
-		"2024-06-19T10:00:00+03:00", "2024-06-19T10:00:00Z",
+		"2024",
+		"2024-06",
+		"2024-06-19",
+		"2024-02-29",
+		"2024-06-19T10:00:00+03:00",
+		"2024-06-19T10:00:00Z",
 		"2024-06-19T10:00:00.250-05:30",
 	};
 	static const char *const bad[] = {
-		"2024-02-30", "2023-02-29", "2024-13", "24-06", "2024-6",
-		"2024-06-19T10:00:00", "2024-06-19T25:00:00Z", "2024-06-19 10:00:00Z",
-		"June 2024", "", "2024-00", "2024-06-00", "2024-06-31",
+		"2024-02-30",
+		"2023-02-29",
+		"2024-13",
+		"24-06",
+		"2024-6",
+		"2024-06-19T10:00:00",
+		"2024-06-19T25:00:00Z",
+		"2024-06-19 10:00:00Z",
+		"June 2024",
+		"",
+		"2024-00",
+		"2024-06-00",
+		"2024-06-31",
 	};
 
 	(void)srv;
@@ -84,10 +98,10 @@ static void test_published_dates_kept_as_given(struct tl_server *srv)
 
 		CHECK_STATUS(r, 201);
 		CHECK_JSTR(r->json, "/published", good[i]);
-		CHECK_JSTR(tl_get(tl_fmt("/v1/sources/%s",
-					 tl_str(r->json, "/id")))
-				   ->json,
-			   "/published", good[i]);
+		CHECK_JSTR(
+			tl_get(tl_fmt("/v1/sources/%s", tl_str(r->json, "/id")))
+				->json,
+			"/published", good[i]);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct tl_resp *r = tl_post(
@@ -116,7 +130,8 @@ static void test_validation_lists_every_field(struct tl_server *srv)
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERRORS_EXACTLY(r, "/title", "/url", "/published", "/kind",
 			     "/publisher", "/text", "/language");
-	r = tl_post("/v1/sources", "{\"title\": \"t\", \"url\": \"not a url\"}");
+	r = tl_post("/v1/sources",
+		    "{\"title\": \"t\", \"url\": \"not a url\"}");
 	CHECK_PROBLEM(r, 422, "validation-failed");
 	CHECK_ERROR_AT(r, "/url");
 	r = tl_post("/v1/sources",
@@ -131,12 +146,14 @@ static void test_delete_cited_source_is_409(struct tl_server *srv)
 	struct tl_resp *r;
 
 	(void)srv;
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"kp\", \"name\": \"DPRK\"}"));
 	REQUIRE(tl_create("/v1/sources",
 			  "{\"id\": \"src-a\", \"title\": \"A\"}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"clm-cites\", \"claimant\": \"kp\", "
-			  "\"source\": \"src-a\", \"text\": \"We sent troops.\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"clm-cites\", \"claimant\": \"kp\", "
+		"\"source\": \"src-a\", \"text\": \"We sent troops.\"}"));
 	r = tl_delete("/v1/sources/src-a");
 	CHECK_PROBLEM(r, 409, "conflict");
 	CHECK(tl_str(r->json, "/detail") &&
@@ -167,9 +184,10 @@ static void test_filters(struct tl_server *srv)
 			  "{\"id\": \"s2\", \"title\": \"KCNA statement\", "
 			  "\"publisher\": \"KCNA\", \"kind\": "
 			  "\"official_statement\"}"));
-	REQUIRE(tl_create("/v1/sources",
-			  "{\"id\": \"s3\", \"title\": \"Troop estimates\", "
-			  "\"publisher\": \"Example News\", \"kind\": \"report\"}"));
+	REQUIRE(tl_create(
+		"/v1/sources",
+		"{\"id\": \"s3\", \"title\": \"Troop estimates\", "
+		"\"publisher\": \"Example News\", \"kind\": \"report\"}"));
 	CHECK_STR(list("?kind=news_article"), "s1");
 	CHECK_STR(list("?kind=report"), "s3");
 	CHECK_STR(list("?kind=social_media"), "");
@@ -204,7 +222,8 @@ static void test_language_filter(struct tl_server *srv)
 	CHECK_STR(list("?language=en&kind=report"), "l1");
 	CHECK_STR(list("?language=en&limit=1"), "l1");
 	/* A changed language moves the source to the other list. */
-	struct tl_resp *r = tl_patch("/v1/sources/l3", "{\"language\": \"fr\"}");
+	struct tl_resp *r =
+		tl_patch("/v1/sources/l3", "{\"language\": \"fr\"}");
 	CHECK_STATUS(r, 200);
 	CHECK_STR(list("?language=en"), "l1");
 	CHECK_STR(list("?language=fr"), "l3");

@@ -34,7 +34,8 @@ static bool make_store(void)
 		{"s-m", "p-top", "[\"ev-subsub\"]", "2024-01", NULL, "denies"},
 		{"s-t", "p-top", NULL, "2024-01-01T05:00:00+05:00", NULL,
 		 "asserts"},
-		{"s-d", "p-mid", "[\"ev-sub\"]", "2024-01-01", NULL, "estimates"},
+		{"s-d", "p-mid", "[\"ev-sub\"]", "2024-01-01", NULL,
+		 "estimates"},
 		{"s-src", "p-top", "[\"ev-x\"]", NULL, "src-mar", "asserts"},
 		{"u-b", "p-top", "[\"ev-root\"]", NULL, NULL, "denies"},
 		{"u-a", "p-leaf", "[\"ev-subsub\"]", NULL, NULL, "asserts"},
@@ -55,12 +56,13 @@ static bool make_store(void)
 		const char *const *c = claims[k];
 		json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?}",
 					 "id", c[0], "claimant", c[1], "text",
-					 tl_fmt("Claim %s", c[0]), "stance", c[5],
-					 "stated", c[3], "source", c[4]);
+					 tl_fmt("Claim %s", c[0]), "stance",
+					 c[5], "stated", c[3], "source", c[4]);
 		char *text;
 
 		json_object_set_new(body, "events",
-				    c[2] ? json_loads(c[2], 0, NULL) : json_array());
+				    c[2] ? json_loads(c[2], 0, NULL)
+					 : json_array());
 		text = json_dumps(body, JSON_COMPACT);
 		json_decref(body);
 		if (!tl_create("/v1/claims", tl_fmt("%s", text))) {
@@ -123,7 +125,8 @@ static void test_actor_statements_order(struct tl_server *srv)
 		 "s-m,s-d,u-a"},
 		{"/v1/actors/p-top/statements?event=ev-x", "s-src"},
 		/* ranges leave undated claims out */
-		{"/v1/actors/p-top/statements?from=2024-01-01", "s-y,s-m,s-t,s-src"},
+		{"/v1/actors/p-top/statements?from=2024-01-01",
+		 "s-y,s-m,s-t,s-src"},
 		{"/v1/actors/p-top/statements?from=2024-02", "s-y,s-src"},
 		{"/v1/actors/p-top/statements?to=2024-01-01T00:00:00Z",
 		 "s-y,s-m,s-t"},
@@ -169,7 +172,8 @@ static void test_actor_statements_errors(struct tl_server *srv)
 	REQUIRE(make_store());
 	CHECK_PROBLEM(tl_get("/v1/actors/nobody/statements"), 404, "not-found");
 	CHECK_BAD_PARAM("/v1/actors/p-top/statements?event=nope", "event");
-	CHECK_BAD_PARAM("/v1/actors/p-top/statements?group_by=stance", "group_by");
+	CHECK_BAD_PARAM("/v1/actors/p-top/statements?group_by=stance",
+			"group_by");
 	CHECK_BAD_PARAM("/v1/actors/p-top/statements?stance=shouts", "stance");
 	CHECK_BAD_PARAM("/v1/actors/p-top/statements?from=2024-02-30", "from");
 	CHECK_BAD_PARAM("/v1/actors/p-top/statements?limit=0", "limit");
@@ -216,13 +220,13 @@ static void test_undated_last_and_paging_across(struct tl_server *srv)
 static void test_event_statements(struct tl_server *srv)
 {
 	static const struct list_case cases[] = {
-		{"/v1/events/ev-root/statements",
-		 "s-y,s-m,s-d,o-1,u-a,u-b"},
+		{"/v1/events/ev-root/statements", "s-y,s-m,s-d,o-1,u-a,u-b"},
 		{"/v1/events/ev-sub/statements", "s-m,s-d,o-1,u-a"},
 		{"/v1/events/ev-subsub/statements", "s-m,u-a"},
 		{"/v1/events/ev-x/statements", "s-src"},
 		{"/v1/events/ev-root/statements?stance=asserts", "s-y,u-a"},
-		{"/v1/events/ev-root/statements?from=2024-01-02", "s-y,s-m,o-1"},
+		{"/v1/events/ev-root/statements?from=2024-01-02",
+		 "s-y,s-m,o-1"},
 		{"/v1/events/ev-root/statements?to=2024-01", "s-y,s-m,s-d"},
 	};
 
@@ -251,10 +255,9 @@ static const char *groups_text(json_t *groups)
 
 	if (!json_is_array(groups))
 		return NULL;
-	json_array_foreach(groups, i, g)
-		out = tl_fmt("%s%s%s:%s", out, *out ? ";" : "",
-			     tl_str(g, "/key"),
-			     tu_claim_ids(tl_at(g, "/items")));
+	json_array_foreach(groups, i, g) out =
+		tl_fmt("%s%s%s:%s", out, *out ? ";" : "", tl_str(g, "/key"),
+		       tu_claim_ids(tl_at(g, "/items")));
 	return out;
 }
 
@@ -293,18 +296,19 @@ static void test_event_statements_group_by(struct tl_server *srv)
 	/* Groups hold the page's items: pages of 2 follow the list. */
 	{
 		static const char *const pages[] = {
-			"p-top:s-y,s-m", "p-mid:s-d;q-other:o-1",
+			"p-top:s-y,s-m",
+			"p-mid:s-d;q-other:o-1",
 			"p-leaf:u-a;p-top:u-b",
 		};
 		const char *cursor = NULL;
 
 		for (size_t p = 0; p < N(pages); p++) {
-			r = tl_get(cursor
-				? tl_fmt("/v1/events/ev-root/statements?"
-					 "group_by=claimant&limit=2&cursor=%s",
-					 tu_esc(cursor))
-				: "/v1/events/ev-root/statements?"
-				  "group_by=claimant&limit=2");
+			r = tl_get(
+				cursor ? tl_fmt("/v1/events/ev-root/statements?"
+						"group_by=claimant&limit=2&cursor=%s",
+						tu_esc(cursor))
+				       : "/v1/events/ev-root/statements?"
+					 "group_by=claimant&limit=2");
 			if (!CHECK_STATUS(r, 200))
 				break;
 			CHECK_STR(groups_text(tl_at(r->json, "/groups")),
@@ -313,8 +317,8 @@ static void test_event_statements_group_by(struct tl_server *srv)
 				if (!CHECK(tl_str(r->json, "/next_cursor")))
 					break;
 				CHECK(tl_header(r, "Link") != NULL);
-				cursor = tl_fmt("%s", tl_str(r->json,
-							     "/next_cursor"));
+				cursor = tl_fmt(
+					"%s", tl_str(r->json, "/next_cursor"));
 			} else {
 				CHECK_JSON(r->json, "/next_cursor", "null");
 			}
@@ -367,8 +371,9 @@ static void test_entry_names(struct tl_server *srv)
 	REQUIRE_STATUS(r, 200);
 	CHECK_STR(tu_claim_ids(tl_at(r->json, "/items")), "n-c2,n-c1");
 	e = tl_at(r->json, "/items/0");
-	CHECK_JSON(e, "/claimant", "{\"id\": \"n-speaker\", \"name\": "
-				   "\"Sp\\\"eaker\\\\ \\u00e9\"}");
+	CHECK_JSON(e, "/claimant",
+		   "{\"id\": \"n-speaker\", \"name\": "
+		   "\"Sp\\\"eaker\\\\ \\u00e9\"}");
 	CHECK_JSON(e, "/via", "null");
 	CHECK_JSON(e, "/events", "[]");
 	CHECK_JSON(e, "/source", "null");
@@ -392,8 +397,8 @@ static void test_entry_names(struct tl_server *srv)
 	CHECK(strstr(r->body, "\"title\":\"B \\u0001\\u001f \\\"q\\\" \\\\ "
 			      "\\t\\n\"}") != NULL);
 
-	REQUIRE_STATUS(tl_patch("/v1/events/n-ev-a", "{\"title\": \"Renamed\"}"),
-		       200);
+	REQUIRE_STATUS(
+		tl_patch("/v1/events/n-ev-a", "{\"title\": \"Renamed\"}"), 200);
 	r = tl_get("/v1/events/n-ev-a/statements");
 	REQUIRE_STATUS(r, 200);
 	CHECK_JSTR(r->json, "/items/0/events/1/title", "Renamed");

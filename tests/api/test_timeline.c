@@ -21,8 +21,8 @@
 struct entry {
 	char type;
 	const char *id;
-	const char *date;   /* event start or claim stated; NULL: none */
-	const char *end;    /* events: end; claims: the source id */
+	const char *date; /* event start or claim stated; NULL: none */
+	const char *end;  /* events: end; claims: the source id */
 };
 
 /* Creates the entries of `t` from the last to the first, so that creation
@@ -165,7 +165,8 @@ static void test_item_shape(struct tl_server *srv)
 	CHECK_JSTR(items, "/1/event/title", "Child");
 
 	/* A claim dated by its source; embedded names. */
-	r = tl_get("/v1/timeline?limit=500&from=2024-07&to=2024-07&types=claim");
+	r = tl_get(
+		"/v1/timeline?limit=500&from=2024-07&to=2024-07&types=claim");
 	items = tl_at(r->json, "/items");
 	/* The year claims overlap July too. */
 	CHECK_STR(tu_keys(items), "c:cl-ya,c:cl-yb,c:cl-full,c:cl-src");
@@ -175,7 +176,8 @@ static void test_item_shape(struct tl_server *srv)
 	CHECK_JSTR(c, "/date", "2024-07");
 	CHECK_JSTR(c, "/precision", "month");
 	CHECK_JSTR(c, "/dated_by", "source");
-	CHECK_JSON(c, "/claimant", "{\"id\": \"spk\", \"name\": \"Actor spk\"}");
+	CHECK_JSON(c, "/claimant",
+		   "{\"id\": \"spk\", \"name\": \"Actor spk\"}");
 	CHECK_JSON(c, "/via", "{\"id\": \"via1\", \"name\": \"Via Agency\"}");
 	CHECK_JSON(c, "/events",
 		   "[{\"id\": \"ev-child\", \"title\": \"Child\"}, "
@@ -213,12 +215,13 @@ static void test_undated_claims_left_off(struct tl_server *srv)
 	got = tu_keys(tl_at(tl_get("/v1/timeline?limit=500")->json, "/items"));
 	REQUIRE(got != NULL);
 	CHECK(strstr(got, "cl-none") == NULL);
-	got = tu_keys(tl_at(tl_get("/v1/timeline?limit=500&actor=spk&order=desc")
-				    ->json,
-			    "/items"));
+	got = tu_keys(tl_at(
+		tl_get("/v1/timeline?limit=500&actor=spk&order=desc")->json,
+		"/items"));
 	REQUIRE(got != NULL);
 	CHECK(strstr(got, "cl-none") == NULL);
-	CHECK_STR(got, tu_reverse(table_keys(order_table, N(order_table), 'c')));
+	CHECK_STR(got,
+		  tu_reverse(table_keys(order_table, N(order_table), 'c')));
 	/* Giving the undated source a date puts its claim on the timeline. */
 	CHECK_STATUS(tl_patch("/v1/sources/src-undated",
 			      "{\"published\": \"2024-06-18\"}"),
@@ -255,8 +258,8 @@ static void test_pagination_walks(struct tl_server *srv)
 		CHECK(want && *want);
 		for (size_t l = 0; l < N(limits); l++)
 			if (!CHECK_STR(tu_walk_keys(paths[p], limits[l]), want))
-				fprintf(stderr, "    (%s, limit %d)\n", paths[p],
-					limits[l]);
+				fprintf(stderr, "    (%s, limit %d)\n",
+					paths[p], limits[l]);
 	}
 	/* Default page size 50. */
 	{
@@ -298,7 +301,8 @@ static void test_overlap_rule(struct tl_server *srv)
 		/* ev-a ends exactly where March starts: no overlap. */
 		{"from=2024-03", "c:cl-c,c:cl-e,e:ev-c,e:ev-b"},
 		{"to=2024-02", "e:ev-a,c:cl-d,c:cl-c,c:cl-a,c:cl-b"},
-		{"from=2024-02-29&to=2024-02-29", "e:ev-a,c:cl-c,c:cl-a,c:cl-b"},
+		{"from=2024-02-29&to=2024-02-29",
+		 "e:ev-a,c:cl-c,c:cl-a,c:cl-b"},
 		{"from=2024-03-01T00:00:00Z&to=2024-03-01T00:30:00Z",
 		 "c:cl-c,c:cl-e,e:ev-c"},
 		{"from=2024-03-01T01:00:00%2B01:00&to=2024-03-01T00:29:59Z",
@@ -318,13 +322,15 @@ static void test_overlap_rule(struct tl_server *srv)
 	REQUIRE(create_entries(overlap_table, N(overlap_table)));
 	for (size_t i = 0; i < N(cases); i++) {
 		const char *path =
-			*cases[i].query ? tl_fmt("/v1/timeline?%s", cases[i].query)
-					: "/v1/timeline?types=event,claim";
+			*cases[i].query
+				? tl_fmt("/v1/timeline?%s", cases[i].query)
+				: "/v1/timeline?types=event,claim";
 		struct tl_resp *r = tl_get(tl_fmt("%s&limit=500", path));
 
 		if (!CHECK_STATUS(r, 200))
 			continue;
-		if (!CHECK_STR(tu_keys(tl_at(r->json, "/items")), cases[i].want))
+		if (!CHECK_STR(tu_keys(tl_at(r->json, "/items")),
+			       cases[i].want))
 			fprintf(stderr, "    (%s)\n", cases[i].query);
 		r = tl_get(tl_fmt("%s&limit=500&order=desc", path));
 		if (!CHECK_STR(tu_keys(tl_at(r->json, "/items")),
@@ -334,9 +340,9 @@ static void test_overlap_rule(struct tl_server *srv)
 			fprintf(stderr, "    (%s, walk)\n", cases[i].query);
 	}
 	/* Bad ranges. */
-	static const char *const bad[] = {"from=2024-13", "to=2024-02-30",
-					  "from=24-06", "from=2024-06&to=2024-05",
-					  "from=2024-06-01T10:00:00"};
+	static const char *const bad[] = {
+		"from=2024-13", "to=2024-02-30", "from=24-06",
+		"from=2024-06&to=2024-05", "from=2024-06-01T10:00:00"};
 	for (size_t i = 0; i < N(bad); i++) {
 		struct tl_resp *r = tl_get(tl_fmt("/v1/timeline?%s", bad[i]));
 
@@ -356,8 +362,8 @@ static bool make_event_tree(void)
 	       tu_event("x-other", "2024-02", NULL, NULL) &&
 	       tu_event("y-other-child", "2024-05", NULL, "x-other") &&
 	       tu_claim("k1", "spk", "[\"c-great\"]", "2024-04-02", NULL) &&
-	       tu_claim("k2", "spk", "[\"b-grand\", \"c-great\"]",
-			"2024-03-02", NULL) &&
+	       tu_claim("k2", "spk", "[\"b-grand\", \"c-great\"]", "2024-03-02",
+			NULL) &&
 	       tu_claim("k3", "spk", "[\"x-other\"]", "2024-03-05", NULL) &&
 	       tu_claim("k4", "spk", "[\"r-root\"]", "2024-01-10", NULL) &&
 	       tu_claim("k5", "spk", "[\"y-other-child\", \"a-child\"]",
@@ -378,7 +384,8 @@ static void test_sub_events_any_depth(struct tl_server *srv)
 		 "e:r-root,c:k4,e:a-child,e:b-grand,c:k2,e:c-great,c:k1,c:k5"},
 		{"/v1/timeline?event=a-child",
 		 "e:a-child,e:b-grand,c:k2,e:c-great,c:k1,c:k5"},
-		{"/v1/events/b-grand/timeline", "e:b-grand,c:k2,e:c-great,c:k1"},
+		{"/v1/events/b-grand/timeline",
+		 "e:b-grand,c:k2,e:c-great,c:k1"},
 		{"/v1/events/c-great/timeline", "c:k2,e:c-great,c:k1"},
 		{"/v1/timeline?event=c-great&types=claim", "c:k2,c:k1"},
 		{"/v1/events/x-other/timeline",
@@ -393,13 +400,14 @@ static void test_sub_events_any_depth(struct tl_server *srv)
 	(void)srv;
 	REQUIRE(make_event_tree());
 	for (size_t i = 0; i < N(cases); i++) {
-		struct tl_resp *r = tl_get(tl_fmt(
-			"%s%climit=500", cases[i].path,
-			strchr(cases[i].path, '?') ? '&' : '?'));
+		struct tl_resp *r =
+			tl_get(tl_fmt("%s%climit=500", cases[i].path,
+				      strchr(cases[i].path, '?') ? '&' : '?'));
 
 		if (!CHECK_STATUS(r, 200))
 			continue;
-		if (!CHECK_STR(tu_keys(tl_at(r->json, "/items")), cases[i].want))
+		if (!CHECK_STR(tu_keys(tl_at(r->json, "/items")),
+			       cases[i].want))
 			fprintf(stderr, "    (%s)\n", cases[i].path);
 		if (!CHECK_STR(tu_walk_keys(cases[i].path, 2), cases[i].want))
 			fprintf(stderr, "    (%s, walk of 2)\n", cases[i].path);
@@ -407,14 +415,15 @@ static void test_sub_events_any_depth(struct tl_server *srv)
 	/* A fourth level added later is found too. */
 	REQUIRE(tu_event("d-deeper", "2024-04-20", NULL, "c-great"));
 	REQUIRE(tu_claim("k8", "spk", "[\"d-deeper\"]", "2024-04-21", NULL));
-	CHECK_STR(tu_keys(tl_at(tl_get("/v1/timeline?event=r-root&types=event")
-					->json,
-				"/items")),
+	CHECK_STR(tu_keys(tl_at(
+			  tl_get("/v1/timeline?event=r-root&types=event")->json,
+			  "/items")),
 		  "e:r-root,e:a-child,e:b-grand,e:c-great,e:d-deeper");
-	CHECK_STR(tu_keys(tl_at(tl_get("/v1/events/a-child/timeline?types=claim")
-					->json,
-				"/items")),
-		  "c:k2,c:k1,c:k8,c:k5");
+	CHECK_STR(
+		tu_keys(tl_at(
+			tl_get("/v1/events/a-child/timeline?types=claim")->json,
+			"/items")),
+		"c:k2,c:k1,c:k8,c:k5");
 	/* Unknown events. */
 	CHECK_PROBLEM(tl_get("/v1/events/nope/timeline"), 404, "not-found");
 	{
@@ -456,18 +465,21 @@ static void test_actor_filter_and_parts(struct tl_server *srv)
 	(void)srv;
 	REQUIRE(tu_actor("t-top", NULL) && tu_actor("u-mid", "t-top") &&
 		tu_actor("v-leaf", "u-mid") && tu_actor("w-apart", NULL));
-	REQUIRE(tl_create("/v1/events",
-			  "{\"id\": \"ev1\", \"title\": \"E1\", \"kind\": \"k\", "
-			  "\"start\": \"2024-01\", \"participants\": "
-			  "[{\"actor\": \"t-top\", \"role\": \"r\"}]}"));
-	REQUIRE(tl_create("/v1/events",
-			  "{\"id\": \"ev2\", \"title\": \"E2\", \"kind\": \"k\", "
-			  "\"start\": \"2024-03\", \"participants\": "
-			  "[{\"actor\": \"v-leaf\", \"role\": \"r\"}]}"));
-	REQUIRE(tl_create("/v1/events",
-			  "{\"id\": \"ev3\", \"title\": \"E3\", \"kind\": \"k\", "
-			  "\"start\": \"2024-03\", \"participants\": "
-			  "[{\"actor\": \"w-apart\", \"role\": \"r\"}]}"));
+	REQUIRE(tl_create(
+		"/v1/events",
+		"{\"id\": \"ev1\", \"title\": \"E1\", \"kind\": \"k\", "
+		"\"start\": \"2024-01\", \"participants\": "
+		"[{\"actor\": \"t-top\", \"role\": \"r\"}]}"));
+	REQUIRE(tl_create(
+		"/v1/events",
+		"{\"id\": \"ev2\", \"title\": \"E2\", \"kind\": \"k\", "
+		"\"start\": \"2024-03\", \"participants\": "
+		"[{\"actor\": \"v-leaf\", \"role\": \"r\"}]}"));
+	REQUIRE(tl_create(
+		"/v1/events",
+		"{\"id\": \"ev3\", \"title\": \"E3\", \"kind\": \"k\", "
+		"\"start\": \"2024-03\", \"participants\": "
+		"[{\"actor\": \"w-apart\", \"role\": \"r\"}]}"));
 	REQUIRE(tu_claim("ct1", "t-top", NULL, "2024-01-05", NULL));
 	REQUIRE(tu_claim("ct2", "t-top", NULL, "2024-05", NULL));
 	REQUIRE(tu_claim("ct3", "t-top", NULL, NULL, NULL));
@@ -480,7 +492,8 @@ static void test_actor_filter_and_parts(struct tl_server *srv)
 
 		if (!CHECK_STATUS(r, 200))
 			continue;
-		if (!CHECK_STR(tu_keys(tl_at(r->json, "/items")), cases[i].want))
+		if (!CHECK_STR(tu_keys(tl_at(r->json, "/items")),
+			       cases[i].want))
 			fprintf(stderr, "    (%s)\n", cases[i].query);
 		if (!CHECK_STR(tu_walk_keys(path, 1), cases[i].want))
 			fprintf(stderr, "    (%s, walk)\n", cases[i].query);
@@ -532,24 +545,29 @@ static void test_event_attribute_and_claim_filters(struct tl_server *srv)
 			  "\"agreement\", \"start\": \"2024-02\", \"tags\": "
 			  "[\"kursk\"], \"location\": {\"name\": \"P\", "
 			  "\"country\": \"KP\"}}"));
-	REQUIRE(tl_create("/v1/events",
-			  "{\"id\": \"ev-b2\", \"title\": \"B2\", \"kind\": "
-			  "\"battle\", \"start\": \"2024-03\", \"tags\": [\"y\"], "
-			  "\"location\": {\"name\": \"K\", \"country\": "
-			  "\"RU\"}}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c1\", \"claimant\": \"spk\", \"text\": \"t\", "
-			  "\"stated\": \"2024-01-02\", \"events\": [\"ev-b1\"]}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c2\", \"claimant\": \"spk\", \"text\": \"t\", "
-			  "\"stated\": \"2024-02-02\", \"stance\": \"denies\", "
-			  "\"events\": [\"ev-ag\"]}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c3\", \"claimant\": \"spk\", \"text\": \"t\", "
-			  "\"stated\": \"2024-03-02\", \"events\": [\"ev-b2\"]}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c4\", \"claimant\": \"spk\", \"text\": \"t\", "
-			  "\"stated\": \"2024-04-02\", \"stance\": \"denies\"}"));
+	REQUIRE(tl_create(
+		"/v1/events",
+		"{\"id\": \"ev-b2\", \"title\": \"B2\", \"kind\": "
+		"\"battle\", \"start\": \"2024-03\", \"tags\": [\"y\"], "
+		"\"location\": {\"name\": \"K\", \"country\": "
+		"\"RU\"}}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c1\", \"claimant\": \"spk\", \"text\": \"t\", "
+		"\"stated\": \"2024-01-02\", \"events\": [\"ev-b1\"]}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c2\", \"claimant\": \"spk\", \"text\": \"t\", "
+		"\"stated\": \"2024-02-02\", \"stance\": \"denies\", "
+		"\"events\": [\"ev-ag\"]}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c3\", \"claimant\": \"spk\", \"text\": \"t\", "
+		"\"stated\": \"2024-03-02\", \"events\": [\"ev-b2\"]}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c4\", \"claimant\": \"spk\", \"text\": \"t\", "
+		"\"stated\": \"2024-04-02\", \"stance\": \"denies\"}"));
 	REQUIRE(tu_contradicts("c4", "c1", "no"));
 	for (size_t i = 0; i < N(cases); i++) {
 		const char *path = tl_fmt("/v1/timeline?%s", cases[i].query);
@@ -557,7 +575,8 @@ static void test_event_attribute_and_claim_filters(struct tl_server *srv)
 
 		if (!CHECK_STATUS(r, 200))
 			continue;
-		if (!CHECK_STR(tu_keys(tl_at(r->json, "/items")), cases[i].want))
+		if (!CHECK_STR(tu_keys(tl_at(r->json, "/items")),
+			       cases[i].want))
 			fprintf(stderr, "    (%s)\n", cases[i].query);
 		if (!CHECK_STR(tu_walk_keys(path, 1), cases[i].want))
 			fprintf(stderr, "    (%s, walk)\n", cases[i].query);
@@ -570,13 +589,14 @@ static void test_event_attribute_and_claim_filters(struct tl_server *srv)
 static void test_bad_parameters(struct tl_server *srv)
 {
 	static const char *const bad[] = {
-		"bogus=1", "order=up", "types=event,opinion", "types=",
-		"stance=claims", "disputed=maybe", "limit=0", "limit=501",
-		"format=csv", "include_parts=1",
+		"bogus=1",	   "order=up",	    "types=event,opinion",
+		"types=",	   "stance=claims", "disputed=maybe",
+		"limit=0",	   "limit=501",	    "format=csv",
+		"include_parts=1",
 	};
 	static const char *const param[] = {
-		"bogus", "order", "types", "types", "stance", "disputed",
-		"limit", "limit", "format", "include_parts",
+		"bogus",    "order", "types", "types",	"stance",
+		"disputed", "limit", "limit", "format", "include_parts",
 	};
 	struct tl_resp *r;
 
@@ -618,8 +638,15 @@ struct writer {
 
 /* Dates spread before, at and after every position of the walk. */
 static const char *const writer_dates[] = {
-	"1990", "2090-05", "2024-01", "2024-01-01T00:00:00Z", "2024-06",
-	"2024-06-19", "2025", "2000-01-01", "2024-03-03T12:00:00+05:00",
+	"1990",
+	"2090-05",
+	"2024-01",
+	"2024-01-01T00:00:00Z",
+	"2024-06",
+	"2024-06-19",
+	"2025",
+	"2000-01-01",
+	"2024-03-03T12:00:00+05:00",
 };
 
 static void *writer_main(void *arg)
@@ -635,9 +662,10 @@ static void *writer_main(void *arg)
 
 		if (i % 2) {
 			coll = "/v1/events";
-			body = tl_fmt("{\"id\": \"new%d-e%03d\", \"title\": \"n\", "
-				      "\"kind\": \"k\", \"start\": \"%s\"}",
-				      w->run, i, date);
+			body = tl_fmt(
+				"{\"id\": \"new%d-e%03d\", \"title\": \"n\", "
+				"\"kind\": \"k\", \"start\": \"%s\"}",
+				w->run, i, date);
 		} else {
 			coll = "/v1/claims";
 			body = tl_fmt("{\"id\": \"new%d-c%03d\", \"claimant\": "
@@ -675,7 +703,8 @@ static int key_cmp(json_t *a, json_t *b)
 	int pa, pb, ra, rb;
 	const char *ia, *ib;
 
-	if (!item_key(a, &la, &pa, &ra, &ia) || !item_key(b, &lb, &pb, &rb, &ib))
+	if (!item_key(a, &la, &pa, &ra, &ia) ||
+	    !item_key(b, &lb, &pb, &rb, &ib))
 		return 0;
 	if (la != lb)
 		return la < lb ? -1 : 1;
@@ -695,16 +724,16 @@ static void walk_while_writing(const char *order, int limit, int run)
 	pthread_t th;
 	int pages = 0;
 
-	before = tu_keys(tl_at(tl_get(tl_fmt("%s&limit=500", base))->json,
-			       "/items"));
+	before = tu_keys(
+		tl_at(tl_get(tl_fmt("%s&limit=500", base))->json, "/items"));
 	REQUIRE(before && *before);
 	atomic_init(&w.stop, false);
 	REQUIRE(pthread_create(&th, NULL, writer_main, &w) == 0);
 	for (;;) {
-		struct tl_resp *r = tl_get(
-			cursor ? tl_fmt("%s&limit=%d&cursor=%s", base, limit,
-					tu_esc(cursor))
-			       : tl_fmt("%s&limit=%d", base, limit));
+		struct tl_resp *r =
+			tl_get(cursor ? tl_fmt("%s&limit=%d&cursor=%s", base,
+					       limit, tu_esc(cursor))
+				      : tl_fmt("%s&limit=%d", base, limit));
 
 		if (!CHECK_STATUS(r, 200))
 			break;
@@ -785,14 +814,15 @@ static void test_event_timeline_follows_date_changes(struct tl_server *srv)
 	REQUIRE_STATUS(r, 200);
 	CHECK_STR(tu_claim_ids(tl_at(r->json, "/items")), "dc-a,dc-b,dc-c");
 	CHECK_JSTR(r->json, "/items/1/date", "2024-03");
-	CHECK_STR(tu_claim_ids(tl_at(tl_get(tl_fmt("%s&order=desc", path))->json,
-				     "/items")),
-		  "dc-c,dc-b,dc-a");
+	CHECK_STR(
+		tu_claim_ids(tl_at(tl_get(tl_fmt("%s&order=desc", path))->json,
+				   "/items")),
+		"dc-c,dc-b,dc-a");
 
 	/* The source's date moves the claim it dates. */
-	REQUIRE_STATUS(tl_patch("/v1/sources/dc-src",
-				"{\"published\": \"2024-01\"}"),
-		       200);
+	REQUIRE_STATUS(
+		tl_patch("/v1/sources/dc-src", "{\"published\": \"2024-01\"}"),
+		200);
 	r = tl_get(path);
 	CHECK_STR(tu_claim_ids(tl_at(r->json, "/items")), "dc-b,dc-a,dc-c");
 	CHECK_JSTR(r->json, "/items/0/date", "2024-01");
@@ -809,14 +839,15 @@ static void test_event_timeline_follows_date_changes(struct tl_server *srv)
 	CHECK_STR(tu_claim_ids(tl_at(tl_get(path)->json, "/items")),
 		  "dc-c,dc-b");
 	CHECK_STR(tu_claim_ids(tl_at(tl_get("/v1/events/dc-else/timeline?"
-					    "types=claim")->json,
+					    "types=claim")
+					     ->json,
 				     "/items")),
 		  "dc-d,dc-a");
 	/* Back to the source's date, and the claim follows it again. */
 	REQUIRE_STATUS(tl_patch("/v1/claims/dc-b", "{\"stated\": null}"), 200);
-	REQUIRE_STATUS(tl_patch("/v1/sources/dc-src",
-				"{\"published\": \"2025\"}"),
-		       200);
+	REQUIRE_STATUS(
+		tl_patch("/v1/sources/dc-src", "{\"published\": \"2025\"}"),
+		200);
 	r = tl_get(path);
 	CHECK_STR(tu_claim_ids(tl_at(r->json, "/items")), "dc-c,dc-b");
 	CHECK_JSTR(r->json, "/items/1/date", "2025");

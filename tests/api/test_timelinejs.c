@@ -23,7 +23,8 @@ static bool make_store(void)
 {
 	return tl_create("/v1/actors",
 			 "{\"id\": \"spk\", \"name\": \"Speaker & Co\"}") &&
-	       tl_create("/v1/actors", "{\"id\": \"other\", \"name\": \"Other\"}") &&
+	       tl_create("/v1/actors",
+			 "{\"id\": \"other\", \"name\": \"Other\"}") &&
 	       tl_create("/v1/events",
 			 "{\"id\": \"ev-top\", \"title\": \"Top <b>war</b>\", "
 			 "\"kind\": \"k\", \"start\": \"2024\", \"end\": "
@@ -37,14 +38,16 @@ static bool make_store(void)
 			 "{\"id\": \"ev-low\", \"title\": \"Low\", \"kind\": "
 			 "\"k\", \"start\": \"2025-04-26\", \"part_of\": "
 			 "\"ev-mid\"}") &&
-	       tl_create("/v1/claims",
-			 "{\"id\": \"cl-time\", \"claimant\": \"spk\", \"text\": "
-			 "\"<script>alert('x')</script> & more\", \"stated\": "
-			 "\"2025-04-26T10:30:15Z\", \"events\": [\"ev-low\"]}") &&
-	       tl_create("/v1/claims",
-			 "{\"id\": \"cl-other\", \"claimant\": \"other\", "
-			 "\"text\": \"No it is not\", \"stated\": \"2025-04-27\", "
-			 "\"stance\": \"denies\"}") &&
+	       tl_create(
+		       "/v1/claims",
+		       "{\"id\": \"cl-time\", \"claimant\": \"spk\", \"text\": "
+		       "\"<script>alert('x')</script> & more\", \"stated\": "
+		       "\"2025-04-26T10:30:15Z\", \"events\": [\"ev-low\"]}") &&
+	       tl_create(
+		       "/v1/claims",
+		       "{\"id\": \"cl-other\", \"claimant\": \"other\", "
+		       "\"text\": \"No it is not\", \"stated\": \"2025-04-27\", "
+		       "\"stance\": \"denies\"}") &&
 	       tu_contradicts("cl-other", "cl-time", "n") != NULL &&
 	       tl_create("/v1/claims",
 			 "{\"id\": \"cl-plain\", \"claimant\": \"other\", "
@@ -64,7 +67,8 @@ static json_t *slide_of(json_t *events, const char *uid)
 	size_t i;
 	json_t *s;
 
-	json_array_foreach(events, i, s) {
+	json_array_foreach(events, i, s)
+	{
 		const char *u = tl_str(s, "/unique_id");
 
 		if (u && strstr(u, uid))
@@ -92,13 +96,14 @@ static void test_timelinejs_shape(struct tl_server *srv)
 	CHECK_STR(tu_keys(tl_at(plain->json, "/items")),
 		  "e:ev-top,e:ev-mid,e:ev-low,c:cl-time,c:cl-other,c:cl-plain");
 	{
-		static const char *const order[] = {"ev-top", "ev-mid", "ev-low",
-						    "cl-time", "cl-other",
-						    "cl-plain"};
+		static const char *const order[] = {"ev-top",	"ev-mid",
+						    "ev-low",	"cl-time",
+						    "cl-other", "cl-plain"};
 
 		for (size_t i = 0; i < N(order) && i < json_array_size(events);
 		     i++)
-			CHECK(strstr(nz_uid(json_array_get(events, i)), order[i]));
+			CHECK(strstr(nz_uid(json_array_get(events, i)),
+				     order[i]));
 	}
 	/* unique ids are unique. */
 	for (size_t i = 0; i < json_array_size(events); i++)
@@ -141,7 +146,8 @@ static void test_timelinejs_shape(struct tl_server *srv)
 	CHECK_JSTR(s, "/display_date", "June 2024");
 	CHECK(tl_at(s, "/end_date") == NULL);
 	/* Events group by the top event of their chain. */
-	CHECK_STR(tl_str(s, "/group"), tl_str(slide_of(events, "ev-top"), "/group"));
+	CHECK_STR(tl_str(s, "/group"),
+		  tl_str(slide_of(events, "ev-top"), "/group"));
 
 	/* A day. */
 	s = slide_of(events, "ev-low");
@@ -151,7 +157,8 @@ static void test_timelinejs_shape(struct tl_server *srv)
 	CHECK(tl_at(s, "/start_date/hour") == NULL);
 	CHECK_JSTR(s, "/display_date", "26 April 2025");
 	CHECK_JSTR(s, "/text/headline", "Low");
-	CHECK_STR(tl_str(s, "/group"), tl_str(slide_of(events, "ev-top"), "/group"));
+	CHECK_STR(tl_str(s, "/group"),
+		  tl_str(slide_of(events, "ev-top"), "/group"));
 
 	/* A time; the claim's text escaped; grouped by claimant; disputed. */
 	s = slide_of(events, "cl-time");
@@ -215,10 +222,11 @@ static void test_timelinejs_encoding(struct tl_server *srv)
 			  "onerror=z()>\", \"kind\": \"k\", \"start\": "
 			  "\"2024-01-02T03:04:05+01:00\", \"location\": "
 			  "{\"name\": \"www.x.test'/onfocus='f()'\"}}"));
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"c1\", \"claimant\": \"evil\", "
-			  "\"stated\": \"2024-02\", \"text\": \"&amp;lt;b&amp;gt;\", "
-			  "\"events\": [\"ev\"]}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"c1\", \"claimant\": \"evil\", "
+		"\"stated\": \"2024-02\", \"text\": \"&amp;lt;b&amp;gt;\", "
+		"\"events\": [\"ev\"]}"));
 	r = tl_get("/v1/timelinejs");
 	REQUIRE_STATUS(r, 200);
 	events = tl_at(r->json, "/events");
@@ -232,9 +240,10 @@ static void test_timelinejs_encoding(struct tl_server *srv)
 		   "&amp;quot;d&amp;quot;");
 	/* headline and text: escaped once (DOMPurify keeps a text node
 	 * text). */
-	CHECK_JSTR(s, "/text/headline",
-		   "&lt;svg onload=x()&gt; &amp;lt;img src=x onerror=y()&amp;gt; "
-		   "&#39;q&#39; &quot;d&quot; asserts");
+	CHECK_JSTR(
+		s, "/text/headline",
+		"&lt;svg onload=x()&gt; &amp;lt;img src=x onerror=y()&amp;gt; "
+		"&#39;q&#39; &quot;d&quot; asserts");
 	CHECK_JSTR(s, "/text/text", "<p>&amp;amp;lt;b&amp;amp;gt;</p>");
 	CHECK_JSON(s, "/autolink", "false");
 	s = slide_of(events, "event-ev");
@@ -279,10 +288,11 @@ static void test_timelinejs_figures(struct tl_server *srv)
 			 i, i + 1, cases[i].quantity);
 		REQUIRE(tl_create("/v1/claims", body));
 	}
-	REQUIRE(tl_create("/v1/claims",
-			  "{\"id\": \"w\", \"claimant\": \"kp\", \"text\": "
-			  "\"No comment\", \"stated\": \"2024-09\", \"stance\": "
-			  "\"withholds\", \"quantity\": {\"unit\": \"troops\"}}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"w\", \"claimant\": \"kp\", \"text\": "
+		"\"No comment\", \"stated\": \"2024-09\", \"stance\": "
+		"\"withholds\", \"quantity\": {\"unit\": \"troops\"}}"));
 	r = tl_get("/v1/timelinejs");
 	REQUIRE_STATUS(r, 200);
 	for (size_t i = 0; i < N(cases); i++) {
@@ -298,8 +308,9 @@ static void test_timelinejs_figures(struct tl_server *srv)
 		json_t *s = slide_of(tl_at(r->json, "/events"), "claim-w");
 		const char *text = s ? tl_str(s, "/text/text") : NULL;
 
-		CHECK(text && strstr(text, "<p>Figure withheld by KP: no number "
-					   "of troops given.</p>"));
+		CHECK(text &&
+		      strstr(text, "<p>Figure withheld by KP: no number "
+				   "of troops given.</p>"));
 		CHECK(text && strstr(text, "<p>Figure: a number of troops (no "
 					   "figure given)</p>"));
 		CHECK_JSTR(s, "/text/headline", "KP withholds");
@@ -323,8 +334,13 @@ static const char *link_cursor(const char *link)
 static void test_timelinejs_routes(struct tl_server *srv)
 {
 	static const char *const queries[] = {
-		"", "?limit=2", "?types=claim&order=desc", "?disputed=true",
-		"?from=2025&to=2025-04", "?event=ev-mid", "?actor=other",
+		"",
+		"?limit=2",
+		"?types=claim&order=desc",
+		"?disputed=true",
+		"?from=2025&to=2025-04",
+		"?event=ev-mid",
+		"?actor=other",
 		"?kind=k&limit=1",
 	};
 	struct tl_resp *a, *b;
@@ -352,9 +368,10 @@ static void test_timelinejs_routes(struct tl_server *srv)
 			  link_cursor(tl_header(b, "Link")));
 		a = tl_get(tl_fmt("/v1/events/ev-top/timelinejs%s",
 				  strstr(q, "event=") ? "" : q));
-		b = tl_get(tl_fmt("/v1/events/ev-top/timeline%s%sformat=timelinejs",
-				  strstr(q, "event=") ? "" : q,
-				  *q && !strstr(q, "event=") ? "&" : "?"));
+		b = tl_get(tl_fmt(
+			"/v1/events/ev-top/timeline%s%sformat=timelinejs",
+			strstr(q, "event=") ? "" : q,
+			*q && !strstr(q, "event=") ? "&" : "?"));
 		REQUIRE_STATUS(a, 200);
 		REQUIRE_STATUS(b, 200);
 		CHECK_STR(a->body, b->body);

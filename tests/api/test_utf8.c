@@ -10,7 +10,8 @@
 
 #define KO_CMC "조선민주주의인민공화국 중앙군사위원회"
 #define RU_GERASIMOV "Валерий Васильевич Герасимов"
-#define EMOJI "Troops \xf0\x9f\xaa\x96 and flags \xf0\x9f\x87\xb0\xf0\x9f\x87\xb5"
+#define EMOJI                                                                  \
+	"Troops \xf0\x9f\xaa\x96 and flags \xf0\x9f\x87\xb0\xf0\x9f\x87\xb5"
 
 static void test_names_round_trip_byte_exact(struct tl_server *srv)
 {
@@ -44,7 +45,8 @@ static void test_escaped_and_raw_are_the_same_text(struct tl_server *srv)
 	struct tl_resp *a, *b;
 
 	(void)srv;
-	a = tl_post("/v1/actors", "{\"id\": \"raw\", \"name\": \"Герасимов 😀\"}");
+	a = tl_post("/v1/actors",
+		    "{\"id\": \"raw\", \"name\": \"Герасимов 😀\"}");
 	b = tl_post("/v1/actors",
 		    "{\"id\": \"esc\", \"name\": \"\\u0413\\u0435\\u0440\\u0430"
 		    "\\u0441\\u0438\\u043c\\u043e\\u0432 \\ud83d\\ude00\"}");
@@ -63,26 +65,31 @@ static void test_q_filter_matches_korean_and_cyrillic(struct tl_server *srv)
 	const char *ids;
 
 	(void)srv;
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp-cmc\", \"name\": \""
-					KO_CMC "\", \"aliases\": [\"CMC\"]}"));
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"ru-gerasimov\", \"name\": \""
-					RU_GERASIMOV "\"}"));
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kr\", \"name\": \"대한민국\", "
-					"\"aliases\": [\"Южная Корея\"]}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"kp-cmc\", \"name\": \"" KO_CMC
+			  "\", \"aliases\": [\"CMC\"]}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"ru-gerasimov\", \"name\": \"" RU_GERASIMOV
+			  "\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"kr\", \"name\": \"대한민국\", "
+			  "\"aliases\": [\"Южная Корея\"]}"));
 	/* 중앙군사 (central military), URL-encoded. */
 	ids = tl_ids(tl_at(tl_get("/v1/actors?q=%EC%A4%91%EC%95%99%EA%B5%B0%EC"
-				  "%82%AC")->json,
+				  "%82%AC")
+				   ->json,
 			   "/items"));
 	CHECK_STR(ids, "kp-cmc");
 	/* Герасимов, as written. */
 	ids = tl_ids(tl_at(tl_get("/v1/actors?q=%D0%93%D0%B5%D1%80%D0%B0%D1%81"
-				  "%D0%B8%D0%BC%D0%BE%D0%B2")->json,
+				  "%D0%B8%D0%BC%D0%BE%D0%B2")
+				   ->json,
 			   "/items"));
 	CHECK_STR(ids, "ru-gerasimov");
 	/* Корея, in an alias. */
-	ids = tl_ids(tl_at(tl_get("/v1/actors?q=%D0%9A%D0%BE%D1%80%D0%B5%D1%8F")
-				   ->json,
-			   "/items"));
+	ids = tl_ids(tl_at(
+		tl_get("/v1/actors?q=%D0%9A%D0%BE%D1%80%D0%B5%D1%8F")->json,
+		"/items"));
 	CHECK_STR(ids, "kr");
 	/* 민국 matches only 대한민국 (not 조선민주주의인민공화국). */
 	ids = tl_ids(tl_at(tl_get("/v1/actors?q=%EB%AF%BC%EA%B5%AD")->json,
@@ -95,16 +102,19 @@ static void test_q_filter_cyrillic_case_insensitive(struct tl_server *srv)
 	const char *ids;
 
 	(void)srv;
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"ru-gerasimov\", \"name\": \""
-					RU_GERASIMOV "\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"ru-gerasimov\", \"name\": \"" RU_GERASIMOV
+			  "\"}"));
 	/* герасимов, lower case: the contract says case-insensitive. */
 	ids = tl_ids(tl_at(tl_get("/v1/actors?q=%D0%B3%D0%B5%D1%80%D0%B0%D1%81"
-				  "%D0%B8%D0%BC%D0%BE%D0%B2")->json,
+				  "%D0%B8%D0%BC%D0%BE%D0%B2")
+				   ->json,
 			   "/items"));
 	CHECK_STR(ids, "ru-gerasimov");
 	/* ГЕРАСИМОВ, upper case. */
 	ids = tl_ids(tl_at(tl_get("/v1/actors?q=%D0%93%D0%95%D0%A0%D0%90%D0%A1"
-				  "%D0%98%D0%9C%D0%9E%D0%92")->json,
+				  "%D0%98%D0%9C%D0%9E%D0%92")
+				   ->json,
 			   "/items"));
 	CHECK_STR(ids, "ru-gerasimov");
 }
@@ -114,15 +124,18 @@ static void test_claims_and_quotes_in_korean(struct tl_server *srv)
 	struct tl_resp *r;
 
 	(void)srv;
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"kp\", \"name\": \"조선\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"kp\", \"name\": \"조선\"}"));
 	/* 14 code points before the quote, 4 bytes for 😀 and 3 per hangul. */
-	REQUIRE(tl_create("/v1/sources",
-			  "{\"id\": \"s\", \"title\": \"조선중앙통신\", \"text\": "
-			  "\"😀 조선중앙통신 보도:  \\u201c우리 군대는\\n 승리했다\\u201d "
-			  "끝\"}"));
-	r = tl_post("/v1/claims",
-		    "{\"claimant\": \"kp\", \"text\": \"승리 주장\", \"source\": "
-		    "\"s\", \"quote\": \"\\\"우리 군대는 승리했다\\\"\"}");
+	REQUIRE(tl_create(
+		"/v1/sources",
+		"{\"id\": \"s\", \"title\": \"조선중앙통신\", \"text\": "
+		"\"😀 조선중앙통신 보도:  \\u201c우리 군대는\\n 승리했다\\u201d "
+		"끝\"}"));
+	r = tl_post(
+		"/v1/claims",
+		"{\"claimant\": \"kp\", \"text\": \"승리 주장\", \"source\": "
+		"\"s\", \"quote\": \"\\\"우리 군대는 승리했다\\\"\"}");
 	REQUIRE_STATUS(r, 201);
 	CHECK_JSON(r->json, "/quote_span", "{\"start\": 14, \"end\": 28}");
 	CHECK_STR(tl_str(r->json, "/text"), "승리 주장");
@@ -139,7 +152,8 @@ static void test_link_keeps_non_ascii_query(struct tl_server *srv)
 	(void)srv;
 	REQUIRE(tl_create("/v1/actors", "{\"id\": \"k1\", \"name\": "
 					"\"Северная Корея\"}"));
-	REQUIRE(tl_create("/v1/actors", "{\"id\": \"x\", \"name\": \"Россия\"}"));
+	REQUIRE(tl_create("/v1/actors",
+			  "{\"id\": \"x\", \"name\": \"Россия\"}"));
 	REQUIRE(tl_create("/v1/actors", "{\"id\": \"k2\", \"name\": "
 					"\"Южная Корея\"}"));
 	r = tl_get(tl_fmt("/v1/actors?q=%s&limit=1", q));

@@ -18,7 +18,8 @@ const char *tu_keys(json_t *items)
 
 	if (!json_is_array(items))
 		return NULL;
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		const char *type = tl_str(it, "/type");
 		const char *id = NULL;
 
@@ -40,7 +41,8 @@ const char *tu_claim_ids(json_t *items)
 
 	if (!json_is_array(items))
 		return NULL;
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		const char *id = tl_str(it, "/claim/id");
 
 		out = tl_fmt("%s%s%s", out, *out ? "," : "", id ? id : "?");
@@ -133,11 +135,11 @@ bool tu_source(const char *id, const char *published)
 
 const char *tu_contradicts(const char *a, const char *b, const char *note)
 {
-	struct tl_resp *r = tl_post(
-		tl_fmt("/v1/claims/%s/relations", a),
-		tl_fmt("{\"type\": \"contradicts\", \"claim\": \"%s\", "
-		       "\"note\": %s}",
-		       b, jstr(note)));
+	struct tl_resp *r =
+		tl_post(tl_fmt("/v1/claims/%s/relations", a),
+			tl_fmt("{\"type\": \"contradicts\", \"claim\": \"%s\", "
+			       "\"note\": %s}",
+			       b, jstr(note)));
 
 	if (!CHECK_STATUS(r, 201))
 		return NULL;

@@ -302,7 +302,7 @@ static int read_line(int fd, char *buf, size_t size, int timeout_ms)
 /* Makes the admin key the request helpers send, in the server's store. */
 static int make_key(const char *file, int line, struct tl_server *s)
 {
-	const char *args[] = {"keys", "add", "--db", s->db, "--name",
+	const char *args[] = {"keys", "add",	 "--db",  s->db, "--name",
 			      "test", "--scope", "admin", NULL};
 	struct tl_cmd *cmd = tl_run_cmd(args, 30000);
 	const char *last = cmd && cmd->out ? strrchr(cmd->out, '\n') : NULL;
@@ -773,8 +773,8 @@ static void resp_parse_json(struct tl_resp *r, bool check)
 	if (!ct || (strncmp(ct, TL_JSON, strlen(TL_JSON)) != 0 &&
 		    strncmp(ct, TL_PROBLEM, strlen(TL_PROBLEM)) != 0))
 		tl_fail(__FILE__, __LINE__,
-			"%s -> %ld: body with Content-Type \"%s\"",
-			r->request, r->status, ct ? ct : "(none)");
+			"%s -> %ld: body with Content-Type \"%s\"", r->request,
+			r->status, ct ? ct : "(none)");
 }
 
 struct tl_conn *tl_conn_new(void)
@@ -844,8 +844,8 @@ struct tl_resp *tl_conn_request(struct tl_conn *c, const char *method,
 			   strncasecmp(headers[i], "Authorization:", 14) == 0;
 	}
 	if (!own_auth && s->key[0])
-		hl = curl_slist_append(hl, tl_fmt("Authorization: Bearer %s",
-						  s->key));
+		hl = curl_slist_append(
+			hl, tl_fmt("Authorization: Bearer %s", s->key));
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
 
 	rc = curl_easy_perform(h);
@@ -1057,15 +1057,15 @@ static struct tl_resp *raw_exchange(const char *what, const char *bytes,
 				off = len; /* the server answered: stop */
 				if (parse_raw(r, in, in_len, false))
 					break;
-			} else if (n == 0 || (errno != EAGAIN &&
-					      errno != EINTR)) {
+			} else if (n == 0 ||
+				   (errno != EAGAIN && errno != EINTR)) {
 				eof = true;
 			}
 			continue;
 		}
 		if (p.revents & POLLOUT) {
-			ssize_t n = send(fd, bytes + off, len - off,
-					 MSG_NOSIGNAL);
+			ssize_t n =
+				send(fd, bytes + off, len - off, MSG_NOSIGNAL);
 
 			if (n > 0)
 				off += (size_t)n;
@@ -1207,21 +1207,21 @@ bool tl_json_like(json_t *got, json_t *want)
 	if (json_is_object(want)) {
 		if (!json_is_object(got))
 			return false;
-		json_object_foreach(want, k, v)
-			if (!tl_json_like(json_object_get(got, k), v))
-				return false;
-		json_object_foreach(got, k, v)
-			if (!json_object_get(want, k) && !json_is_null(v))
-				return false;
+		json_object_foreach(
+			want, k, v) if (!tl_json_like(json_object_get(got, k),
+						      v)) return false;
+		json_object_foreach(got, k,
+				    v) if (!json_object_get(want, k) &&
+					   !json_is_null(v)) return false;
 		return true;
 	}
 	if (json_is_array(want)) {
 		if (!json_is_array(got) ||
 		    json_array_size(got) != json_array_size(want))
 			return false;
-		json_array_foreach(want, i, v)
-			if (!tl_json_like(json_array_get(got, i), v))
-				return false;
+		json_array_foreach(want, i,
+				   v) if (!tl_json_like(json_array_get(got, i),
+							v)) return false;
 		return true;
 	}
 	return json_equal(got, want);
@@ -1261,8 +1261,8 @@ const char *tl_page_ids_at(const char *file, int line, const char *path)
 
 long tl_count_at(const char *file, int line, const char *path)
 {
-	struct tl_resp *r = tl_get(tl_fmt("%s%climit=500", path,
-					  strchr(path, '?') ? '&' : '?'));
+	struct tl_resp *r = tl_get(
+		tl_fmt("%s%climit=500", path, strchr(path, '?') ? '&' : '?'));
 
 	if (!tl_check_status(file, line, r, 200))
 		return -1;
@@ -1277,14 +1277,16 @@ const char *tl_ids(json_t *arr)
 
 	if (!json_is_array(arr))
 		return NULL;
-	json_array_foreach(arr, i, it) {
+	json_array_foreach(arr, i, it)
+	{
 		const char *id = tl_str(it, "/id");
 
 		len += (id ? strlen(id) : 6) + 1;
 	}
 	out = xmalloc(len + 1);
 	out[0] = '\0';
-	json_array_foreach(arr, i, it) {
+	json_array_foreach(arr, i, it)
+	{
 		const char *id = tl_str(it, "/id");
 
 		if (i)
@@ -1313,8 +1315,8 @@ bool tl_check_int(const char *file, int line, long long got, long long want,
 	return false;
 }
 
-bool tl_check_str(const char *file, int line, const char *got,
-		  const char *want, const char *expr)
+bool tl_check_str(const char *file, int line, const char *got, const char *want,
+		  const char *expr)
 {
 	if (got && want && strcmp(got, want) == 0)
 		return true;
@@ -1340,8 +1342,8 @@ bool tl_check_status(const char *file, int line, const struct tl_resp *r,
 	return false;
 }
 
-bool tl_check_json(const char *file, int line, json_t *root,
-		   const char *ptr, const char *want_json)
+bool tl_check_json(const char *file, int line, json_t *root, const char *ptr,
+		   const char *want_json)
 {
 	json_t *got = tl_at(root, ptr);
 	json_t *want = tl_json(want_json);
@@ -1393,15 +1395,16 @@ bool tl_check_keys(const char *file, int line, json_t *obj,
 				keys[i], dump(obj));
 			ok = false;
 		}
-	json_object_foreach(obj, k, v) {
+	json_object_foreach(obj, k, v)
+	{
 		bool known = false;
 
 		for (size_t i = 0; keys[i]; i++)
 			if (strcmp(keys[i], k) == 0)
 				known = true;
 		if (!known) {
-			tl_fail(file, line, "unexpected member \"%s\" in %s",
-				k, dump(obj));
+			tl_fail(file, line, "unexpected member \"%s\" in %s", k,
+				dump(obj));
 			ok = false;
 		}
 	}
@@ -1427,10 +1430,11 @@ bool tl_check_problem(const char *file, int line, const struct tl_resp *r,
 		ok = false;
 	}
 	if (!type || strcmp(type, want_type) != 0) {
-		tl_fail(file, line, "%s: problem type %s%s%s, want \"%s\"; "
-			"body: %s", r->request, type ? "\"" : "",
-			type ? type : "absent", type ? "\"" : "", want_type,
-			excerpt(r));
+		tl_fail(file, line,
+			"%s: problem type %s%s%s, want \"%s\"; "
+			"body: %s",
+			r->request, type ? "\"" : "", type ? type : "absent",
+			type ? "\"" : "", want_type, excerpt(r));
 		ok = false;
 	}
 	if (!json_is_string(tl_at(r->json, "/title")) ||
@@ -1462,7 +1466,8 @@ bool tl_check_error_at(const char *file, int line, const struct tl_resp *r,
 	json_t *errors = tl_at(r->json, "/errors"), *e;
 	size_t i;
 
-	json_array_foreach(errors, i, e) {
+	json_array_foreach(errors, i, e)
+	{
 		const char *v = tl_str(e, tl_fmt("/%s", key));
 
 		if (v && strcmp(v, value) == 0) {
@@ -1494,7 +1499,8 @@ bool tl_check_errors_exactly(const char *file, int line,
 			ok = false;
 	if (!json_is_array(errors))
 		return false;
-	json_array_foreach(errors, i, e) {
+	json_array_foreach(errors, i, e)
+	{
 		const char *v = tl_str(e, tl_fmt("/%s", key));
 		int seen = 0;
 
@@ -1535,8 +1541,7 @@ const char *tl_create_at(const char *file, int line, const char *collection,
 	return tl_fmt("%s", id);
 }
 
-json_t *tl_list_all_at(const char *file, int line, const char *path,
-		       int limit)
+json_t *tl_list_all_at(const char *file, int line, const char *path, int limit)
 {
 	json_t *all = json_array();
 	const char *cursor = NULL;
@@ -1659,7 +1664,8 @@ int tl_main(int argc, char **argv, const struct tl_test *tests)
 			printf("FAIL %s (%d failed checks, %lld ms)\n", t->name,
 			       tl_failures(), tl_now_ms() - t0);
 		} else {
-			printf("ok   %s (%lld ms)\n", t->name, tl_now_ms() - t0);
+			printf("ok   %s (%lld ms)\n", t->name,
+			       tl_now_ms() - t0);
 		}
 	}
 	curl_global_cleanup();

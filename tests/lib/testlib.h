@@ -53,14 +53,14 @@ struct tl_server_opts {
 };
 
 struct tl_server {
-	pid_t pid;		   /* 0 when not running */
-	int out_fd;		   /* read end of the server's stdout, -1 if none */
+	pid_t pid;  /* 0 when not running */
+	int out_fd; /* read end of the server's stdout, -1 if none */
 	int port;
-	char base[64];		   /* "http://127.0.0.1:PORT" */
-	char dir[PATH_MAX - 64];   /* the temp dir; "" before the first start */
-	char db[PATH_MAX];	   /* dir/test.db */
-	char err_path[PATH_MAX];   /* dir/stderr.log, the server's stderr */
-	char out_line[256];	   /* the listening line, without newline */
+	char base[64];		 /* "http://127.0.0.1:PORT" */
+	char dir[PATH_MAX - 64]; /* the temp dir; "" before the first start */
+	char db[PATH_MAX];	 /* dir/test.db */
+	char err_path[PATH_MAX]; /* dir/stderr.log, the server's stderr */
+	char out_line[256];	 /* the listening line, without newline */
 	/* An admin API key made in the store before the first start; every
 	 * request helper sends it unless the test passes its own
 	 * "Authorization: ..." header (or "Authorization:" for none). */
@@ -129,16 +129,16 @@ struct tl_header {
 
 /* A response; it and everything in it are arena-owned. */
 struct tl_resp {
-	long status;	      /* 0 when the request did not complete */
-	char *body;	      /* raw body, NUL-terminated */
+	long status; /* 0 when the request did not complete */
+	char *body;  /* raw body, NUL-terminated */
 	size_t body_len;
-	json_t *json;	      /* the body parsed, or NULL when not JSON;
+	json_t *json; /* the body parsed, or NULL when not JSON;
 				 arena-owned (never decref it) */
 	struct tl_header *headers;
 	size_t nheaders;
-	char *error;	      /* transport error text, or NULL */
-	char *request;	      /* "METHOD /path", for messages */
-	void *item;	      /* its place in the test arena */
+	char *error;   /* transport error text, or NULL */
+	char *request; /* "METHOD /path", for messages */
+	void *item;    /* its place in the test arena */
 };
 
 /*
@@ -149,8 +149,8 @@ struct tl_resp {
  * The response belongs to the test arena.
  */
 struct tl_resp *tl_request(const char *method, const char *path,
-			   const char *ctype, const char *body,
-			   long body_len, const char *const *headers);
+			   const char *ctype, const char *body, long body_len,
+			   const char *const *headers);
 
 /* Shorthands: JSON body for POST/PUT, merge patch for PATCH.  The
  * responses are arena-owned. */
@@ -225,8 +225,7 @@ json_t *tl_json(const char *text);
 bool tl_json_like(json_t *got, json_t *want);
 
 /* printf into a string; arena-owned. */
-const char *tl_fmt(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+const char *tl_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Makes a fresh temporary directory, removed with its contents when the
  * test ends; returns its path (arena-owned), or NULL after a failure. */
@@ -250,12 +249,12 @@ int tl_failures(void);
 bool tl_check_true(const char *file, int line, bool ok, const char *expr);
 bool tl_check_int(const char *file, int line, long long got, long long want,
 		  const char *expr);
-bool tl_check_str(const char *file, int line, const char *got,
-		  const char *want, const char *expr);
+bool tl_check_str(const char *file, int line, const char *got, const char *want,
+		  const char *expr);
 bool tl_check_status(const char *file, int line, const struct tl_resp *r,
 		     long want);
-bool tl_check_json(const char *file, int line, json_t *root,
-		   const char *ptr, const char *want_json);
+bool tl_check_json(const char *file, int line, json_t *root, const char *ptr,
+		   const char *want_json);
 bool tl_check_json_like(const char *file, int line, json_t *root,
 			const char *ptr, const char *want_json);
 bool tl_check_same(const char *file, int line, json_t *got, json_t *want,
@@ -271,58 +270,59 @@ bool tl_check_errors_exactly(const char *file, int line,
 			     const char *const *values);
 
 #define CHECK(cond) tl_check_true(__FILE__, __LINE__, (cond), #cond)
-#define CHECK_INT(got, want) \
-	tl_check_int(__FILE__, __LINE__, (long long)(got), (long long)(want), #got)
-#define CHECK_STR(got, want) \
+#define CHECK_INT(got, want)                                                   \
+	tl_check_int(__FILE__, __LINE__, (long long)(got), (long long)(want),  \
+		     #got)
+#define CHECK_STR(got, want)                                                   \
 	tl_check_str(__FILE__, __LINE__, (got), (want), #got)
 /* The response has status `want`; prints the body when not. */
 #define CHECK_STATUS(r, want) tl_check_status(__FILE__, __LINE__, (r), (want))
 /* The value at `ptr` in `root` equals the JSON text `want` (json_equal). */
-#define CHECK_JSON(root, ptr, want) \
+#define CHECK_JSON(root, ptr, want)                                            \
 	tl_check_json(__FILE__, __LINE__, (root), (ptr), (want))
 /* Two JSON values are equal (json_equal); prints both when not. */
-#define CHECK_SAME(got, want) \
+#define CHECK_SAME(got, want)                                                  \
 	tl_check_same(__FILE__, __LINE__, (got), (want), #got)
 /* Like CHECK_JSON, but members that `want` leaves out of an object may
  * be present as null: the server spells out every optional member. */
-#define CHECK_JSON_LIKE(root, ptr, want) \
+#define CHECK_JSON_LIKE(root, ptr, want)                                       \
 	tl_check_json_like(__FILE__, __LINE__, (root), (ptr), (want))
 /* The string at `ptr` equals `want`. */
-#define CHECK_JSTR(root, ptr, want) \
+#define CHECK_JSTR(root, ptr, want)                                            \
 	tl_check_str(__FILE__, __LINE__, tl_str((root), (ptr)), (want), ptr)
 /* `obj` is an object with exactly the keys of the NULL-terminated list. */
-#define CHECK_KEYS(obj, ...)                                                 \
-	tl_check_keys(__FILE__, __LINE__, (obj),                             \
+#define CHECK_KEYS(obj, ...)                                                   \
+	tl_check_keys(__FILE__, __LINE__, (obj),                               \
 		      (const char *const[]){__VA_ARGS__, NULL})
 /* A problem document: status, content type, type "/problems/<slug>",
  * title, status member, detail. */
-#define CHECK_PROBLEM(r, status, slug) \
+#define CHECK_PROBLEM(r, status, slug)                                         \
 	tl_check_problem(__FILE__, __LINE__, (r), (status), (slug))
 /* errors[] holds an entry with "pointer" (or "parameter") equal to v. */
-#define CHECK_ERROR_AT(r, ptr) \
+#define CHECK_ERROR_AT(r, ptr)                                                 \
 	tl_check_error_at(__FILE__, __LINE__, (r), "pointer", (ptr))
-#define CHECK_PARAM_AT(r, name) \
+#define CHECK_PARAM_AT(r, name)                                                \
 	tl_check_error_at(__FILE__, __LINE__, (r), "parameter", (name))
 /* GET `path` answers 422 validation-failed naming query parameter `name`. */
-#define CHECK_BAD_PARAM(path, name) \
+#define CHECK_BAD_PARAM(path, name)                                            \
 	tl_check_bad_param_at(__FILE__, __LINE__, (path), (name))
 bool tl_check_bad_param_at(const char *file, int line, const char *path,
 			   const char *name);
 /* errors[] names exactly these pointers, each once, in any order. */
-#define CHECK_ERRORS_EXACTLY(r, ...)                                         \
-	tl_check_errors_exactly(__FILE__, __LINE__, (r), "pointer",          \
+#define CHECK_ERRORS_EXACTLY(r, ...)                                           \
+	tl_check_errors_exactly(__FILE__, __LINE__, (r), "pointer",            \
 				(const char *const[]){__VA_ARGS__, NULL})
 
 /* Like CHECK, but ends the test function when the condition is false. */
-#define REQUIRE(cond)                                                        \
-	do {                                                                 \
-		if (!CHECK(cond))                                            \
-			return;                                              \
+#define REQUIRE(cond)                                                          \
+	do {                                                                   \
+		if (!CHECK(cond))                                              \
+			return;                                                \
 	} while (0)
-#define REQUIRE_STATUS(r, want)                                              \
-	do {                                                                 \
-		if (!CHECK_STATUS((r), (want)))                              \
-			return;                                              \
+#define REQUIRE_STATUS(r, want)                                                \
+	do {                                                                   \
+		if (!CHECK_STATUS((r), (want)))                                \
+			return;                                                \
 	} while (0)
 
 /* ---- resource helpers ------------------------------------------------ */
@@ -332,7 +332,7 @@ bool tl_check_bad_param_at(const char *file, int line, const char *path,
  * Location of collection/id, and returns the new id (arena-owned), or
  * NULL after recording a failure.
  */
-#define tl_create(collection, body) \
+#define tl_create(collection, body)                                            \
 	tl_create_at(__FILE__, __LINE__, (collection), (body))
 const char *tl_create_at(const char *file, int line, const char *collection,
 			 const char *body);
@@ -343,10 +343,9 @@ const char *tl_create_at(const char *file, int line, const char *collection,
  * arena-owned (never decref it); NULL after recording a failure.  Checks
  * that next_cursor and the Link header agree on every page.
  */
-#define tl_list_all(path, limit) \
+#define tl_list_all(path, limit)                                               \
 	tl_list_all_at(__FILE__, __LINE__, (path), (limit))
-json_t *tl_list_all_at(const char *file, int line, const char *path,
-		       int limit);
+json_t *tl_list_all_at(const char *file, int line, const char *path, int limit);
 
 /* The ids of the items of an array, joined by ",", arena-owned ("" when
  * empty, NULL when `arr` is not an array).  Handy in CHECK_STR. */
@@ -367,9 +366,9 @@ long tl_count_at(const char *file, int line, const char *path);
 /* ---- the runner ------------------------------------------------------ */
 
 enum {
-	TL_SERVER = 0,	     /* start a fresh server for the test */
-	TL_NO_SERVER = 1,    /* the test starts what it needs itself */
-	TL_DEMO = 2,	     /* start the server with --demo */
+	TL_SERVER = 0,	  /* start a fresh server for the test */
+	TL_NO_SERVER = 1, /* the test starts what it needs itself */
+	TL_DEMO = 2,	  /* start the server with --demo */
 };
 
 struct tl_test {
@@ -379,7 +378,10 @@ struct tl_test {
 };
 
 /* The table ends with an entry whose name is NULL. */
-#define TL_TEST(fn, flags) {#fn, fn, flags}
+#define TL_TEST(fn, flags)                                                     \
+	{                                                                      \
+#fn, fn, flags                                                 \
+	}
 
 /*
  * Runs the tests of `tests` (only those named on the command line, if

@@ -272,7 +272,7 @@ double ops_metric(const char *sample)
 	static const char get[] =
 		"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
 	struct tl_resp *r = tl_raw(get, strlen(get), 10000);
-	const char *p = r->body ? strstr(r->body, tl_fmt("\n%s ", sample))
-				: NULL;
+	const char *p =
+		r->body ? strstr(r->body, tl_fmt("\n%s ", sample)) : NULL;
 	return p ? atof(p + strlen(sample) + 2) : -1;
 }

@@ -18,7 +18,7 @@
  * (through a wrapper script that execs the binary, so the pid is the
  * server's).  Returns 0, or -1 after recording a failure.
  */
-#define ops_start(s, o, env, flags) \
+#define ops_start(s, o, env, flags)                                            \
 	ops_start_at(__FILE__, __LINE__, (s), (o), (env), (flags))
 int ops_start_at(const char *file, int line, struct tl_server *s,
 		 const struct tl_server_opts *o, const char *const *env,

@@ -75,10 +75,10 @@ static bool varies(const struct tl_resp *r)
 /* An actor whose body is well over 1 KB; returns its path. */
 static const char *big_actor(void)
 {
-	struct tl_resp *r = tl_post(
-		"/v1/actors",
-		tl_fmt("{\"name\":\"Big\",\"description\":\"%s\"}",
-		       tl_repeat('d', 3000)));
+	struct tl_resp *r =
+		tl_post("/v1/actors",
+			tl_fmt("{\"name\":\"Big\",\"description\":\"%s\"}",
+			       tl_repeat('d', 3000)));
 	CHECK_STATUS(r, 201);
 	const char *id = json_string_value(json_object_get(r->json, "id"));
 	return tl_fmt("/v1/actors/%s", id ? id : "none");
@@ -89,9 +89,10 @@ static void test_gzip_equals_plain(struct tl_server *srv)
 	(void)srv;
 	const char *path = big_actor();
 	for (int i = 0; i < 5; i++)
-		tl_post("/v1/actors", tl_fmt("{\"name\":\"A%d\",\"description\":"
-					     "\"%s\"}",
-					     i, tl_repeat('x', 400)));
+		tl_post("/v1/actors",
+			tl_fmt("{\"name\":\"A%d\",\"description\":"
+			       "\"%s\"}",
+			       i, tl_repeat('x', 400)));
 	/* A resource, a list, and an asset compiled in (compressed once and
 	 * kept: asked twice). */
 	const char *paths[] = {path, "/v1/actors?limit=50", "/openapi.json",
@@ -150,8 +151,7 @@ static void test_accept_encoding_q_values(struct tl_server *srv)
 		CHECK_INT(r->status, 200);
 		if (!CHECK(is_gzip(r) == cases[i].gzip))
 			fprintf(stderr, "  Accept-Encoding: %s -> %s\n",
-				cases[i].accept,
-				is_gzip(r) ? "gzip" : "plain");
+				cases[i].accept, is_gzip(r) ? "gzip" : "plain");
 		CHECK(varies(r));
 	}
 }

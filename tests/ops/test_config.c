@@ -61,14 +61,16 @@ static const char *line_with(const char *text, const char *needle)
 static void test_help_lists_every_option(struct tl_server *srv)
 {
 	(void)srv;
-	struct tl_cmd *c = tl_run_cmd((const char *[]){"--help", NULL},
-				      CMD_TIMEOUT_MS);
+	struct tl_cmd *c =
+		tl_run_cmd((const char *[]){"--help", NULL}, CMD_TIMEOUT_MS);
 	CHECK_INT(c->code, 0);
 	for (size_t i = 0; i < sizeof(every_option) / sizeof(every_option[0]);
 	     i++) {
-		const char *l = line_with(c->out, tl_fmt("  %s ", every_option[i].flag));
+		const char *l = line_with(
+			c->out, tl_fmt("  %s ", every_option[i].flag));
 		if (!CHECK(l != NULL)) {
-			fprintf(stderr, "  --help lacks %s\n", every_option[i].flag);
+			fprintf(stderr, "  --help lacks %s\n",
+				every_option[i].flag);
 			continue;
 		}
 		/* The flag, its variable and its default on one line. */
@@ -131,9 +133,9 @@ static void check_bad(const char *file, int line, const char *env,
 			named);
 }
 
-#define CHECK_BAD(env, named, ...) \
-	check_bad(__FILE__, __LINE__, (env), (const char *[]){__VA_ARGS__, NULL}, \
-		  (named))
+#define CHECK_BAD(env, named, ...)                                             \
+	check_bad(__FILE__, __LINE__, (env),                                   \
+		  (const char *[]){__VA_ARGS__, NULL}, (named))
 
 static void test_bad_values_exit_2(struct tl_server *srv)
 {
@@ -241,20 +243,22 @@ static void test_cors_flags_replace_environment(struct tl_server *srv)
 
 	(void)srv;
 	tl_server_init(&s);
-	REQUIRE(ops_start(&s, NULL,
-			  ((const char *[]){
-				  "CLAIMLINE_CORS_ORIGIN=https://env.example",
-				  NULL}),
-			  ((const char *[]){"--cors-origin",
-					    "https://a.example,https://b.example",
-					    "--cors-origin", "https://c.example",
-					    NULL})) == 0);
+	REQUIRE(ops_start(
+			&s, NULL,
+			((const char *[]){
+				"CLAIMLINE_CORS_ORIGIN=https://env.example",
+				NULL}),
+			((const char *[]){"--cors-origin",
+					  "https://a.example,https://b.example",
+					  "--cors-origin", "https://c.example",
+					  NULL})) == 0);
 	static const char *const granted[] = {
 		"https://a.example", "https://b.example", "https://c.example"};
 	for (size_t i = 0; i < 3; i++) {
 		struct tl_resp *r = tl_request(
 			"GET", "/healthz", NULL, NULL, 0,
-			(const char *[]){tl_fmt("Origin: %s", granted[i]), NULL});
+			(const char *[]){tl_fmt("Origin: %s", granted[i]),
+					 NULL});
 		CHECK_STR(tl_header(r, "Access-Control-Allow-Origin"),
 			  granted[i]);
 	}

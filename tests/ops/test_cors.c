@@ -23,7 +23,8 @@ static struct tl_resp *from(const char *method, const char *path,
 		h[n++] = tl_fmt("Origin: %s", origin);
 	if (preflight) {
 		h[n++] = tl_fmt("Access-Control-Request-Method: %s", preflight);
-		h[n++] = "Access-Control-Request-Headers: content-type, if-match";
+		h[n++] =
+			"Access-Control-Request-Headers: content-type, if-match";
 	}
 	return tl_request(method, path, NULL, NULL, 0, h);
 }
@@ -95,12 +96,13 @@ static void test_preflight(struct tl_server *srv)
 	CHECK(lists(methods, "DELETE"));
 	CHECK(!lists(methods, "POST"));
 	const char *headers = tl_header(r, "Access-Control-Allow-Headers");
-	static const char *const wanted[] = {
-		"Content-Type", "Authorization", "If-Match", "If-None-Match",
-		"Idempotency-Key", "X-Request-Id"};
+	static const char *const wanted[] = {"Content-Type",	"Authorization",
+					     "If-Match",	"If-None-Match",
+					     "Idempotency-Key", "X-Request-Id"};
 	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
 		if (!CHECK(lists(headers, wanted[i])))
-			fprintf(stderr, "  Allow-Headers lacks %s\n", wanted[i]);
+			fprintf(stderr, "  Allow-Headers lacks %s\n",
+				wanted[i]);
 	const char *age = tl_header(r, "Access-Control-Max-Age");
 	CHECK(age && atoi(age) > 0);
 
@@ -143,8 +145,8 @@ static void test_other_origins_get_no_grant(struct tl_server *srv)
 static void test_no_allow_list_no_cors(struct tl_server *srv)
 {
 	(void)srv;
-	struct tl_resp *r = from("GET", "/healthz", "https://desk.example.org",
-				 NULL);
+	struct tl_resp *r =
+		from("GET", "/healthz", "https://desk.example.org", NULL);
 	CHECK_STATUS(r, 200);
 	CHECK(tl_header(r, "Access-Control-Allow-Origin") == NULL);
 	/* Vary for the coding only. */

@@ -76,7 +76,8 @@ static const char *metrics_text(void)
 	if (!CHECK_STATUS(r, 200))
 		return "";
 	CHECK(tl_header(r, "Content-Type") &&
-	      strstr(tl_header(r, "Content-Type"), "text/plain; version=0.0.4"));
+	      strstr(tl_header(r, "Content-Type"),
+		     "text/plain; version=0.0.4"));
 	return r->body;
 }
 
@@ -85,8 +86,8 @@ static const char *metrics_text(void)
 static bool in_flight_settles_at_one(void)
 {
 	for (int i = 0; i < 100; i++) {
-		if (sample(metrics_text(), "claimline_http_requests_in_flight") ==
-		    1)
+		if (sample(metrics_text(),
+			   "claimline_http_requests_in_flight") == 1)
 			return true;
 		struct timespec ts = {0, 20 * 1000 * 1000};
 		nanosleep(&ts, NULL);
@@ -177,9 +178,9 @@ static void test_metrics_count_exactly_under_load(struct tl_server *srv)
 	for (int i = 0; i < THREADS; i++)
 		pthread_join(t[i], NULL);
 	const char *text = metrics_text();
-	CHECK(sample(text, "claimline_http_requests_total{route=\"/healthz\","
-			   "method=\"GET\",status=\"200\"}") ==
-	      THREADS * PER_THREAD);
+	CHECK(sample(text,
+		     "claimline_http_requests_total{route=\"/healthz\","
+		     "method=\"GET\",status=\"200\"}") == THREADS * PER_THREAD);
 	CHECK(sample(text, "claimline_http_request_duration_seconds_count{"
 			   "route=\"/healthz\"}") == THREADS * PER_THREAD);
 	CHECK(in_flight_settles_at_one());

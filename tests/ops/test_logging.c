@@ -24,7 +24,8 @@ static json_t *log_lines(const struct tl_server *s)
 			json_error_t e;
 			json_t *v = json_loadb(p, n, 0, &e);
 			if (!CHECK(v != NULL))
-				fprintf(stderr, "  not JSON: %.*s\n", (int)n, p);
+				fprintf(stderr, "  not JSON: %.*s\n", (int)n,
+					p);
 			else
 				json_array_append_new(lines, v);
 		}
@@ -38,10 +39,9 @@ static json_t *line_for(json_t *lines, const char *id)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(lines, i, v)
-		if (id && tl_str(v, "/request_id") &&
-		    strcmp(tl_str(v, "/request_id"), id) == 0)
-			return v;
+	json_array_foreach(lines, i, v) if (id && tl_str(v, "/request_id") &&
+					    strcmp(tl_str(v, "/request_id"),
+						   id) == 0) return v;
 	return NULL;
 }
 
@@ -63,9 +63,9 @@ static void test_json_line_fields(struct tl_server *srv)
 	const char *body = "{\"id\": \"kp\", \"name\": \"BODY-SECRET-1234\"}";
 	/* The test library sends its admin key, named "test". */
 	REQUIRE(srv->key[0] != '\0');
-	struct tl_resp *r = tl_request(
-		"POST", "/v1/actors", TL_JSON, body, -1,
-		(const char *[]){"X-Request-Id: create-kp-1", NULL});
+	struct tl_resp *r =
+		tl_request("POST", "/v1/actors", TL_JSON, body, -1,
+			   (const char *[]){"X-Request-Id: create-kp-1", NULL});
 	CHECK_STATUS(r, 201);
 	/* A route that takes no query refuses one (422), and logs it
 	 * without its query string all the same. */
@@ -97,18 +97,20 @@ static void test_json_line_fields(struct tl_server *srv)
 	REQUIRE(get != NULL);
 	CHECK_JSTR(get, "/route", "/v1/actors/{id}");
 	CHECK_JSTR(get, "/path", "/v1/actors/kp");
-	CHECK_INT(json_integer_value(tl_at(get, "/bytes")), (long long)get_bytes);
+	CHECK_INT(json_integer_value(tl_at(get, "/bytes")),
+		  (long long)get_bytes);
 
 	/* A 404 has no route. */
 	size_t i;
 	json_t *v;
 	bool found = false;
-	json_array_foreach(lines, i, v)
-		if (json_integer_value(tl_at(v, "/status")) == 404) {
-			found = true;
-			CHECK(json_is_null(tl_at(v, "/route")));
-			CHECK_JSTR(v, "/path", "/nowhere");
-		}
+	json_array_foreach(
+		lines, i, v) if (json_integer_value(tl_at(v, "/status")) == 404)
+	{
+		found = true;
+		CHECK(json_is_null(tl_at(v, "/route")));
+		CHECK_JSTR(v, "/path", "/nowhere");
+	}
 	CHECK(found);
 
 	/* Nothing secret anywhere in stderr. */
@@ -161,9 +163,9 @@ static const char *id_of(const char *method, const char *path,
 			 const char *ctype, const char *body,
 			 const char *header, long want)
 {
-	struct tl_resp *r = tl_request(
-		method, path, ctype, body, -1,
-		header ? (const char *[]){header, NULL} : NULL);
+	struct tl_resp *r =
+		tl_request(method, path, ctype, body, -1,
+			   header ? (const char *[]){header, NULL} : NULL);
 	CHECK_STATUS(r, want);
 	return tl_header(r, "X-Request-Id");
 }
@@ -186,24 +188,26 @@ static void test_request_ids(struct tl_server *srv)
 	CHECK_STR(got, tl_repeat('r', 128));
 	/* Only printable characters are kept. */
 	CHECK_STR(id_of("GET", "/healthz", NULL, NULL,
-			"X-Request-Id: a b\tc\x7f" "d", 200),
+			"X-Request-Id: a b\tc\x7f"
+			"d",
+			200),
 		  "abcd");
 	/* Nothing printable left: a new one. */
 	CHECK(is_hex(id_of("GET", "/healthz", NULL, NULL,
 			   "X-Request-Id: \x01\x02", 200),
 		     32));
 	/* Echoed on every path a reply can take. */
-	CHECK_STR(id_of("GET", "/nowhere", NULL, NULL, "X-Request-Id: e404",
-			404),
-		  "e404");
+	CHECK_STR(
+		id_of("GET", "/nowhere", NULL, NULL, "X-Request-Id: e404", 404),
+		"e404");
 	CHECK_STR(id_of("DELETE", "/v1/timeline", NULL, NULL,
 			"X-Request-Id: e405", 405),
 		  "e405");
 	CHECK_STR(id_of("POST", "/v1/actors", "text/plain", "x",
 			"X-Request-Id: e415", 415),
 		  "e415");
-	CHECK_STR(id_of("POST", "/v1/actors", TL_JSON, "{", "X-Request-Id: e400",
-			400),
+	CHECK_STR(id_of("POST", "/v1/actors", TL_JSON, "{",
+			"X-Request-Id: e400", 400),
 		  "e400");
 	CHECK_STR(id_of("OPTIONS", "/v1/actors", NULL, NULL,
 			"X-Request-Id: e204", 204),

@@ -51,14 +51,15 @@ static void test_sigterm_finishes_in_flight_request(struct tl_server *srv)
 	struct tl_conn *keep = tl_conn_new();
 
 	/* A keep-alive connection, open before the signal. */
-	CHECK_STATUS(tl_conn_request(keep, "GET", "/readyz", NULL, NULL, 0,
-				     NULL),
-		     200);
+	CHECK_STATUS(
+		tl_conn_request(keep, "GET", "/readyz", NULL, NULL, 0, NULL),
+		200);
 	/* Writes land in the WAL. */
 	CHECK(tl_create("/v1/actors", "{\"id\": \"a\", \"name\": \"A\"}"));
 	int fd = start_slow_post(srv);
 	REQUIRE(fd >= 0);
-	sleep_ms(300); /* the server has the headers: the request is in flight */
+	sleep_ms(
+		300); /* the server has the headers: the request is in flight */
 
 	long long t0 = tl_now_ms();
 	REQUIRE(kill(srv->pid, SIGTERM) == 0);
@@ -66,8 +67,8 @@ static void test_sigterm_finishes_in_flight_request(struct tl_server *srv)
 	/* Still running: the request holds it. */
 	CHECK(waitpid(srv->pid, &(int){0}, WNOHANG) == 0);
 	/* Not ready any more, at once, on the open connection. */
-	struct tl_resp *r = tl_conn_request(keep, "GET", "/readyz", NULL, NULL,
-					    0, NULL);
+	struct tl_resp *r =
+		tl_conn_request(keep, "GET", "/readyz", NULL, NULL, 0, NULL);
 	CHECK_PROBLEM(r, 503, "unavailable");
 	CHECK(tl_header(r, "Retry-After") != NULL); /* as on every 503 */
 	/* No new connections. */

@@ -23,7 +23,7 @@
 #define PER_ADDR 48 /* under the default per-address limit of 64 */
 #define NSLOW (SLOW_ADDRS * PER_ADDR)
 #define HEADER_TIMEOUT_S 2
-#define ATTACK_MS 6000   /* slow clients reconnect for this long */
+#define ATTACK_MS 6000 /* slow clients reconnect for this long */
 #define PROBE_EVERY_MS 250
 #define PROBE_LIMIT_MS 1000
 #define CLOSE_SLACK_MS 1500 /* the sweep's tick and a loaded machine */
@@ -60,7 +60,8 @@ static bool open_slow(struct slow *c, int port, int i)
 {
 	c->fd = ops_connect_from(port, slow_addr(i));
 	c->opened_ms = c->trickled_ms = tl_now_ms();
-	if (c->fd >= 0 && ops_send(c->fd, slow_start, strlen(slow_start)) != 0) {
+	if (c->fd >= 0 &&
+	    ops_send(c->fd, slow_start, strlen(slow_start)) != 0) {
 		close(c->fd);
 		c->fd = -1;
 	}
@@ -86,7 +87,8 @@ static void test_slow_headers_cannot_hold_the_server(struct tl_server *srv)
 {
 	(void)srv;
 	if (!enough_fds()) {
-		fprintf(stderr, "  the hard RLIMIT_NOFILE is under %d: skipped\n",
+		fprintf(stderr,
+			"  the hard RLIMIT_NOFILE is under %d: skipped\n",
 			2 * NSLOW + 256);
 		return;
 	}
@@ -120,7 +122,8 @@ static void test_slow_headers_cannot_hold_the_server(struct tl_server *srv)
 			held_at_once = open;
 		if (!attacking && open == 0)
 			break;
-		if (now - start > ATTACK_MS + deadline_ms + CLOSE_SLACK_MS + 2000)
+		if (now - start >
+		    ATTACK_MS + deadline_ms + CLOSE_SLACK_MS + 2000)
 			break; /* the rest are reported below */
 		if (now >= next_probe && attacking) {
 			long long ms = probe(s.port);
@@ -140,11 +143,13 @@ static void test_slow_headers_cannot_hold_the_server(struct tl_server *srv)
 			bool gone = false;
 			if (pfd[i].revents) {
 				char buf[512];
-				ssize_t n = recv(c->fd, buf, sizeof(buf) - 1, 0);
+				ssize_t n =
+					recv(c->fd, buf, sizeof(buf) - 1, 0);
 				if (n > 0) {
 					buf[n] = '\0';
-					answered_408 += strncmp(buf, "HTTP/1.1 408",
-								12) == 0;
+					answered_408 +=
+						strncmp(buf, "HTTP/1.1 408",
+							12) == 0;
 				}
 				gone = true;
 			} else if (now - c->trickled_ms >= 1000) {
@@ -187,7 +192,8 @@ static void test_slow_headers_cannot_hold_the_server(struct tl_server *srv)
 	CHECK(youngest_cut >= deadline_ms - 300);
 	CHECK(oldest_cut <= deadline_ms + CLOSE_SLACK_MS);
 	CHECK(answered_408 > 0);
-	CHECK(ops_metric("claimline_connections_cut_total{reason=\"headers\"}") >=
+	CHECK(ops_metric(
+		      "claimline_connections_cut_total{reason=\"headers\"}") >=
 	      cuts - 10);
 	tl_server_stop(&s);
 	tl_server_destroy(&s);
@@ -232,7 +238,8 @@ static void test_slow_body_is_cut(struct tl_server *srv)
 	tl_server_init(&s);
 	REQUIRE(ops_start(&s, NULL, NULL,
 			  ((const char *[]){"--min-upload-rate", "1024",
-					    "--upload-grace", "2", NULL})) == 0);
+					    "--upload-grace", "2", NULL})) ==
+		0);
 	long long ms;
 	/* 12000 bytes at 100 bytes every 200 ms (500 B/s): cut after the
 	 * 2 s grace (give or take the sweep), long before it would end. */
@@ -242,7 +249,8 @@ static void test_slow_body_is_cut(struct tl_server *srv)
 	CHECK(st == 408 || st == 0);
 	CHECK(ms >= 1900 && ms < 4000);
 	fprintf(stderr, "  below the rate: %d after %lld ms\n", st, ms);
-	CHECK(ops_metric("claimline_connections_cut_total{reason=\"body\"}") == 1);
+	CHECK(ops_metric("claimline_connections_cut_total{reason=\"body\"}") ==
+	      1);
 	/* 12000 bytes in 4 pieces 700 ms apart (about 5 KiB/s, past the
 	 * grace): taken and answered (the key is missing: 401). */
 	st = trickle_post(s.port, 4, 700, &ms);
@@ -255,8 +263,7 @@ static void test_slow_body_is_cut(struct tl_server *srv)
 int main(int argc, char **argv)
 {
 	static const struct tl_test tests[] = {
-		TL_TEST(test_slow_headers_cannot_hold_the_server,
-			TL_NO_SERVER),
+		TL_TEST(test_slow_headers_cannot_hold_the_server, TL_NO_SERVER),
 		TL_TEST(test_slow_body_is_cut, TL_NO_SERVER),
 		{NULL, NULL, 0},
 	};

@@ -43,8 +43,8 @@ static inline bool check_int_eq(intmax_t got, intmax_t want, const char *file,
 				const char *want_expr)
 {
 	if (!check_record(got == want, file, line, got_expr))
-		fprintf(stderr, "    %s = %" PRIdMAX ", expected %s = %" PRIdMAX
-				"\n",
+		fprintf(stderr,
+			"    %s = %" PRIdMAX ", expected %s = %" PRIdMAX "\n",
 			got_expr, got, want_expr, want);
 	return got == want;
 }
@@ -54,8 +54,8 @@ static inline bool check_uint_eq(uintmax_t got, uintmax_t want,
 				 const char *got_expr, const char *want_expr)
 {
 	if (!check_record(got == want, file, line, got_expr))
-		fprintf(stderr, "    %s = %" PRIuMAX ", expected %s = %" PRIuMAX
-				"\n",
+		fprintf(stderr,
+			"    %s = %" PRIuMAX ", expected %s = %" PRIuMAX "\n",
 			got_expr, got, want_expr, want);
 	return got == want;
 }
@@ -92,15 +92,15 @@ static inline int check_finish(void)
 }
 
 /* Each macro evaluates its arguments once and yields true when it held. */
-#define CHECK(cond) \
+#define CHECK(cond)                                                            \
 	check_record((cond) ? true : false, __FILE__, __LINE__, #cond)
-#define CHECK_INT_EQ(got, want)                                             \
-	check_int_eq((intmax_t)(got), (intmax_t)(want), __FILE__, __LINE__, \
+#define CHECK_INT_EQ(got, want)                                                \
+	check_int_eq((intmax_t)(got), (intmax_t)(want), __FILE__, __LINE__,    \
 		     #got, #want)
-#define CHECK_UINT_EQ(got, want)                                \
-	check_uint_eq((uintmax_t)(got), (uintmax_t)(want), __FILE__, \
-		      __LINE__, #got, #want)
-#define CHECK_STR_EQ(got, want) \
+#define CHECK_UINT_EQ(got, want)                                               \
+	check_uint_eq((uintmax_t)(got), (uintmax_t)(want), __FILE__, __LINE__, \
+		      #got, #want)
+#define CHECK_STR_EQ(got, want)                                                \
 	check_str_eq((got), (want), __FILE__, __LINE__, #got, #want)
 
 #endif

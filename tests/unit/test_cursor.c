@@ -17,13 +17,17 @@
 /* The shapes of the handlers' families (their tables are static there). */
 static const struct cursor_format timeline = {
 	.tag = {"t1"},
-	.key = {{CURSOR_INT, INT64_MIN, INT64_MAX}, {CURSOR_INT, 1, 4},
-		{CURSOR_INT, 0, 1}, {CURSOR_ID, 0, 0}},
+	.key = {{CURSOR_INT, INT64_MIN, INT64_MAX},
+		{CURSOR_INT, 1, 4},
+		{CURSOR_INT, 0, 1},
+		{CURSOR_ID, 0, 0}},
 };
 static const struct cursor_format statements = {
 	.tag = {"s1"},
-	.key = {{CURSOR_INT, 0, 1}, {CURSOR_INT, INT64_MIN, INT64_MAX},
-		{CURSOR_INT, INT32_MIN, INT32_MAX}, {CURSOR_ID, 0, 0}},
+	.key = {{CURSOR_INT, 0, 1},
+		{CURSOR_INT, INT64_MIN, INT64_MAX},
+		{CURSOR_INT, INT32_MIN, INT32_MAX},
+		{CURSOR_ID, 0, 0}},
 };
 static const struct cursor_format search = {
 	.tag = {"q1", "q2"},
@@ -33,8 +37,9 @@ static const struct cursor_format search = {
 /* base64url without padding, to forge cursors from plain text. */
 static void b64(const char *plain, char *out)
 {
-	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs"
-				  "tuvwxyz0123456789-_";
+	static const char abc[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs"
+		"tuvwxyz0123456789-_";
 	size_t n = strlen(plain), o = 0;
 	for (size_t i = 0; i < n; i += 3) {
 		uint32_t v = (uint32_t)(unsigned char)plain[i] << 16;
@@ -73,7 +78,8 @@ static void test_old_cursors(void)
 
 	/* q1:-0x1.9b250700a4fc5p+0:35 */
 	struct position q;
-	CHECK(cursor_decode(&search, "cTE6LTB4MS45YjI1MDcwMGE0ZmM1cCswOjM1", &q));
+	CHECK(cursor_decode(&search, "cTE6LTB4MS45YjI1MDcwMGE0ZmM1cCswOjM1",
+			    &q));
 	CHECK_INT_EQ(q.variant, 0);
 	CHECK_INT_EQ(q.num[1], 35);
 	cursor_encode(&search, &q, buf, sizeof(buf));
@@ -115,17 +121,17 @@ static void test_refusals(void)
 		const struct cursor_format *fmt;
 		const char *plain;
 	} rows[] = {
-		{&cursor_seq, "c1:007"},   /* another spelling */
+		{&cursor_seq, "c1:007"}, /* another spelling */
 		{&cursor_seq, "c1:+7"},
 		{&cursor_seq, "c1:00"},
 		{&timeline, "t1:-0:1:0:abc"},
 		{&cursor_seq, "c1: 7"},
-		{&cursor_seq, "c1:-1"},    /* out of range */
+		{&cursor_seq, "c1:-1"}, /* out of range */
 		{&cursor_seq, "c1:7x"},
 		{&cursor_seq, "c1:"},
 		{&cursor_seq, "c1"},
-		{&cursor_seq, "c1:7:8"},   /* an extra key */
-		{&cursor_seq, "c2:7"},     /* another version */
+		{&cursor_seq, "c1:7:8"}, /* an extra key */
+		{&cursor_seq, "c2:7"},	 /* another version */
 		{&cursor_seq, "c1:99999999999999999999"},
 		{&timeline, "t1:1:5:0:abc"}, /* precision 5 */
 		{&timeline, "t1:1:2:2:abc"}, /* rank 2 */
@@ -136,7 +142,7 @@ static void test_refusals(void)
 		{&search, "q3:0x1p+0:3"},
 		{&search, "q1:nan:3"},
 		{&search, "q1:inf:3"},
-		{&search, "q1:1.5:3"},   /* not as %a writes it */
+		{&search, "q1:1.5:3"}, /* not as %a writes it */
 		{&search, "q1:0x1p+0"},
 	};
 	char buf[CURSOR_MAX_LEN];

@@ -24,37 +24,22 @@ static const char too_long[] = /* 65 characters */
 	"a1234567890123456789012345678901234567890123456789012345678901234";
 
 static const struct valid_row valid_rows[] = {
-	{ "a", true },
-	{ "0", true },
-	{ "abc", true },
-	{ "claim-1a2b3c4d5e6f", true },
-	{ "a.b", true },
-	{ "a_b", true },
-	{ "a-", true },
-	{ "9..__--", true },
-	{ "2024-06-19", true },
-	{ max_len, true },
-	{ too_long, false },
-	{ "", false },
-	{ "A", false },
-	{ "aBc", false },
-	{ "-a", false },
-	{ ".a", false },
-	{ "_a", false },
-	{ "a/b", false },
-	{ "../a", false },
-	{ "a b", false },
-	{ " a", false },
-	{ "a ", false },
-	{ "a\n", false },
-	{ "a:b", false },
-	{ "a%2f", false },
-	{ "a+b", false },
-	{ "a~b", false },
-	{ "\xc3\xa9", false },  /* é */
-	{ "a\xc3\xa9", false }, /* aé */
-	{ "a\x7f", false },
-	{ "a\xff", false },
+	{"a", true},	      {"0", true},
+	{"abc", true},	      {"claim-1a2b3c4d5e6f", true},
+	{"a.b", true},	      {"a_b", true},
+	{"a-", true},	      {"9..__--", true},
+	{"2024-06-19", true}, {max_len, true},
+	{too_long, false},    {"", false},
+	{"A", false},	      {"aBc", false},
+	{"-a", false},	      {".a", false},
+	{"_a", false},	      {"a/b", false},
+	{"../a", false},      {"a b", false},
+	{" a", false},	      {"a ", false},
+	{"a\n", false},	      {"a:b", false},
+	{"a%2f", false},      {"a+b", false},
+	{"a~b", false},	      {"\xc3\xa9", false}, /* é */
+	{"a\xc3\xa9", false},			   /* aé */
+	{"a\x7f", false},     {"a\xff", false},
 };
 
 static void test_valid(void)
@@ -129,7 +114,7 @@ static void test_distinct_and_unbiased(void)
 {
 	/* "e-" and 12 random characters and a NUL. */
 	static char ids[N_IDS][16];
-	unsigned long counts[36] = { 0 };
+	unsigned long counts[36] = {0};
 	unsigned long low = 0, min = (unsigned long)-1, max = 0;
 	size_t i, j, failures = 0, dups = 0, invalid = 0;
 

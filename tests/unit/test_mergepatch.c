@@ -21,57 +21,55 @@ struct row {
 
 static const struct row rows[] = {
 	/* RFC 7396 Appendix A, in order. */
-	{ "A.1", "{\"a\":\"b\"}", "{\"a\":\"c\"}", "{\"a\":\"c\"}" },
-	{ "A.2", "{\"a\":\"b\"}", "{\"b\":\"c\"}",
-	  "{\"a\":\"b\",\"b\":\"c\"}" },
-	{ "A.3", "{\"a\":\"b\"}", "{\"a\":null}", "{}" },
-	{ "A.4", "{\"a\":\"b\",\"b\":\"c\"}", "{\"a\":null}", "{\"b\":\"c\"}" },
-	{ "A.5", "{\"a\":[\"b\"]}", "{\"a\":\"c\"}", "{\"a\":\"c\"}" },
-	{ "A.6", "{\"a\":\"c\"}", "{\"a\":[\"b\"]}", "{\"a\":[\"b\"]}" },
-	{ "A.7", "{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}",
-	  "{\"a\":{\"b\":\"d\"}}" },
-	{ "A.8", "{\"a\":[{\"b\":\"c\"}]}", "{\"a\":[1]}", "{\"a\":[1]}" },
-	{ "A.9", "[\"a\",\"b\"]", "[\"c\",\"d\"]", "[\"c\",\"d\"]" },
-	{ "A.10", "{\"a\":\"b\"}", "[\"c\"]", "[\"c\"]" },
-	{ "A.11", "{\"a\":\"foo\"}", "null", "null" },
-	{ "A.12", "{\"a\":\"foo\"}", "\"bar\"", "\"bar\"" },
-	{ "A.13", "{\"e\":null}", "{\"a\":1}", "{\"e\":null,\"a\":1}" },
-	{ "A.14", "[1,2]", "{\"a\":\"b\",\"c\":null}", "{\"a\":\"b\"}" },
-	{ "A.15", "{}", "{\"a\":{\"bb\":{\"ccc\":null}}}",
-	  "{\"a\":{\"bb\":{}}}" },
+	{"A.1", "{\"a\":\"b\"}", "{\"a\":\"c\"}", "{\"a\":\"c\"}"},
+	{"A.2", "{\"a\":\"b\"}", "{\"b\":\"c\"}", "{\"a\":\"b\",\"b\":\"c\"}"},
+	{"A.3", "{\"a\":\"b\"}", "{\"a\":null}", "{}"},
+	{"A.4", "{\"a\":\"b\",\"b\":\"c\"}", "{\"a\":null}", "{\"b\":\"c\"}"},
+	{"A.5", "{\"a\":[\"b\"]}", "{\"a\":\"c\"}", "{\"a\":\"c\"}"},
+	{"A.6", "{\"a\":\"c\"}", "{\"a\":[\"b\"]}", "{\"a\":[\"b\"]}"},
+	{"A.7", "{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}",
+	 "{\"a\":{\"b\":\"d\"}}"},
+	{"A.8", "{\"a\":[{\"b\":\"c\"}]}", "{\"a\":[1]}", "{\"a\":[1]}"},
+	{"A.9", "[\"a\",\"b\"]", "[\"c\",\"d\"]", "[\"c\",\"d\"]"},
+	{"A.10", "{\"a\":\"b\"}", "[\"c\"]", "[\"c\"]"},
+	{"A.11", "{\"a\":\"foo\"}", "null", "null"},
+	{"A.12", "{\"a\":\"foo\"}", "\"bar\"", "\"bar\""},
+	{"A.13", "{\"e\":null}", "{\"a\":1}", "{\"e\":null,\"a\":1}"},
+	{"A.14", "[1,2]", "{\"a\":\"b\",\"c\":null}", "{\"a\":\"b\"}"},
+	{"A.15", "{}", "{\"a\":{\"bb\":{\"ccc\":null}}}",
+	 "{\"a\":{\"bb\":{}}}"},
 	/* RFC 7396 Section 1. */
-	{ "section 1", "{\"a\":\"b\",\"c\":{\"d\":\"e\",\"f\":\"g\"}}",
-	  "{\"a\":\"z\",\"c\":{\"f\":null}}",
-	  "{\"a\":\"z\",\"c\":{\"d\":\"e\"}}" },
+	{"section 1", "{\"a\":\"b\",\"c\":{\"d\":\"e\",\"f\":\"g\"}}",
+	 "{\"a\":\"z\",\"c\":{\"f\":null}}",
+	 "{\"a\":\"z\",\"c\":{\"d\":\"e\"}}"},
 	/* RFC 7396 Section 3. */
-	{ "section 3",
-	  "{\"title\":\"Goodbye!\","
-	  "\"author\":{\"givenName\":\"John\",\"familyName\":\"Doe\"},"
-	  "\"tags\":[\"example\",\"sample\"],"
-	  "\"content\":\"This will be unchanged\"}",
-	  "{\"title\":\"Hello!\",\"phoneNumber\":\"+01-123-456-7890\","
-	  "\"author\":{\"familyName\":null},\"tags\":[\"example\"]}",
-	  "{\"title\":\"Hello!\",\"author\":{\"givenName\":\"John\"},"
-	  "\"tags\":[\"example\"],\"content\":\"This will be unchanged\","
-	  "\"phoneNumber\":\"+01-123-456-7890\"}" },
+	{"section 3",
+	 "{\"title\":\"Goodbye!\","
+	 "\"author\":{\"givenName\":\"John\",\"familyName\":\"Doe\"},"
+	 "\"tags\":[\"example\",\"sample\"],"
+	 "\"content\":\"This will be unchanged\"}",
+	 "{\"title\":\"Hello!\",\"phoneNumber\":\"+01-123-456-7890\","
+	 "\"author\":{\"familyName\":null},\"tags\":[\"example\"]}",
+	 "{\"title\":\"Hello!\",\"author\":{\"givenName\":\"John\"},"
+	 "\"tags\":[\"example\"],\"content\":\"This will be unchanged\","
+	 "\"phoneNumber\":\"+01-123-456-7890\"}"},
 	/* Beyond the RFC's examples. */
-	{ "no target", NULL, "{\"a\":{\"b\":null,\"c\":1}}",
-	  "{\"a\":{\"c\":1}}" },
-	{ "no target, scalar patch", NULL, "3", "3" },
-	{ "scalar target", "\"x\"", "{\"a\":1}", "{\"a\":1}" },
-	{ "null target", "null", "{\"a\":null}", "{}" },
-	{ "empty patch", "{\"a\":[1,{\"b\":2}]}", "{}",
-	  "{\"a\":[1,{\"b\":2}]}" },
-	{ "null kept inside arrays", "{\"a\":1}", "{\"a\":[null,{\"b\":null}]}",
-	  "{\"a\":[null,{\"b\":null}]}" },
-	{ "delete absent member", "{\"a\":1}", "{\"z\":null}", "{\"a\":1}" },
-	{ "deep merge", "{\"a\":{\"b\":{\"c\":{\"d\":1,\"e\":2}},\"f\":3}}",
-	  "{\"a\":{\"b\":{\"c\":{\"d\":null,\"g\":4}}}}",
-	  "{\"a\":{\"b\":{\"c\":{\"e\":2,\"g\":4}},\"f\":3}}" },
-	{ "object replaces scalar member", "{\"a\":5}",
-	  "{\"a\":{\"b\":1,\"c\":null}}", "{\"a\":{\"b\":1}}" },
-	{ "scalar replaces object member", "{\"a\":{\"b\":1}}", "{\"a\":false}",
-	  "{\"a\":false}" },
+	{"no target", NULL, "{\"a\":{\"b\":null,\"c\":1}}",
+	 "{\"a\":{\"c\":1}}"},
+	{"no target, scalar patch", NULL, "3", "3"},
+	{"scalar target", "\"x\"", "{\"a\":1}", "{\"a\":1}"},
+	{"null target", "null", "{\"a\":null}", "{}"},
+	{"empty patch", "{\"a\":[1,{\"b\":2}]}", "{}", "{\"a\":[1,{\"b\":2}]}"},
+	{"null kept inside arrays", "{\"a\":1}", "{\"a\":[null,{\"b\":null}]}",
+	 "{\"a\":[null,{\"b\":null}]}"},
+	{"delete absent member", "{\"a\":1}", "{\"z\":null}", "{\"a\":1}"},
+	{"deep merge", "{\"a\":{\"b\":{\"c\":{\"d\":1,\"e\":2}},\"f\":3}}",
+	 "{\"a\":{\"b\":{\"c\":{\"d\":null,\"g\":4}}}}",
+	 "{\"a\":{\"b\":{\"c\":{\"e\":2,\"g\":4}},\"f\":3}}"},
+	{"object replaces scalar member", "{\"a\":5}",
+	 "{\"a\":{\"b\":1,\"c\":null}}", "{\"a\":{\"b\":1}}"},
+	{"scalar replaces object member", "{\"a\":{\"b\":1}}", "{\"a\":false}",
+	 "{\"a\":false}"},
 };
 
 static json_t *load(const char *text)
@@ -94,12 +92,14 @@ static bool contains_node(json_t *tree, json_t *node)
 	if (tree == node)
 		return true;
 	if (json_is_object(tree)) {
-		json_object_foreach(tree, key, value) {
+		json_object_foreach(tree, key, value)
+		{
 			if (contains_node(value, node))
 				return true;
 		}
 	} else if (json_is_array(tree)) {
-		json_array_foreach(tree, i, value) {
+		json_array_foreach(tree, i, value)
+		{
 			if (contains_node(value, node))
 				return true;
 		}
@@ -123,12 +123,14 @@ static bool shares_node(json_t *result, json_t *a, json_t *b)
 	if (contains_node(a, result) || contains_node(b, result))
 		return true;
 	if (json_is_object(result)) {
-		json_object_foreach(result, key, value) {
+		json_object_foreach(result, key, value)
+		{
 			if (shares_node(value, a, b))
 				return true;
 		}
 	} else if (json_is_array(result)) {
-		json_array_foreach(result, i, value) {
+		json_array_foreach(result, i, value)
+		{
 			if (shares_node(value, a, b))
 				return true;
 		}

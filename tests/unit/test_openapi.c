@@ -45,7 +45,8 @@ static json_t *doc;
 /* The number of mismatches, each printed by mismatch(). */
 static int mismatches;
 
-static void mismatch(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void mismatch(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 static void mismatch(const char *fmt, ...)
 {
 	va_list ap;
@@ -90,7 +91,8 @@ static json_t *pointer(const char *ref)
 static json_t *deref(json_t *node)
 {
 	for (int i = 0; i < 32 && json_is_object(node); i++) {
-		const char *ref = json_string_value(json_object_get(node, "$ref"));
+		const char *ref =
+			json_string_value(json_object_get(node, "$ref"));
 		if (!ref)
 			return node;
 		json_t *next = pointer(ref);
@@ -111,8 +113,8 @@ static json_t *schema(const char *name)
 /* ---- routes ---- */
 
 static const char *const doc_methods[] = {
-	"get", "head", "post", "put", "patch", "delete", "options", "trace",
-	NULL,
+	"get",	  "head",    "post",  "put", "patch",
+	"delete", "options", "trace", NULL,
 };
 
 static enum http_method method_of(const char *lower)
@@ -121,9 +123,9 @@ static enum http_method method_of(const char *lower)
 		const char *name;
 		enum http_method m;
 	} map[] = {
-		{"get", METHOD_GET},       {"head", METHOD_HEAD},
-		{"post", METHOD_POST},     {"put", METHOD_PUT},
-		{"patch", METHOD_PATCH},   {"delete", METHOD_DELETE},
+		{"get", METHOD_GET},	     {"head", METHOD_HEAD},
+		{"post", METHOD_POST},	     {"put", METHOD_PUT},
+		{"patch", METHOD_PATCH},     {"delete", METHOD_DELETE},
 		{"options", METHOD_OPTIONS},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -183,21 +185,24 @@ static void check_routes(void)
 			mismatch("route %s %s is not in the document's paths",
 				 method_name(r->method), r->pattern);
 		/* HEAD is answered wherever GET is: the router's own match. */
-		if (r->method == METHOD_GET && !route_for(r->pattern, METHOD_HEAD))
+		if (r->method == METHOD_GET &&
+		    !route_for(r->pattern, METHOD_HEAD))
 			mismatch("HEAD %s: the router does not answer it",
 				 r->pattern);
 	}
 	const char *path;
 	json_t *item;
-	json_object_foreach(paths, path, item) {
+	json_object_foreach(paths, path, item)
+	{
 		for (const char *const *m = doc_methods; *m; m++) {
 			if (!json_object_get(item, *m))
 				continue;
 			enum http_method hm = method_of(*m);
 			if (!hm || !route_for(path, hm))
-				mismatch("the document's %s %s is not a route of "
-					 "handlers/routes.c",
-					 *m, path);
+				mismatch(
+					"the document's %s %s is not a route of "
+					"handlers/routes.c",
+					*m, path);
 		}
 	}
 	/* HEAD operations are not listed: the conventions must say it. */
@@ -219,9 +224,8 @@ static void collect_enum(json_t *node, json_t *out, int depth)
 		return;
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(node, "enum"), i, v)
-		if (!json_is_null(v))
-			json_array_append(out, v);
+	json_array_foreach(json_object_get(node, "enum"), i,
+			   v) if (!json_is_null(v)) json_array_append(out, v);
 	if (json_object_get(node, "const"))
 		json_array_append(out, json_object_get(node, "const"));
 	static const char *const combos[] = {"anyOf", "oneOf", "allOf"};
@@ -234,9 +238,9 @@ static bool array_has_string(json_t *a, const char *s)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(a, i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-			return true;
+	json_array_foreach(a, i, v) if (json_is_string(v) &&
+					strcmp(json_string_value(v), s) ==
+						0) return true;
 	return false;
 }
 
@@ -255,7 +259,8 @@ static void check_enum(json_t *node, const char *const *choices,
 			mismatch("%s: enum lacks \"%s\"", where, *c);
 	size_t i;
 	json_t *v;
-	json_array_foreach(allowed, i, v) {
+	json_array_foreach(allowed, i, v)
+	{
 		bool known = false;
 		for (const char *const *c = choices; *c; c++)
 			known |= json_is_string(v) &&
@@ -287,7 +292,8 @@ static json_t *object_schema(json_t *node, bool list, int depth)
 	for (size_t c = 0; c < 3; c++) {
 		size_t i;
 		json_t *v;
-		json_array_foreach(json_object_get(node, combos[c]), i, v) {
+		json_array_foreach(json_object_get(node, combos[c]), i, v)
+		{
 			json_t *o = object_schema(v, false, depth + 1);
 			if (o)
 				return o;
@@ -316,15 +322,15 @@ static void check_fields(const struct field *fields, json_t *obj,
 			 const char *where);
 
 /* One field against the property `prop` of `where`. */
-static void check_field(const struct field *f, json_t *prop,
-			const char *where)
+static void check_field(const struct field *f, json_t *prop, const char *where)
 {
 	char at[256];
 	snprintf(at, sizeof(at), "%s.%s", where, f->name);
 	if (f->type == FIELD_ENUM)
 		check_enum(prop, f->choices, at);
 	if (f->type == FIELD_OBJECT || f->type == FIELD_OBJECT_LIST) {
-		json_t *sub = object_schema(prop, f->type == FIELD_OBJECT_LIST, 0);
+		json_t *sub =
+			object_schema(prop, f->type == FIELD_OBJECT_LIST, 0);
 		if (!sub)
 			mismatch("%s is no object schema with properties "
 				 "(the code has sub-fields)",
@@ -340,8 +346,7 @@ static void check_field(const struct field *f, json_t *prop,
  * requires.
  */
 static void check_fields(const struct field *fields, json_t *obj,
-			 enum schema_role role, json_t *meta,
-			 const char *where)
+			 enum schema_role role, json_t *meta, const char *where)
 {
 	json_t *props = json_object_get(obj, "properties");
 	json_t *required = json_object_get(obj, "required");
@@ -380,32 +385,34 @@ static void check_fields(const struct field *fields, json_t *obj,
 	}
 	const char *name;
 	json_t *prop;
-	json_object_foreach(props, name, prop) {
+	json_object_foreach(props, name, prop)
+	{
 		if (is_field(fields, name))
 			continue;
-		if (role == ROLE_OUTPUT && meta && json_object_get(meta, name)) {
+		if (role == ROLE_OUTPUT && meta &&
+		    json_object_get(meta, name)) {
 			if (!array_has_string(required, name))
 				mismatch("%s: meta field \"%s\" is not in "
 					 "required",
 					 where, name);
 			continue;
 		}
-		mismatch("%s has property \"%s\", which the code lacks",
-			 where, name);
+		mismatch("%s has property \"%s\", which the code lacks", where,
+			 name);
 	}
 	size_t i;
 	json_t *v;
-	json_array_foreach(required, i, v)
-		if (!json_object_get(props, json_string_value(v)))
-			mismatch("%s requires \"%s\", not one of its "
-				 "properties",
-				 where, json_string_value(v));
+	json_array_foreach(required, i,
+			   v) if (!json_object_get(props, json_string_value(v)))
+		mismatch("%s requires \"%s\", not one of its "
+			 "properties",
+			 where, json_string_value(v));
 	/* What a row renders beyond its fields must be described too. */
-	json_object_foreach(meta, name, prop)
-		if (!is_field(fields, name) && !json_object_get(props, name))
-			mismatch("%s lacks property \"%s\", which the server "
-				 "writes into every %s",
-				 where, name, where);
+	json_object_foreach(meta, name, prop) if (!is_field(fields, name) &&
+						  !json_object_get(props, name))
+		mismatch("%s lacks property \"%s\", which the server "
+			 "writes into every %s",
+			 where, name, where);
 }
 
 /* The keys of the first demo row of `res` as the server renders it, or
@@ -437,9 +444,11 @@ static void query_params(json_t *item, json_t *op, json_t *out)
 	for (int l = 0; l < 2; l++) {
 		size_t i;
 		json_t *p;
-		json_array_foreach(lists[l], i, p) {
+		json_array_foreach(lists[l], i, p)
+		{
 			p = deref(p);
-			const char *in = json_string_value(json_object_get(p, "in"));
+			const char *in =
+				json_string_value(json_object_get(p, "in"));
 			const char *name =
 				json_string_value(json_object_get(p, "name"));
 			if (in && name && strcmp(in, "query") == 0)
@@ -460,12 +469,14 @@ static void check_filters(const struct resource *res)
 	query_params(item, op, params);
 	for (const struct filter *f = res->filters; f && f->param; f++)
 		if (!json_object_get(params, f->param))
-			mismatch("GET %s lacks query parameter \"%s\" (a filter "
-				 "of the code)",
-				 path, f->param);
+			mismatch(
+				"GET %s lacks query parameter \"%s\" (a filter "
+				"of the code)",
+				path, f->param);
 	const char *name;
 	json_t *p;
-	json_object_foreach(params, name, p) {
+	json_object_foreach(params, name, p)
+	{
 		bool known = strcmp(name, "limit") == 0 ||
 			     strcmp(name, "cursor") == 0;
 		for (const struct filter *f = res->filters; f && f->param; f++)
@@ -478,9 +489,11 @@ static void check_filters(const struct resource *res)
 		}
 		/* A filter on an enum field takes the field's choices. */
 		for (const struct field *fl = res->fields; fl->name; fl++)
-			if (fl->type == FIELD_ENUM && strcmp(fl->name, name) == 0) {
+			if (fl->type == FIELD_ENUM &&
+			    strcmp(fl->name, name) == 0) {
 				char at[160];
-				snprintf(at, sizeof(at), "GET %s ?%s", path, name);
+				snprintf(at, sizeof(at), "GET %s ?%s", path,
+					 name);
 				check_enum(json_object_get(p, "schema"),
 					   fl->choices, at);
 			}
@@ -501,9 +514,8 @@ static void check_resource(struct store *st, const struct resource *res)
 	json_t *meta = json_object();
 	const char *key;
 	json_t *v;
-	json_object_foreach(row, key, v)
-		if (!is_field(res->fields, key))
-			json_object_set_new(meta, key, json_true());
+	json_object_foreach(row, key, v) if (!is_field(res->fields, key))
+		json_object_set_new(meta, key, json_true());
 
 	const char *names[3] = {name, input, patch};
 	enum schema_role roles[3] = {ROLE_OUTPUT, ROLE_INPUT, ROLE_PATCH};
@@ -546,7 +558,8 @@ static void check_problem_mentions(json_t *node, const char *where)
 			bool known = n == strlen("/problems/"); /* a <slug> */
 			for (size_t i = 0; i < problem_type_count(); i++) {
 				const char *t = problem_info(i)->type;
-				known |= strlen(t) == n && strncmp(t, p, n) == 0;
+				known |=
+					strlen(t) == n && strncmp(t, p, n) == 0;
 			}
 			if (!known)
 				mismatch("%s names problem type %.*s, which "
@@ -556,7 +569,8 @@ static void check_problem_mentions(json_t *node, const char *where)
 	} else if (json_is_object(node)) {
 		const char *k;
 		json_t *v;
-		json_object_foreach(node, k, v) {
+		json_object_foreach(node, k, v)
+		{
 			char at[512];
 			snprintf(at, sizeof(at), "%s/%s", where, k);
 			check_problem_mentions(v, at);
@@ -564,7 +578,8 @@ static void check_problem_mentions(json_t *node, const char *where)
 	} else if (json_is_array(node)) {
 		size_t i;
 		json_t *v;
-		json_array_foreach(node, i, v) {
+		json_array_foreach(node, i, v)
+		{
 			char at[512];
 			snprintf(at, sizeof(at), "%s/%zu", where, i);
 			check_problem_mentions(v, at);
@@ -592,7 +607,8 @@ static void check_problems(void)
 		json_t *found = NULL;
 		size_t j;
 		json_t *b;
-		json_array_foreach(branches, j, b) {
+		json_array_foreach(branches, j, b)
+		{
 			json_t *t = pinned(deref(b), "type");
 			if (json_is_string(t) &&
 			    strcmp(json_string_value(t), p->type) == 0)
@@ -607,8 +623,9 @@ static void check_problems(void)
 		json_t *title = pinned(found, "title");
 		if (!json_is_integer(status) ||
 		    json_integer_value(status) != p->status)
-			mismatch("Problem branch %s: status is not pinned to %d",
-				 p->type, p->status);
+			mismatch(
+				"Problem branch %s: status is not pinned to %d",
+				p->type, p->status);
 		if (!json_is_string(title) ||
 		    strcmp(json_string_value(title), p->title) != 0)
 			mismatch("Problem branch %s: title is not pinned to "
@@ -617,7 +634,8 @@ static void check_problems(void)
 	}
 	size_t j;
 	json_t *b;
-	json_array_foreach(branches, j, b) {
+	json_array_foreach(branches, j, b)
+	{
 		json_t *t = pinned(deref(b), "type");
 		if (!json_is_string(t))
 			mismatch("Problem branch %zu pins no type", j);
@@ -630,7 +648,8 @@ static void check_problems(void)
 	json_t *answered = json_object(); /* status -> true */
 	const char *path;
 	json_t *item;
-	json_object_foreach(json_object_get(doc, "paths"), path, item) {
+	json_object_foreach(json_object_get(doc, "paths"), path, item)
+	{
 		for (const char *const *m = doc_methods; *m; m++) {
 			json_t *op = json_object_get(item, *m);
 			if (!op)
@@ -638,12 +657,15 @@ static void check_problems(void)
 			json_t *responses = json_object_get(op, "responses");
 			const char *code;
 			json_t *r;
-			json_object_foreach(responses, code, r) {
-				json_object_set_new(answered, code, json_true());
+			json_object_foreach(responses, code, r)
+			{
+				json_object_set_new(answered, code,
+						    json_true());
 				if (!is_problem_response(r))
 					continue;
 				bool known = false;
-				for (size_t i = 0; i < problem_type_count(); i++)
+				for (size_t i = 0; i < problem_type_count();
+				     i++)
 					known |= atoi(code) ==
 						 problem_info(i)->status;
 				if (!known)
@@ -655,12 +677,14 @@ static void check_problems(void)
 			char want[8];
 			snprintf(want, sizeof(want), "%d", body_status);
 			if (json_object_get(op, "requestBody") &&
-			    !is_problem_response(json_object_get(responses, want)))
+			    !is_problem_response(
+				    json_object_get(responses, want)))
 				mismatch("%s %s takes a body but does not list "
 					 "%s (%s: the body may come too "
 					 "slowly)",
 					 *m, path, want,
-					 problem_info(PROBLEM_REQUEST_TIMEOUT)->type);
+					 problem_info(PROBLEM_REQUEST_TIMEOUT)
+						 ->type);
 		}
 	}
 	for (size_t i = 0; i < problem_type_count(); i++) {
@@ -703,7 +727,9 @@ int main(int argc, char **argv)
 
 	check_routes();
 	const struct resource *const resources[] = {
-		&actor_resource, &source_resource, &event_resource,
+		&actor_resource,
+		&source_resource,
+		&event_resource,
 		&claim_resource,
 	};
 	for (size_t i = 0; i < sizeof(resources) / sizeof(resources[0]); i++)

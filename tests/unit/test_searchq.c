@@ -94,7 +94,8 @@ static void test_table(void)
 		char *exact = searchq_fts5(rows[i].q, false);
 		char want[256];
 		size_t n = 0;
-		for (const char *p = rows[i].fts5; *p && n + 1 < sizeof(want); p++)
+		for (const char *p = rows[i].fts5; *p && n + 1 < sizeof(want);
+		     p++)
 			if (*p != '*')
 				want[n++] = *p;
 		want[n] = '\0';

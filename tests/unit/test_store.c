@@ -51,7 +51,6 @@ static void test_held_statement_survives_eviction(void)
 	store_close(st);
 }
 
-
 static int64_t count_of(struct store *st, const char *sql)
 {
 	struct store_stmt *s = store_prepare(st, sql);
@@ -69,8 +68,9 @@ static int put_actor(struct store *st, const char *id, const char *name)
 	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"name\":\"%s\"}", id,
 		 name);
 	struct store_stmt *s = store_prepare(
-		st, "INSERT INTO actors (id, body, computed, version, "
-		    "created_at, updated_at) VALUES (?1, ?2, '{}', 1, 't', 't')");
+		st,
+		"INSERT INTO actors (id, body, computed, version, "
+		"created_at, updated_at) VALUES (?1, ?2, '{}', 1, 't', 't')");
 	store_bind_text(s, 1, id);
 	store_bind_text(s, 2, body);
 	return store_exec_stmt(s);

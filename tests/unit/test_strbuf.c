@@ -51,8 +51,17 @@ static void test_json_strings(void)
 static void test_ints(void)
 {
 	static const int64_t values[] = {
-		0, 1, -1, 9, 10, -10, 123456789, INT64_MAX, INT64_MIN,
-		INT64_MIN + 1, 1000000000000LL,
+		0,
+		1,
+		-1,
+		9,
+		10,
+		-10,
+		123456789,
+		INT64_MAX,
+		INT64_MIN,
+		INT64_MIN + 1,
+		1000000000000LL,
 	};
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 		char want[32];

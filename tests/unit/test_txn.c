@@ -39,8 +39,9 @@ static int put_body(struct store *st, void *arg, struct reply *rep,
 	struct body_plan *p = arg;
 	p->runs++;
 	struct store_stmt *s = store_prepare(
-		st, "INSERT INTO actors (id, body, computed, version, "
-		    "created_at, updated_at) VALUES (?1, '{}', '{}', 1, 't', 't')");
+		st,
+		"INSERT INTO actors (id, body, computed, version, "
+		"created_at, updated_at) VALUES (?1, '{}', '{}', 1, 't', 't')");
 	store_bind_text(s, 1, p->id);
 	int rc = store_exec_stmt(s);
 	if (rc != STORE_OK)
