@@ -32,6 +32,9 @@ static const struct field quantity_fields[] = {
 	 .flags = FIELD_REQUIRED,
 	 .max_len = 100},
 	{.name = "approximate", .type = FIELD_BOOL},
+	/* What is counted: a slug (claim_check), so that figures about
+	 * the same thing can be put side by side. */
+	{.name = "measure", .type = FIELD_STRING, .max_len = 64},
 	{0},
 };
 
@@ -43,6 +46,8 @@ static const struct field claim_fields[] = {
 	 .ref = &actor_resource},
 	{.name = "events", .type = FIELD_REF_LIST, .ref = &event_resource},
 	{.name = "stated", .type = FIELD_DATE},
+	/* The date as the source wrote it ("mid-December"). */
+	{.name = "date_text", .type = FIELD_STRING, .max_len = 200},
 	{.name = "stance",
 	 .type = FIELD_ENUM,
 	 .choices = claim_stances,
@@ -112,10 +117,32 @@ static char *source_text(struct store *st, const char *id, int *rc)
 	return copy;
 }
 
+/* ^[a-z][a-z0-9_]{0,63}$ */
+static bool measure_valid(const char *s)
+{
+	if (!(*s >= 'a' && *s <= 'z'))
+		return false;
+	size_t n = 1;
+	for (s++; *s; s++, n++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return false;
+	return n <= 64;
+}
+
+/* A quantity needs no number: a claim that withholds a figure records
+ * what it withheld (measure, unit) and nothing else, and a figure can be
+ * named before it is known, whatever the stance. */
 static int claim_check(struct write_ctx *ctx)
 {
 	json_t *q = json_object_get(ctx->doc, "quantity");
 	if (json_is_object(q)) {
+		const char *measure =
+			json_string_value(json_object_get(q, "measure"));
+		if (measure && !measure_valid(measure))
+			errors_add(ctx->errors, "/quantity/measure",
+				   "not a slug: a lower-case letter, then up "
+				   "to 63 lower-case letters, digits or '_'");
 		json_t *low = json_object_get(q, "low");
 		json_t *value = json_object_get(q, "value");
 		json_t *high = json_object_get(q, "high");

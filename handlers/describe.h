@@ -49,7 +49,7 @@ struct field {
 	const char *default_value;  /* FIELD_ENUM: used when absent */
 	const struct resource *ref; /* FIELD_REF, FIELD_REF_LIST */
 	const struct field *sub;    /* FIELD_OBJECT(_LIST): ends at name NULL */
-	size_t max_len;		    /* strings: bytes; 0 means 1000 */
+	size_t max_len;		    /* strings: code points; 0: 1000 */
 };
 
 /* Something that may refer to a resource: deleting it is refused while

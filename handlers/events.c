@@ -29,6 +29,7 @@ static const struct field event_fields[] = {
 	 .max_len = 100},
 	{.name = "start", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
 	{.name = "end", .type = FIELD_DATE},
+	{.name = "date_text", .type = FIELD_STRING, .max_len = 200},
 	{.name = "location", .type = FIELD_OBJECT, .sub = location_fields},
 	{.name = "part_of", .type = FIELD_REF, .ref = &event_resource},
 	{.name = "participants",

@@ -168,6 +168,17 @@ static bool string_blank(const char *s)
 	return true;
 }
 
+/* Code points in the `n` bytes of UTF-8 `s` (jansson has checked it):
+ * the bytes that do not continue a sequence.  Limits are in characters,
+ * as the contract states them, so "200" is 200 for any script. */
+static size_t utf8_length(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		count += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return count;
+}
+
 static json_t *canonical_object(const struct field *fields, json_t *input,
 				const char *pointer, json_t *errors,
 				const char **id_out);
@@ -191,8 +202,9 @@ static json_t *canonical_value(const struct field *f, json_t *v,
 			errors_add(errors, ptr, "must not be empty");
 			return NULL;
 		}
-		if (json_string_length(v) > max) {
-			errors_add(errors, ptr, "longer than %zu bytes", max);
+		if (utf8_length(s, json_string_length(v)) > max) {
+			errors_add(errors, ptr, "longer than %zu characters",
+				   max);
 			return NULL;
 		}
 		return json_incref(v);

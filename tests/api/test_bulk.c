@@ -516,6 +516,19 @@ static void test_export_import_round_trip(struct tl_server *srv)
 	REQUIRE_STATUS(
 		tl_patch("/v1/actors/rt-child", "{\"part_of\": \"rt-parent\"}"),
 		200);
+	/* And the analyst's fields of section 6: date_text on both, a
+	 * withheld figure with its measure. */
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"rt-event\", \"title\": \"E\", \"kind\": "
+			  "\"other\", \"start\": \"2024-12\", \"date_text\": "
+			  "\"mid-December\"}"));
+	REQUIRE(tl_create(
+		"/v1/claims",
+		"{\"id\": \"rt-claim\", \"claimant\": \"rt-parent\", "
+		"\"text\": \"Would not say.\", \"stance\": \"withholds\", "
+		"\"date_text\": \"last Friday\", \"events\": [\"rt-event\"], "
+		"\"quantity\": {\"unit\": \"soldiers\", \"measure\": "
+		"\"troops_killed\"}}"));
 	first = export_lines(NULL);
 	REQUIRE(first);
 	REQUIRE(json_array_size(first) > 20);
@@ -541,6 +554,22 @@ static void test_export_import_round_trip(struct tl_server *srv)
 				"    first export %zu lines, second %zu\n",
 				json_array_size(first),
 				json_array_size(second));
+		/* The new fields went through, not only the same nulls. */
+		for (size_t i = 0; i < json_array_size(second); i++) {
+			json_t *it = json_array_get(second, i);
+			const char *id = tl_str(it, "/id");
+
+			if (id && strcmp(id, "rt-event") == 0)
+				CHECK_JSTR(it, "/date_text", "mid-December");
+			if (id && strcmp(id, "rt-claim") == 0) {
+				CHECK_JSTR(it, "/date_text", "last Friday");
+				CHECK_JSTR(it, "/quantity/measure",
+					   "troops_killed");
+				CHECK_JSTR(it, "/stance", "withholds");
+			}
+		}
+		CHECK(strstr(b, "\"date_text\":\"mid-December\"") != NULL);
+		CHECK(strstr(b, "\"measure\":\"troops_killed\"") != NULL);
 		/* The same order too: compare line by line. */
 		for (size_t i = 0;
 		     i < json_array_size(first) && i < json_array_size(second);

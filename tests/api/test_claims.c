@@ -7,6 +7,7 @@
  */
 #include "tests/lib/testlib.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Makes the actors, events and sources most tests refer to. */
@@ -57,13 +58,14 @@ static void test_defaults_and_computed_fields(struct tl_server *srv)
 	REQUIRE(fixtures());
 	r = tl_post("/v1/claims", "{\"claimant\": \"kp\", \"text\": \"t\"}");
 	REQUIRE_STATUS(r, 201);
-	CHECK_KEYS(r->json, "id", "claimant", "events", "stated", "stance",
-		   "text", "quote", "source", "via", "quantity", "verdict",
-		   "quote_span", "disputed", "relations", "created_at",
-		   "updated_at", "version");
+	CHECK_KEYS(r->json, "id", "claimant", "events", "stated", "date_text",
+		   "stance", "text", "quote", "source", "via", "quantity",
+		   "verdict", "quote_span", "disputed", "relations",
+		   "created_at", "updated_at", "version");
 	CHECK_JSTR(r->json, "/stance", "asserts");
 	CHECK_JSON(r->json, "/events", "[]");
 	CHECK_JSON(r->json, "/stated", "null");
+	CHECK_JSON(r->json, "/date_text", "null");
 	CHECK_JSON(r->json, "/quote", "null");
 	CHECK_JSON(r->json, "/source", "null");
 	CHECK_JSON(r->json, "/via", "null");
@@ -258,6 +260,118 @@ static void test_quantity_bounds(struct tl_server *srv)
 	r = tl_patch("/v1/claims/q", "{\"quantity\": null}");
 	CHECK_STATUS(r, 200);
 	CHECK_JSON(r->json, "/quantity", "null");
+}
+
+/* quantity.measure is a slug; a quantity may give no number at all (a
+ * withholds claim naming the figure it declined to give); date_text is
+ * kept as written, up to 200 code points.  Every fault in one answer. */
+static void test_measure_withheld_and_date_text(struct tl_server *srv)
+{
+	static const char *const good_measures[] = {
+		"troops_deployed",
+		"casualties",
+		"a",
+		"towns_taken2",
+		/* 64: the longest */
+		"m123456789012345678901234567890123456789012345678901234567890123",
+	};
+	static const char *const bad_measures[] = {
+		"Troops",
+		"2troops",
+		"_x",
+		"troops-killed",
+		"troops killed",
+		"é",
+		"trööps",
+		/* 65 */
+		"m1234567890123456789012345678901234567890123456789012345678901234",
+	};
+	struct tl_resp *r;
+	char *long_text = tl_repeat('x', 201);
+
+	(void)srv;
+	REQUIRE(fixtures());
+	for (size_t i = 0; i < sizeof(good_measures) / sizeof(*good_measures);
+	     i++) {
+		const char *q = tl_fmt("{\"value\": 11000, \"unit\": "
+				       "\"troops\", \"measure\": \"%s\"}",
+				       good_measures[i]);
+		r = tl_post("/v1/claims",
+			    tl_fmt("{\"claimant\": \"kp\", \"text\": \"t\", "
+				   "\"quantity\": %s}",
+				   q));
+		if (CHECK_STATUS(r, 201))
+			CHECK_JSON_LIKE(r->json, "/quantity", q);
+	}
+	for (size_t i = 0; i < sizeof(bad_measures) / sizeof(*bad_measures);
+	     i++) {
+		r = tl_post("/v1/claims",
+			    tl_fmt("{\"claimant\": \"kp\", \"text\": \"t\", "
+				   "\"quantity\": {\"unit\": \"t\", "
+				   "\"measure\": \"%s\"}}",
+				   bad_measures[i]));
+		CHECK_PROBLEM(r, 422, "validation-failed");
+		CHECK_ERRORS_EXACTLY(r, "/quantity/measure");
+	}
+
+	/* Declined to give the figure: measure and unit, no number. */
+	r = tl_post("/v1/claims",
+		    "{\"id\": \"w\", \"claimant\": \"ru\", \"text\": \"The "
+		    "ministry would not say how many died.\", \"stance\": "
+		    "\"withholds\", \"stated\": \"2024-12\", \"date_text\": "
+		    "\"mid-December\", \"quantity\": {\"unit\": \"soldiers\", "
+		    "\"measure\": \"troops_killed\"}}");
+	REQUIRE_STATUS(r, 201);
+	CHECK_JSON_LIKE(r->json, "/quantity",
+			"{\"unit\": \"soldiers\", \"measure\": "
+			"\"troops_killed\"}");
+	CHECK_JSTR(r->json, "/date_text", "mid-December");
+	r = tl_get("/v1/claims/w");
+	CHECK_JSTR(r->json, "/quantity/measure", "troops_killed");
+	CHECK_JSON(r->json, "/quantity/value", "null");
+	CHECK_JSTR(r->json, "/date_text", "mid-December");
+
+	/* Patched inside the quantity; a bad slug changes nothing. */
+	r = tl_patch("/v1/claims/w",
+		     "{\"quantity\": {\"measure\": \"casualties\"}}");
+	CHECK_STATUS(r, 200);
+	CHECK_JSTR(r->json, "/quantity/measure", "casualties");
+	CHECK_JSTR(r->json, "/quantity/unit", "soldiers");
+	r = tl_patch("/v1/claims/w",
+		     "{\"quantity\": {\"measure\": \"Casualties\"}}");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERROR_AT(r, "/quantity/measure");
+	CHECK_JSTR(tl_get("/v1/claims/w")->json, "/quantity/measure",
+		   "casualties");
+
+	/* 200 code points of Korean (600 bytes) pass; 201 do not. */
+	r = tl_patch("/v1/claims/w",
+		     tl_fmt("{\"date_text\": \"%s\"}", tl_repeat('x', 200)));
+	CHECK_STATUS(r, 200);
+	{
+		char ko[200 * 3 + 1] = "";
+		for (int i = 0; i < 200; i++)
+			strcat(ko, "\xea\xb0\x80"); /* 가 */
+		r = tl_patch("/v1/claims/w",
+			     tl_fmt("{\"date_text\": \"%s\"}", ko));
+		CHECK_STATUS(r, 200);
+		CHECK_JSTR(r->json, "/date_text", ko);
+	}
+
+	/* Every fault at once, nested pointers included. */
+	r = tl_post("/v1/claims",
+		    tl_fmt("{\"claimant\": \"kp\", \"text\": \"t\", "
+			   "\"date_text\": \"%s\", \"quantity\": {\"low\": 3, "
+			   "\"high\": 2, \"unit\": \"t\", \"measure\": \"X\"}}",
+			   long_text));
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERRORS_EXACTLY(r, "/date_text", "/quantity/high",
+			     "/quantity/measure");
+	r = tl_post("/v1/claims",
+		    "{\"claimant\": \"kp\", \"text\": \"t\", \"date_text\": "
+		    "\"\", \"quantity\": {\"unit\": \"t\", \"measure\": 7}}");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERRORS_EXACTLY(r, "/date_text", "/quantity/measure");
 }
 
 /* Cyrillic and Korean before the quote make code points and bytes
@@ -465,6 +579,7 @@ int main(int argc, char **argv)
 		TL_TEST(test_references_all_reported, TL_SERVER),
 		TL_TEST(test_stance_and_verdict_enums, TL_SERVER),
 		TL_TEST(test_quantity_bounds, TL_SERVER),
+		TL_TEST(test_measure_withheld_and_date_text, TL_SERVER),
 		TL_TEST(test_quote_span_in_code_points, TL_SERVER),
 		TL_TEST(test_filters, TL_SERVER),
 		TL_TEST(test_delete_claim_frees_references, TL_SERVER),

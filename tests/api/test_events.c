@@ -16,11 +16,12 @@ static void test_defaults_and_round_trip(struct tl_server *srv)
 	r = tl_post("/v1/events", "{\"title\": \"Troops sent\", \"kind\": "
 				  "\"deployment\", \"start\": \"2024-10\"}");
 	REQUIRE_STATUS(r, 201);
-	CHECK_KEYS(r->json, "id", "title", "kind", "start", "end", "location",
-		   "part_of", "participants", "tags", "description",
+	CHECK_KEYS(r->json, "id", "title", "kind", "start", "end", "date_text",
+		   "location", "part_of", "participants", "tags", "description",
 		   "created_at", "updated_at", "version");
 	CHECK_JSTR(r->json, "/start", "2024-10");
 	CHECK_JSON(r->json, "/end", "null");
+	CHECK_JSON(r->json, "/date_text", "null");
 	CHECK_JSON(r->json, "/location", "null");
 	CHECK_JSON(r->json, "/part_of", "null");
 	CHECK_JSON(r->json, "/participants", "[]");
@@ -208,6 +209,43 @@ static const char *list(const char *query)
 	return tl_page_ids(tl_fmt("/v1/events%s", query));
 }
 
+/* date_text is the date as the source wrote it: kept verbatim, at most
+ * 200 characters counted in code points (400 bytes of Cyrillic pass). */
+static void test_date_text(struct tl_server *srv)
+{
+	struct tl_resp *r;
+	char *long_text = tl_repeat('x', 201);
+	char cyr[200 * 6 + 1] = "";
+
+	(void)srv;
+	for (int i = 0; i < 200; i++)
+		strcat(cyr, "\\u0436"); /* JSON for ж: two bytes in UTF-8 */
+	r = tl_post("/v1/events",
+		    tl_fmt("{\"id\": \"e1\", \"title\": \"t\", \"kind\": "
+			   "\"k\", \"start\": \"2024-12\", \"date_text\": "
+			   "\"%s\"}",
+			   cyr));
+	CHECK_STATUS(r, 201);
+	CHECK_INT(strlen(tl_str(r->json, "/date_text")), 400);
+	r = tl_patch("/v1/events/e1", "{\"date_text\": \"mid-December\"}");
+	CHECK_STATUS(r, 200);
+	CHECK_JSTR(tl_get("/v1/events/e1")->json, "/date_text", "mid-December");
+
+	/* Over 200, and not a string: each named, with the rest. */
+	r = tl_post("/v1/events",
+		    tl_fmt("{\"title\": \"t\", \"kind\": \"k\", \"start\": "
+			   "\"2024-12\", \"date_text\": \"%s\", \"end\": 5}",
+			   long_text));
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERRORS_EXACTLY(r, "/date_text", "/end");
+	r = tl_patch("/v1/events/e1", "{\"date_text\": 12}");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERROR_AT(r, "/date_text");
+	r = tl_patch("/v1/events/e1", "{\"date_text\": null}");
+	CHECK_STATUS(r, 200);
+	CHECK_JSON(r->json, "/date_text", "null");
+}
+
 static void test_filters(struct tl_server *srv)
 {
 	(void)srv;
@@ -287,6 +325,7 @@ int main(int argc, char **argv)
 		TL_TEST(test_validation_lists_every_field, TL_SERVER),
 		TL_TEST(test_end_not_before_start, TL_SERVER),
 		TL_TEST(test_part_of_and_references, TL_SERVER),
+		TL_TEST(test_date_text, TL_SERVER),
 		TL_TEST(test_filters, TL_SERVER),
 		{NULL, NULL, 0},
 	};
