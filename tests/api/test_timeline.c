@@ -873,18 +873,24 @@ static void test_status_and_ongoing(struct tl_server *srv)
 		const char *want;
 	} cases[] = {
 		{"/v1/timeline?status=confirmed", "e:ev-on,c:c-on,e:ev-sub"},
-		{"/v1/timeline?status=alleged", "e:ev-al,c:c-al"},
+		{"/v1/timeline?status=alleged", "e:ev-old,e:ev-al,c:c-al"},
 		{"/v1/timeline?status=reported", "e:ev-rp"},
 		{"/v1/timeline?status=alleged&types=claim", "c:c-al"},
 		{"/v1/timeline?from=2025-06",
-		 "e:ev-on,e:ev-rp,e:ev-sub,c:c-none"},
+		 "e:ev-old,e:ev-on,e:ev-rp,e:ev-sub,c:c-none"},
 		{"/v1/timeline?from=2025-06&order=desc",
-		 "c:c-none,e:ev-sub,e:ev-rp,e:ev-on"},
-		{"/v1/timeline?from=2099", "e:ev-on"},
-		{"/v1/timeline?from=2099&order=desc", "e:ev-on"},
+		 "c:c-none,e:ev-sub,e:ev-rp,e:ev-on,e:ev-old"},
+		{"/v1/timeline?from=2099", "e:ev-old,e:ev-on"},
+		{"/v1/timeline?from=2099&order=desc", "e:ev-on,e:ev-old"},
 		{"/v1/timeline?from=2025-06&to=2025-07&status=confirmed",
 		 "e:ev-on"},
-		{"/v1/timeline?to=2024-07", ""},
+		{"/v1/timeline?to=2024-07", "e:ev-old"},
+		/* A `from` before 1970 minus an open span: below INT64_MIN. */
+		{"/v1/timeline?from=1960",
+		 "e:ev-old,e:ev-on,c:c-on,e:ev-al,c:c-al,e:ev-rp,e:ev-sub,"
+		 "c:c-none"},
+		{"/v1/timeline?from=1960&types=event&order=desc",
+		 "e:ev-sub,e:ev-rp,e:ev-al,e:ev-on,e:ev-old"},
 		{"/v1/events/ev-on/timeline?from=2099", "e:ev-on"},
 		{"/v1/events/ev-on/timeline?status=confirmed",
 		 "e:ev-on,c:c-on,e:ev-sub"},
@@ -897,6 +903,12 @@ static void test_status_and_ongoing(struct tl_server *srv)
 			  "{\"id\": \"ev-on\", \"title\": \"On\", \"kind\": "
 			  "\"battle\", \"start\": \"2024-08\", \"ongoing\": "
 			  "true, \"status\": \"confirmed\"}"));
+	/* Started before 1970: its open span overflows 64 bits in SQL
+	 * (date_hi - date_lo), which the walk from `from` must survive. */
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"ev-old\", \"title\": \"Old\", "
+			  "\"kind\": \"dispute\", \"start\": \"1950\", "
+			  "\"ongoing\": true, \"status\": \"alleged\"}"));
 	REQUIRE(tl_create("/v1/events",
 			  "{\"id\": \"ev-al\", \"title\": \"Al\", \"kind\": "
 			  "\"battle\", \"start\": \"2024-09\", \"end\": "
@@ -926,7 +938,7 @@ static void test_status_and_ongoing(struct tl_server *srv)
 	/* The TimelineJS routes take the filter too. */
 	struct tl_resp *r = tl_get("/v1/timelinejs?status=alleged");
 	if (CHECK_STATUS(r, 200))
-		CHECK_INT(json_array_size(tl_at(r->json, "/events")), 2);
+		CHECK_INT(json_array_size(tl_at(r->json, "/events")), 3);
 	r = tl_get("/v1/events/ev-on/timelinejs?status=confirmed&from=2099");
 	if (CHECK_STATUS(r, 200))
 		CHECK_INT(json_array_size(tl_at(r->json, "/events")), 1);
