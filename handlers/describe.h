@@ -123,7 +123,10 @@ struct resource {
 	const struct field *fields; /* ends at name NULL */
 	const char *date_field;	    /* places it in time, or NULL */
 	const char *end_field;	    /* end of its interval, or NULL */
-	bool has_parent;	    /* has part_of (no cycles) */
+	/* A bool field: true runs the interval open-ended (date_hi is
+	 * INT64_MAX, after every `from`), or NULL. */
+	const char *ongoing_field;
+	bool has_parent; /* has part_of (no cycles) */
 	struct table_sql sql;
 	const struct filter *filters;	  /* ends at param NULL */
 	const struct referrer *referrers; /* ends at what NULL */

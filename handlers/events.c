@@ -5,6 +5,16 @@
  */
 #include "handlers/resource.h"
 
+#include "store/store.h"
+
+/* How sure the record is that it happened; absent means "reported". */
+static const char *const event_statuses[] = {
+	"reported",
+	"confirmed",
+	"alleged",
+	NULL,
+};
+
 static const struct field location_fields[] = {
 	{.name = "name", .type = FIELD_STRING},
 	{.name = "country", .type = FIELD_COUNTRY},
@@ -30,6 +40,11 @@ static const struct field event_fields[] = {
 	{.name = "start", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
 	{.name = "end", .type = FIELD_DATE},
 	{.name = "date_text", .type = FIELD_STRING, .max_len = 200},
+	{.name = "ongoing", .type = FIELD_BOOL},
+	{.name = "status",
+	 .type = FIELD_ENUM,
+	 .choices = event_statuses,
+	 .default_value = "reported"},
 	{.name = "location", .type = FIELD_OBJECT, .sub = location_fields},
 	{.name = "part_of", .type = FIELD_REF, .ref = &event_resource},
 	{.name = "participants",
@@ -62,8 +77,19 @@ static const struct filter event_filters[] = {
 	 .bound = FILTER_TO,
 	 .sql = "r.date_lo < :to"},
 	{.param = "part_of", .sql = "r.part_of = :part_of"},
+	{.param = "status", .sql = "r.status = :status"},
 	{0},
 };
+
+/* An ongoing event has no known end: both at once contradict. */
+static int event_check(struct write_ctx *ctx)
+{
+	if (json_is_true(json_object_get(ctx->doc, "ongoing")) &&
+	    json_is_string(json_object_get(ctx->doc, "end")))
+		errors_add(ctx->errors, "/ongoing",
+			   "cannot be true when the event has an end");
+	return STORE_OK;
+}
 
 static const struct referrer event_referrers[] = {
 	{"claim", "events",
@@ -85,8 +111,10 @@ const struct resource event_resource = {
 	.fields = event_fields,
 	.date_field = "start",
 	.end_field = "end",
+	.ongoing_field = "ongoing",
 	.has_parent = true,
 	.sql = {RESOURCE_TABLE_SQL("events")},
 	.filters = event_filters,
 	.referrers = event_referrers,
+	.check = event_check,
 };

@@ -811,6 +811,7 @@ void reading_bind_filters(struct store_stmt *s, const struct read_filters *f)
 	store_bind_text_named(s, ":tag", f->tag);
 	store_bind_text_named(s, ":country", f->country);
 	store_bind_text_named(s, ":stance", f->stance);
+	store_bind_text_named(s, ":status", f->status);
 	store_bind_int64_named(s, ":disputed", f->disputed);
 }
 
@@ -828,6 +829,20 @@ const char *reading_stance(const struct request *req, json_t *errors)
 	errors_add_param(errors, "stance",
 			 "must be asserts, denies, estimates, condemns or "
 			 "withholds");
+	return NULL;
+}
+
+const char *reading_status(const struct request *req, json_t *errors)
+{
+	const char *status = request_query(req, "status");
+	if (!status)
+		return NULL;
+	for (const struct field *fd = event_resource.fields; fd->name; fd++)
+		if (strcmp(fd->name, "status") == 0)
+			return field_param_valid(fd->type, fd->choices,
+						 "status", status, errors, NULL)
+				       ? status
+				       : NULL;
 	return NULL;
 }
 

@@ -88,6 +88,7 @@ struct read_filters {
 	char *actor_set;   /* JSON array of actor ids, owned */
 	const char *actor; /* one claimant, borrowed */
 	const char *kind, *tag, *country, *stance; /* borrowed */
+	const char *status;		     /* events' status, borrowed */
 	int disputed;			     /* -1: not asked; else 0 or 1 */
 	bool want_events, want_claims, desc; /* timelines */
 };
@@ -101,6 +102,10 @@ void reading_bind_filters(struct store_stmt *s, const struct read_filters *f);
 
 /* The ?stance parameter, checked; NULL (and maybe an error) otherwise. */
 const char *reading_stance(const struct request *req, json_t *errors);
+
+/* The ?status parameter, checked as the event field is; NULL (and maybe
+ * an error) otherwise. */
+const char *reading_status(const struct request *req, json_t *errors);
 
 /* The ?country parameter, checked as the field is (ISO 3166-1 alpha-2);
  * NULL (and maybe an error) otherwise. */

@@ -136,6 +136,11 @@ static void resource_dates(const struct resource *res, json_t *doc, bool *dated,
 						      doc, res->date_field))
 					    : NULL;
 	*dated = start && pdate_parse(start, strlen(start), span, &why) == 0;
+	if (*dated && res->ongoing_field &&
+	    json_is_true(json_object_get(doc, res->ongoing_field))) {
+		span->hi_ms = INT64_MAX;
+		return;
+	}
 	if (!*dated || !res->end_field)
 		return;
 	const char *end =

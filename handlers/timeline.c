@@ -85,8 +85,8 @@ static const char *const span_suffix[] = {"_a", "_s", "_l"};
 static bool subtree_claims_only(const struct read_filters *f, int rank)
 {
 	return rank == RANK_CLAIM && f->event_set && !f->kind && !f->tag &&
-	       !f->country && !f->stance && f->disputed < 0 && !f->actor_set &&
-	       f->from == INT64_MIN && f->to == INT64_MAX;
+	       !f->country && !f->status && !f->stance && f->disputed < 0 &&
+	       !f->actor_set && f->from == INT64_MIN && f->to == INT64_MAX;
 }
 
 static void build_part_query(const struct read_filters *f, int rank,
@@ -158,6 +158,11 @@ static void build_part_query(const struct read_filters *f, int rank,
 				"WHERE t.tag = :tag AND t.event_seq = r.seq)");
 		if (f->country)
 			sql_add(b, " AND r.country = :country");
+		/* Unary +: three values index badly, and the planner would
+		 * read events_status and sort rather than walk the date
+		 * index. */
+		if (f->status)
+			sql_add(b, " AND +r.status = :status");
 		if (f->actor_set)
 			sql_add(b, " AND r.seq IN (SELECT event_seq FROM "
 				   "event_actors WHERE actor_id IN (SELECT "
@@ -167,7 +172,8 @@ static void build_part_query(const struct read_filters *f, int rank,
 		 * about.  An event subtree is small: read its claims and sort
 		 * them.  Attributes alone may match much of the store: probe
 		 * each claim along the date index instead, never sorting. */
-		if (f->event_set || f->kind || f->tag || f->country) {
+		if (f->event_set || f->kind || f->tag || f->country ||
+		    f->status) {
 			sql_add(b,
 				f->event_set
 					? " AND r.seq IN (SELECT ce.claim_seq "
@@ -187,6 +193,8 @@ static void build_part_query(const struct read_filters *f, int rank,
 					   "FROM event_tags WHERE tag = :tag)");
 			if (f->country)
 				sql_add(b, " AND e.country = :country");
+			if (f->status)
+				sql_add(b, " AND e.status = :status");
 			sql_add(b, ")");
 		}
 		if (f->stance)
@@ -257,8 +265,11 @@ static int floor_of(struct store *st, const struct read_filters *f, int rank,
 	if (!s)
 		return STORE_ERROR;
 	int rc = store_step(s);
-	if (rc == STORE_ROW && !store_column_is_null(s, 0))
-		*floor = f->from - store_column_int64(s, 0);
+	/* An ongoing event runs to INT64_MAX: the longest span then reaches
+	 * back past every date, and the floor stays INT64_MIN. */
+	if (rc == STORE_ROW && !store_column_is_null(s, 0) &&
+	    __builtin_sub_overflow(f->from, store_column_int64(s, 0), floor))
+		*floor = INT64_MIN;
 	store_reset(s);
 	return rc == STORE_ROW ? STORE_OK : rc;
 }
@@ -416,15 +427,16 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	/* The event's timeline has no event filter; the /timelinejs paths
 	 * stop at "cursor", before "format". */
 	static const char *const allowed_all[] = {
-		"event",	 "from",     "to",     "actor",
-		"include_parts", "kind",     "tag",    "country",
-		"stance",	 "disputed", "types",  "order",
-		"limit",	 "cursor",   "format", NULL,
+		"event",    "from",  "to",	"actor",  "include_parts",
+		"kind",	    "tag",   "country", "status", "stance",
+		"disputed", "types", "order",	"limit",  "cursor",
+		"format",   NULL,
 	};
 	static const char *const allowed_tljs[] = {
-		"event", "from",  "to",	     "actor",  "include_parts",
-		"kind",	 "tag",	  "country", "stance", "disputed",
-		"types", "order", "limit",   "cursor", NULL,
+		"event",	 "from",   "to",       "actor",
+		"include_parts", "kind",   "tag",      "country",
+		"status",	 "stance", "disputed", "types",
+		"order",	 "limit",  "cursor",   NULL,
 	};
 	const char *const *allowed = tljs ? allowed_tljs : allowed_all;
 	struct read_filters f = {.disputed = -1};
@@ -455,6 +467,7 @@ static int timeline_reply(const struct request *req, struct reply *rep,
 	f.kind = request_query(req, "kind");
 	f.tag = request_query(req, "tag");
 	f.country = reading_country(req, errors);
+	f.status = reading_status(req, errors);
 	f.stance = reading_stance(req, errors);
 	if (request_query(req, "disputed"))
 		f.disputed = reading_bool(req, "disputed", errors);

@@ -17,11 +17,14 @@ static void test_defaults_and_round_trip(struct tl_server *srv)
 				  "\"deployment\", \"start\": \"2024-10\"}");
 	REQUIRE_STATUS(r, 201);
 	CHECK_KEYS(r->json, "id", "title", "kind", "start", "end", "date_text",
-		   "location", "part_of", "participants", "tags", "description",
-		   "created_at", "updated_at", "version");
+		   "ongoing", "status", "location", "part_of", "participants",
+		   "tags", "description", "created_at", "updated_at",
+		   "version");
 	CHECK_JSTR(r->json, "/start", "2024-10");
 	CHECK_JSON(r->json, "/end", "null");
 	CHECK_JSON(r->json, "/date_text", "null");
+	CHECK_JSON(r->json, "/ongoing", "null");
+	CHECK_JSTR(r->json, "/status", "reported");
 	CHECK_JSON(r->json, "/location", "null");
 	CHECK_JSON(r->json, "/part_of", "null");
 	CHECK_JSON(r->json, "/participants", "[]");
@@ -318,6 +321,100 @@ static void test_filters(struct tl_server *srv)
 	CHECK_BAD_PARAM("/v1/events?stance=asserts", "stance");
 }
 
+/* Section 6: status (reported by default) and ongoing, checked with the
+ * other fields (every error at once), filtered, carried by export and
+ * import. */
+static void test_status_and_ongoing(struct tl_server *srv)
+{
+	struct tl_resp *r;
+
+	(void)srv;
+	r = tl_post("/v1/events",
+		    "{\"id\": \"kursk\", \"title\": \"Kursk fighting\", "
+		    "\"kind\": \"military_operation\", \"start\": "
+		    "\"2024-08\", \"ongoing\": true, \"status\": "
+		    "\"confirmed\"}");
+	REQUIRE_STATUS(r, 201);
+	CHECK_JSON(r->json, "/ongoing", "true");
+	CHECK_JSTR(r->json, "/status", "confirmed");
+	CHECK_JSON(r->json, "/end", "null");
+	CHECK_SAME(tl_get("/v1/events/kursk")->json, r->json);
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"raid\", \"title\": \"Raid\", "
+			  "\"kind\": \"military_operation\", \"start\": "
+			  "\"2024-09\", \"end\": \"2024-10\", \"status\": "
+			  "\"alleged\"}"));
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"talks\", \"title\": \"Talks\", "
+			  "\"kind\": \"diplomatic\", \"start\": "
+			  "\"2025-07\", \"ongoing\": false}"));
+
+	/* Every problem at once: an unknown status, a non-boolean
+	 * ongoing, and (separately) ongoing with an end. */
+	r = tl_post("/v1/events",
+		    "{\"title\": \"t\", \"kind\": \"k\", \"start\": "
+		    "\"2024\", \"status\": \"rumoured\", \"ongoing\": "
+		    "\"yes\", \"tags\": [1]}");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERRORS_EXACTLY(r, "/status", "/ongoing", "/tags/0");
+	r = tl_post("/v1/events",
+		    "{\"title\": \"t\", \"kind\": \"k\", \"start\": "
+		    "\"2024\", \"end\": \"2025\", \"ongoing\": true}");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERRORS_EXACTLY(r, "/ongoing");
+	r = tl_patch("/v1/events/raid", "{\"ongoing\": true}");
+	CHECK_PROBLEM(r, 422, "validation-failed");
+	CHECK_ERRORS_EXACTLY(r, "/ongoing");
+	CHECK_JSON(tl_get("/v1/events/raid")->json, "/ongoing", "null");
+
+	CHECK_STR(list("?status=confirmed"), "kursk");
+	CHECK_STR(list("?status=alleged"), "raid");
+	CHECK_STR(list("?status=reported"), "talks");
+	CHECK_STR(list("?status=alleged&kind=diplomatic"), "");
+	CHECK_BAD_PARAM("/v1/events?status=rumoured", "status");
+
+	/* An ongoing event runs open-ended: a later `from` keeps it, a `to`
+	 * before its start does not. */
+	CHECK_STR(list("?from=2025-06"), "kursk,talks");
+	CHECK_STR(list("?from=2099"), "kursk");
+	CHECK_STR(list("?from=2025-06&to=2025-06"), "kursk");
+	CHECK_STR(list("?to=2024-07"), "");
+	CHECK_STR(list("?from=2024-11&status=confirmed"), "kursk");
+	/* Once it has ended, the end counts again. */
+	r = tl_patch("/v1/events/kursk",
+		     "{\"ongoing\": null, \"end\": \"2025-04\"}");
+	REQUIRE_STATUS(r, 200);
+	CHECK_STR(list("?from=2025-06"), "talks");
+	r = tl_patch("/v1/events/kursk", "{\"ongoing\": true, \"end\": null}");
+	REQUIRE_STATUS(r, 200);
+	CHECK_STR(list("?from=2025-06"), "kursk,talks");
+
+	/* Export carries both; importing the line back restores them. */
+	static const char export_req[] =
+		"GET /v1/export HTTP/1.1\r\n"
+		"Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
+	r = tl_raw(export_req, strlen(export_req), 30000);
+	REQUIRE_STATUS(r, 200);
+	const char *line = strstr(r->body, "\"id\":\"kursk\"");
+	REQUIRE(line);
+	while (line > r->body && line[-1] != '\n')
+		line--;
+	const char *nl = strchr(line, '\n');
+	const char *one = tl_fmt(
+		"%.*s\n", (int)(nl ? nl - line : (long)strlen(line)), line);
+	CHECK(strstr(one, "\"ongoing\":true") != NULL);
+	CHECK(strstr(one, "\"status\":\"confirmed\"") != NULL);
+	REQUIRE_STATUS(tl_delete("/v1/events/kursk"), 204);
+	r = tl_request("POST", "/v1/import", "application/x-ndjson", one, -1,
+		       NULL);
+	REQUIRE_STATUS(r, 200);
+	r = tl_get("/v1/events/kursk");
+	REQUIRE_STATUS(r, 200);
+	CHECK_JSON(r->json, "/ongoing", "true");
+	CHECK_JSTR(r->json, "/status", "confirmed");
+	CHECK_STR(list("?from=2099&status=confirmed"), "kursk");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct tl_test tests[] = {
@@ -327,6 +424,7 @@ int main(int argc, char **argv)
 		TL_TEST(test_part_of_and_references, TL_SERVER),
 		TL_TEST(test_date_text, TL_SERVER),
 		TL_TEST(test_filters, TL_SERVER),
+		TL_TEST(test_status_and_ongoing, TL_SERVER),
 		{NULL, NULL, 0},
 	};
 

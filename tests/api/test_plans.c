@@ -92,6 +92,8 @@ static bool fill_store(const char *db)
 	static const char *const stances[] = {"asserts", "denies", "estimates",
 					      "condemns", "withholds"};
 	static const char *const countries[] = {"RU", "UA", "KP", "KR", "US"};
+	static const char *const statuses[] = {"reported", "confirmed",
+					       "alleged"};
 	char err[256];
 	struct store *st = store_open(db, err, sizeof(err));
 	bool ok = st != NULL;
@@ -147,11 +149,28 @@ static bool fill_store(const char *db)
 			"role", "r", "tags", tl_fmt("t%d", i % 50), "common",
 			"description", tl_fmt("Description of event %d", i));
 
+		/* Every 5th (from e1) ongoing, as resource.c writes it: no
+		 * end and date_hi open-ended. */
+		bool ongoing = i % 5 == 1;
 		if (!end)
 			json_object_set_new(b, "end", json_null());
+		json_object_set_new(b, "ongoing",
+				    ongoing ? json_true() : json_null());
+		json_object_set_new(b, "status", json_string(statuses[i % 3]));
 		ok = insert_row(st, INSERT("events"), tl_fmt("e%d", i), b,
 				start, end);
 		json_decref(b);
+		if (ok && ongoing) {
+			struct store_stmt *u = store_prepare(
+				st, "UPDATE events SET date_hi = ?2 "
+				    "WHERE id = ?1");
+			ok = u != NULL;
+			if (ok) {
+				store_bind_text(u, 1, tl_fmt("e%d", i));
+				store_bind_int64(u, 2, INT64_MAX);
+				ok = store_exec_stmt(u) == STORE_OK;
+			}
+		}
 	}
 	/* Claims: every 10th dated by its source only, every 97th undated. */
 	for (int i = 0; ok && i < N_CLAIMS; i++) {
@@ -419,6 +438,9 @@ static void test_read_routes_use_indexes(struct tl_server *unused)
 		"/v1/timeline?kind=battle",
 		"/v1/timeline?tag=t7",
 		"/v1/timeline?country=KP",
+		"/v1/timeline?status=alleged",
+		"/v1/timeline?status=confirmed&from=2019-03&order=desc",
+		"/v1/timeline?from=2024-06",
 		"/v1/timeline?stance=denies",
 		"/v1/timeline?disputed=true",
 		"/v1/timeline?types=claim",
@@ -426,6 +448,7 @@ static void test_read_routes_use_indexes(struct tl_server *unused)
 		"/v1/timeline?format=timelinejs",
 		"/v1/events/e1/timeline",
 		"/v1/events/e1/timeline?types=claim&order=desc",
+		"/v1/events/e1/timeline?status=confirmed",
 		"/v1/events/e1/statements",
 		"/v1/events/e1/statements?group_by=claimant",
 		"/v1/events/e12/statements?group_by=stance&stance=estimates",
@@ -461,6 +484,8 @@ static void test_read_routes_use_indexes(struct tl_server *unused)
 		"/v1/events?actor=a7",
 		"/v1/events?country=KP",
 		"/v1/events?part_of=e20",
+		"/v1/events?status=alleged",
+		"/v1/events?status=confirmed&from=2019-03",
 		"/v1/events?from=2019-03&to=2019-04",
 	};
 	struct tl_server s;

@@ -862,6 +862,91 @@ static void test_event_timeline_follows_date_changes(struct tl_server *srv)
 	CHECK_JSON(r->json, "/next_cursor", "null");
 }
 
+/* Section 6: status narrows events, and claims through the events they
+ * are about (as kind, tag and country do); an ongoing event runs
+ * open-ended for `from` and is placed at its start, on every timeline
+ * route and in both orders. */
+static void test_status_and_ongoing(struct tl_server *srv)
+{
+	static const struct {
+		const char *path;
+		const char *want;
+	} cases[] = {
+		{"/v1/timeline?status=confirmed", "e:ev-on,c:c-on,e:ev-sub"},
+		{"/v1/timeline?status=alleged", "e:ev-old,e:ev-al,c:c-al"},
+		{"/v1/timeline?status=reported", "e:ev-rp"},
+		{"/v1/timeline?status=alleged&types=claim", "c:c-al"},
+		{"/v1/timeline?from=2025-06",
+		 "e:ev-old,e:ev-on,e:ev-rp,e:ev-sub,c:c-none"},
+		{"/v1/timeline?from=2025-06&order=desc",
+		 "c:c-none,e:ev-sub,e:ev-rp,e:ev-on,e:ev-old"},
+		{"/v1/timeline?from=2099", "e:ev-old,e:ev-on"},
+		{"/v1/timeline?from=2099&order=desc", "e:ev-on,e:ev-old"},
+		{"/v1/timeline?from=2025-06&to=2025-07&status=confirmed",
+		 "e:ev-on"},
+		{"/v1/timeline?to=2024-07", "e:ev-old"},
+		/* A `from` before 1970 minus an open span: below INT64_MIN. */
+		{"/v1/timeline?from=1960",
+		 "e:ev-old,e:ev-on,c:c-on,e:ev-al,c:c-al,e:ev-rp,e:ev-sub,"
+		 "c:c-none"},
+		{"/v1/timeline?from=1960&types=event&order=desc",
+		 "e:ev-sub,e:ev-rp,e:ev-al,e:ev-on,e:ev-old"},
+		{"/v1/events/ev-on/timeline?from=2099", "e:ev-on"},
+		{"/v1/events/ev-on/timeline?status=confirmed",
+		 "e:ev-on,c:c-on,e:ev-sub"},
+		{"/v1/events/ev-on/timeline?status=alleged", ""},
+	};
+
+	(void)srv;
+	REQUIRE(tu_actor("spk", NULL));
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"ev-on\", \"title\": \"On\", \"kind\": "
+			  "\"battle\", \"start\": \"2024-08\", \"ongoing\": "
+			  "true, \"status\": \"confirmed\"}"));
+	/* Started before 1970: its open span overflows 64 bits in SQL
+	 * (date_hi - date_lo), which the walk from `from` must survive. */
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"ev-old\", \"title\": \"Old\", "
+			  "\"kind\": \"dispute\", \"start\": \"1950\", "
+			  "\"ongoing\": true, \"status\": \"alleged\"}"));
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"ev-al\", \"title\": \"Al\", \"kind\": "
+			  "\"battle\", \"start\": \"2024-09\", \"end\": "
+			  "\"2024-10\", \"status\": \"alleged\"}"));
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"ev-rp\", \"title\": \"Rp\", \"kind\": "
+			  "\"talks\", \"start\": \"2025-07\"}"));
+	REQUIRE(tl_create("/v1/events",
+			  "{\"id\": \"ev-sub\", \"title\": \"Sub\", \"kind\": "
+			  "\"battle\", \"start\": \"2025-08\", \"part_of\": "
+			  "\"ev-on\", \"status\": \"confirmed\"}"));
+	REQUIRE(tu_claim("c-on", "spk", "[\"ev-on\"]", "2024-08-15", NULL));
+	REQUIRE(tu_claim("c-al", "spk", "[\"ev-al\"]", "2024-09-15", NULL));
+	REQUIRE(tu_claim("c-none", "spk", NULL, "2025-08-20", NULL));
+	for (size_t i = 0; i < N(cases); i++) {
+		struct tl_resp *r =
+			tl_get(tl_fmt("%s&limit=500", cases[i].path));
+
+		if (!CHECK_STATUS(r, 200))
+			continue;
+		if (!CHECK_STR(tu_keys(tl_at(r->json, "/items")),
+			       cases[i].want))
+			fprintf(stderr, "    (%s)\n", cases[i].path);
+		if (!CHECK_STR(tu_walk_keys(cases[i].path, 1), cases[i].want))
+			fprintf(stderr, "    (%s, walk)\n", cases[i].path);
+	}
+	/* The TimelineJS routes take the filter too. */
+	struct tl_resp *r = tl_get("/v1/timelinejs?status=alleged");
+	if (CHECK_STATUS(r, 200))
+		CHECK_INT(json_array_size(tl_at(r->json, "/events")), 3);
+	r = tl_get("/v1/events/ev-on/timelinejs?status=confirmed&from=2099");
+	if (CHECK_STATUS(r, 200))
+		CHECK_INT(json_array_size(tl_at(r->json, "/events")), 1);
+	CHECK_BAD_PARAM("/v1/timeline?status=rumoured", "status");
+	CHECK_BAD_PARAM("/v1/events/ev-on/timeline?status=x", "status");
+	CHECK_BAD_PARAM("/v1/timelinejs?status=", "status");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct tl_test tests[] = {
@@ -876,6 +961,7 @@ int main(int argc, char **argv)
 		TL_TEST(test_bad_parameters, TL_SERVER),
 		TL_TEST(test_walk_while_another_thread_writes, TL_SERVER),
 		TL_TEST(test_event_timeline_follows_date_changes, TL_SERVER),
+		TL_TEST(test_status_and_ongoing, TL_SERVER),
 		{NULL, NULL, 0},
 	};
 
