@@ -116,14 +116,8 @@ static int bulk_staged(struct bulk_writer *bw, const char *id)
 {
 	if (!bw->nstaged)
 		return 0;
-	struct store_stmt *s = store_prepare(
-		bw->st, "SELECT 1 FROM temp.bulk_rows WHERE id = ?1");
-	if (!s)
-		return STORE_ERROR;
-	store_bind_text(s, 1, id);
-	int rc = store_step(s);
-	store_reset(s);
-	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : rc;
+	return store_row_exists(
+		bw->st, "SELECT 1 FROM temp.bulk_rows WHERE id = ?1", id);
 }
 
 /* Stages a new row of `res` (what resource_store_row() would insert); sets *seq to

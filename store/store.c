@@ -791,6 +791,17 @@ int store_exec_stmt(struct store_stmt *s)
 	return rc == STORE_DONE || rc == STORE_ROW ? STORE_OK : rc;
 }
 
+int store_row_exists(struct store *st, const char *sql, const char *id)
+{
+	struct store_stmt *s = store_prepare(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	store_bind_text(s, 1, id);
+	int rc = store_step(s);
+	store_reset(s);
+	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : rc;
+}
+
 const char *store_errmsg(struct store *st)
 {
 	return sqlite3_errmsg(st->db);

@@ -138,6 +138,10 @@ void store_reset(struct store_stmt *s);
 /* Runs a statement that returns no rows: STORE_OK or an error. */
 int store_exec_stmt(struct store_stmt *s);
 
+/* Runs literal `sql` with `id` bound to ?1: 1 when it yields a row, 0 when
+ * not, or a store error (< 0). */
+int store_row_exists(struct store *st, const char *sql, const char *id);
+
 /* The last error message of this connection (borrowed, until the next
  * call into the store): for logs and tools, never for a client. */
 const char *store_errmsg(struct store *st);
