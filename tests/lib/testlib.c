@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -253,10 +254,18 @@ void tl_server_dump_stderr(const struct tl_server *s, size_t max)
  * `out_fd`, stderr to `err_fd`.  Returns the pid, or -1. */
 static pid_t spawn(char *const *argv, int out_fd, int err_fd)
 {
+	pid_t parent = getpid();
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		int nul = open("/dev/null", O_RDONLY);
+
+		/* A test program killed (a timeout, ^C) takes its server
+		 * with it: SIGTERM when the parent dies, also if it did so
+		 * before this line. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 ||
+		    getppid() != parent)
+			_exit(126);
 
 		if (nul >= 0)
 			dup2(nul, 0);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -233,8 +234,13 @@ int ops_run(const char *const *argv, const char *input, int timeout_ms,
 	if (!dir)
 		return -1;
 	const char *log = tl_fmt("%s/output", dir);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
+		/* Ends with the test program, as testlib's servers do. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 ||
+		    getppid() != parent)
+			_exit(126);
 		int in = open(input ? input : "/dev/null", O_RDONLY);
 		int o = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (in < 0 || o < 0)
