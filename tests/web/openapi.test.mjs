@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, request } from './server.mjs';
+import { templateOf } from './paths.mjs';
 import { pass, fail, quietPasses, stopServer, finish } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -132,17 +133,6 @@ try {
 
   /* ---- real responses, route by route ---- */
   const covered = new Set();
-  /* The document's path template for a request path: the most literal one. */
-  function templateOf(path) {
-    const segs = path.split('?')[0].split('/');
-    const fits = Object.keys(doc.paths).filter((t) => {
-      const ts = t.split('/');
-      return ts.length === segs.length && ts.every((s, i) => s.startsWith('{') || s === segs[i]);
-    });
-    const vars = (t) => t.split('/').filter((s) => s.startsWith('{')).length;
-    fits.sort((x, y) => vars(x) - vars(y));
-    return fits[0] || null;
-  }
 
   /* Results per documented operation: one test each. */
   const perOp = new Map();
@@ -155,7 +145,7 @@ try {
 
   async function t(method, path, opts = {}) {
     const opKey = () => {
-      const tpl = templateOf(path);
+      const tpl = templateOf(doc, path);
       return tpl && doc.paths[tpl][method.toLowerCase()] ? `${method} ${tpl}` : `${method} ${path.split("?")[0]} (not an operation of the document)`;
     };
     const fail = (msg) => record(opKey(), false, msg);
@@ -173,7 +163,7 @@ try {
       fail(`${label}, want ${want}: ${r.text.slice(0, 300)}`);
       return r;
     }
-    const tpl = templateOf(path);
+    const tpl = templateOf(doc, path);
     const ctype = (r.headers.get('content-type') || '').split(';')[0].trim();
     let responseSpec;
     if (r.status === 405) {

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, request } from './server.mjs';
+import { templateOf } from './paths.mjs';
 import { pass, fail, quietPasses, stopServer, finish } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -84,17 +85,6 @@ try {
   const proxy = `http://127.0.0.1:${port}`;
   console.log(`# server at ${server.url}, Prism at ${proxy}`);
 
-  /* The document's path template for a request path: the most literal. */
-  const templateOf = (path) => {
-    const segs = path.split('?')[0].split('/');
-    const fits = Object.keys(doc.paths).filter((t) => {
-      const ts = t.split('/');
-      return ts.length === segs.length && ts.every((s, i) => s.startsWith('{') || s === segs[i]);
-    });
-    const vars = (t) => t.split('/').filter((s) => s.startsWith('{')).length;
-    fits.sort((x, y) => vars(x) - vars(y));
-    return fits[0] || null;
-  };
 
   const routes = tableRoutes();
   const served = (p, m) => routes.length === 0 || routes.some(([rp, rm]) => rp === p && rm === m);
@@ -128,7 +118,7 @@ try {
       fail(`${label}, want ${want}: ${r.text.slice(0, 300)}`);
       return r;
     }
-    const tpl = templateOf(path);
+    const tpl = templateOf(doc, path);
     if (tpl && doc.paths[tpl][method.toLowerCase()]) covered.add(`${method.toLowerCase()} ${tpl}`);
     statuses.add(r.status);
     pass(label);
